@@ -1,0 +1,58 @@
+package io.brushline.common;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings every service shares: where job state and images live, and how stages retry. */
+@ConfigMapping(prefix = "brushline")
+public interface BrushlineConfig {
+
+    Redis redis();
+
+    Storage storage();
+
+    Stage stage();
+
+    interface Redis {
+        @WithDefault("redis://localhost:6379")
+        String uri();
+
+        /** Job hashes expire this long after their last change. */
+        @WithDefault("P7D")
+        Duration jobTtl();
+    }
+
+    interface Storage {
+        @WithDefault("http://localhost:9000")
+        String endpoint();
+
+        @WithDefault("brushline")
+        String accessKey();
+
+        @WithDefault("brushline-local-secret")
+        String secretKey();
+
+        @WithDefault("brushline")
+        String bucket();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** How long a presigned result URL stays valid. */
+        @WithDefault("PT1H")
+        Duration presignTtl();
+    }
+
+    interface Stage {
+        /** Attempts for failures that may heal (storage or Redis briefly unreachable) before the job fails. */
+        @WithDefault("10")
+        int maxAttempts();
+
+        @WithDefault("PT0.2S")
+        Duration initialBackoff();
+
+        @WithDefault("PT10S")
+        Duration maxBackoff();
+    }
+}

@@ -1,0 +1,15 @@
+package io.brushline.common.messages;
+
+import java.util.List;
+
+/**
+ * Step 3a: where the object is. {@code method} says how the boxes were found (hint, detector,
+ * placement, none); boxes are ranked by score, best first.
+ */
+public record Grounding(String method, List<Detection> boxes) {
+
+    public static final String HINT = "hint";
+    public static final String DETECTOR = "detector";
+    public static final String PLACEMENT = "placement";
+    public static final String NOT_NEEDED = "not-needed";
+}

@@ -1,0 +1,129 @@
+package io.brushline.common.stage;
+
+import io.brushline.common.BrushlineConfig;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.Failure;
+import io.brushline.common.state.JobState;
+import io.brushline.common.state.JobStore;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * What every pipeline stage does around its own logic: skip jobs that are canceled, finished or
+ * already past this stage (redeliveries), record the state transition and the engine time, retry
+ * failures that may heal with exponential backoff, and send the job on only once the output is
+ * durable in Kafka. Failures that will not heal mark the job FAILED and go to {@code edit-failed}.
+ *
+ * <p>A subclass consumes its topic with {@code @Incoming} and calls {@link #handle(EditJob)}.
+ */
+public abstract class StageProcessor {
+
+    private static final Logger LOG = Logger.getLogger(StageProcessor.class);
+
+    @Inject
+    protected JobStore jobs;
+
+    @Inject
+    BrushlineConfig config;
+
+    @Inject
+    @Channel("edit-failed")
+    MutinyEmitter<EditJob> failed;
+
+    /** The stage's name as it appears in timings and failure reasons. */
+    protected abstract String stageName();
+
+    /** The state the job is in while this stage works on it. */
+    protected abstract JobState runningState();
+
+    /** Where the job goes next. */
+    protected abstract MutinyEmitter<EditJob> next();
+
+    /** This stage's work; throws {@link StageFailure} for what retrying will not fix. */
+    protected abstract EditJob process(EditJob job);
+
+    /** Whether the job is done when this stage has sent it on (the last stage). */
+    protected boolean completesJob() {
+        return false;
+    }
+
+    protected void handle(EditJob job) {
+        Optional<JobState> previous = jobs.advance(job.jobId(), runningState());
+        if (previous.isEmpty()) {
+            // Nacking sends the record to the dead-letter topic with this reason.
+            throw new IllegalArgumentException("no job with id " + job.jobId());
+        }
+        JobState before = previous.get();
+        if (before.isTerminal() || before.ordinal() > runningState().ordinal()) {
+            LOG.debugf("job %s is %s, skipping %s", job.jobId(), before, stageName());
+            return;
+        }
+        long started = System.nanoTime();
+        EditJob output;
+        try {
+            output = withRetries(job);
+        } catch (StageFailure failure) {
+            fail(job, failure.code(), failure.getMessage());
+            return;
+        }
+        long engineMillis = (System.nanoTime() - started) / 1_000_000;
+        output = output.withStageMillis(stageName(), engineMillis);
+        jobs.recordProgress(output, stageName(), engineMillis);
+        next().sendMessageAndAwait(keyed(output));
+        if (completesJob()) {
+            jobs.advance(job.jobId(), JobState.SUCCEEDED);
+        }
+    }
+
+    private EditJob withRetries(EditJob job) {
+        var settings = config.stage();
+        Duration backoff = settings.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return process(job);
+            } catch (StageFailure failure) {
+                throw failure;
+            } catch (RuntimeException e) {
+                if (attempt >= settings.maxAttempts()) {
+                    fail(job, FailureCodes.INTERNAL, "the " + stageName() + " stage kept failing after "
+                            + attempt + " attempts: " + e.getMessage());
+                    // Rethrow so that the record itself is parked on the dead-letter topic for operators.
+                    throw e;
+                }
+                LOG.warnf("job %s: %s attempt %d failed (%s), retrying in %s", job.jobId(), stageName(), attempt,
+                        e.toString(), backoff);
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+                        ? settings.maxBackoff()
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void fail(EditJob job, String code, String reason) {
+        EditJob failedJob = job.withFailure(new Failure(stageName(), code, reason));
+        jobs.recordProgress(failedJob, stageName(), 0);
+        jobs.advance(job.jobId(), JobState.FAILED);
+        failed.sendMessageAndAwait(keyed(failedJob));
+    }
+
+    /** Kafka record key = job id, so every message of a job lands on the same partition. */
+    public static Message<EditJob> keyed(EditJob job) {
+        return Message.of(job).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(job.jobId()).build());
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.brushline.common.storage;
+
+/** Where each job's images live; derived from the job id so that re-runs overwrite, never duplicate. */
+public final class ObjectKeys {
+
+    private ObjectKeys() {
+    }
+
+    public static String source(String jobId) {
+        return "jobs/" + jobId + "/source";
+    }
+
+    public static String hintMask(String jobId) {
+        return "jobs/" + jobId + "/hint-mask.png";
+    }
+
+    public static String mask(String jobId) {
+        return "jobs/" + jobId + "/mask.png";
+    }
+
+    public static String result(String jobId) {
+        return "jobs/" + jobId + "/result.png";
+    }
+}

@@ -1,0 +1,149 @@
+package io.brushline.common.storage;
+
+import io.brushline.common.BrushlineConfig;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.Http;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import okhttp3.OkHttpClient;
+
+/**
+ * Images and masks in S3-compatible object storage through the MinIO SDK (MinIO, AWS S3, or the
+ * local s3proxy). Keys are derived from the job id, so a stage that runs twice overwrites its own
+ * output instead of producing a second one.
+ */
+@ApplicationScoped
+public class ObjectStore {
+
+    private final MinioClient client;
+    private final String bucket;
+    private final Duration presignTtl;
+
+    public ObjectStore(BrushlineConfig config) {
+        var storage = config.storage();
+        this.bucket = storage.bucket();
+        this.presignTtl = storage.presignTtl();
+        this.client = MinioClient.builder()
+                .endpoint(storage.endpoint())
+                .credentials(storage.accessKey(), storage.secretKey())
+                .region(storage.region())
+                .httpClient(noDelayHttpClient())
+                .build();
+    }
+
+    /**
+     * The SDK's default client leaves Nagle's algorithm on, which stalls small uploads by about 40 ms
+     * against delayed ACKs; every request here is latency-bound, so turn it off.
+     */
+    private static OkHttpClient noDelayHttpClient() {
+        SocketFactory plain = SocketFactory.getDefault();
+        SocketFactory noDelay = new SocketFactory() {
+            private Socket configure(Socket socket) throws java.net.SocketException {
+                socket.setTcpNoDelay(true);
+                return socket;
+            }
+
+            @Override
+            public Socket createSocket() throws java.io.IOException {
+                return configure(plain.createSocket());
+            }
+
+            @Override
+            public Socket createSocket(String host, int port) throws java.io.IOException {
+                return configure(plain.createSocket(host, port));
+            }
+
+            @Override
+            public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+                    throws java.io.IOException {
+                return configure(plain.createSocket(host, port, localHost, localPort));
+            }
+
+            @Override
+            public Socket createSocket(InetAddress host, int port) throws java.io.IOException {
+                return configure(plain.createSocket(host, port));
+            }
+
+            @Override
+            public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                    throws java.io.IOException {
+                return configure(plain.createSocket(address, port, localAddress, localPort));
+            }
+        };
+        return new OkHttpClient.Builder()
+                .socketFactory(noDelay)
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(30, TimeUnit.SECONDS)
+                .writeTimeout(30, TimeUnit.SECONDS)
+                .build();
+    }
+
+    /** Creates the bucket when it does not exist yet. */
+    public void ensureBucket() {
+        call(() -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+            return null;
+        }, "create bucket " + bucket);
+    }
+
+    public void put(String key, byte[] bytes, String contentType) {
+        call(() -> client.putObject(PutObjectArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .data(bytes, bytes.length)
+                .contentType(contentType)
+                .build()), "put " + key);
+    }
+
+    /** The object's bytes; throws {@link MissingObjectException} when there is no such key. */
+    public byte[] get(String key) {
+        return call(() -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                return in.readAllBytes();
+            }
+        }, "get " + key);
+    }
+
+    /** A URL anyone holding it can GET the object from until it expires. */
+    public String presignedGet(String key) {
+        return call(() -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Http.Method.GET)
+                .bucket(bucket)
+                .object(key)
+                .expiry((int) presignTtl.toSeconds(), TimeUnit.SECONDS)
+                .build()), "presign " + key);
+    }
+
+    private interface StorageCall<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T call(StorageCall<T> body, String what) {
+        try {
+            return body.run();
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)) {
+                throw new MissingObjectException(what + ": no such object", e);
+            }
+            throw new StorageException(what + " failed: " + code, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StorageException(what + " failed: " + e, e);
+        }
+    }
+}
