@@ -1,0 +1,50 @@
+package io.brushline.classifier;
+
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.stage.StageProcessor;
+import io.brushline.common.state.JobState;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Steps 1-2: decides category, object, target prompt (and placement for ADD) from the instruction. */
+@ApplicationScoped
+public class ClassifierStage extends StageProcessor {
+
+    @Inject
+    InstructionEngine engine;
+
+    @Inject
+    @Channel("edit-classified")
+    MutinyEmitter<EditJob> classified;
+
+    @Incoming("edit-requested")
+    @Blocking(ordered = false)
+    public void consume(EditJob job) {
+        handle(job);
+    }
+
+    @Override
+    protected EditJob process(EditJob job) {
+        var size = new ImageSize(job.source().width(), job.source().height());
+        return job.withClassification(engine.understand(job.instruction(), size));
+    }
+
+    @Override
+    protected String stageName() {
+        return "classify";
+    }
+
+    @Override
+    protected JobState runningState() {
+        return JobState.CLASSIFYING;
+    }
+
+    @Override
+    protected MutinyEmitter<EditJob> next() {
+        return classified;
+    }
+}
