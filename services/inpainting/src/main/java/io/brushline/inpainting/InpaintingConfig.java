@@ -1,0 +1,41 @@
+package io.brushline.inpainting;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How the inpainting stage paints each category. */
+@ConfigMapping(prefix = "brushline.inpainting")
+public interface InpaintingConfig {
+
+    /** Which painter each category uses; {@code auto} picks the best one configured (see {@link PainterChoice}). */
+    Painters painter();
+
+    Classical classical();
+
+    interface Painters {
+        @WithDefault("auto")
+        PainterChoice local();
+
+        @WithDefault("auto")
+        PainterChoice remove();
+
+        @WithDefault("auto")
+        PainterChoice background();
+
+        @WithDefault("auto")
+        PainterChoice add();
+
+        @WithDefault("auto")
+        PainterChoice global();
+    }
+
+    interface Classical {
+        /** Chosen by the benchmark in docs/painting.md. */
+        @WithDefault("telea")
+        ClassicalFill.Method method();
+
+        /** Neighbourhood radius in pixels. */
+        @WithDefault("5")
+        double radius();
+    }
+}

@@ -1,0 +1,69 @@
+package io.brushline.inpainting;
+
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.ImageRef;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
+import io.brushline.common.stage.StageProcessor;
+import io.brushline.common.state.JobState;
+import io.brushline.common.storage.ObjectKeys;
+import io.brushline.common.storage.ObjectStore;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Step 4, the last stage: repaints the masked region and stores the result. */
+@ApplicationScoped
+public class InpaintingStage extends StageProcessor {
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    PaintingService painting;
+
+    @Inject
+    @Channel("edit-completed")
+    MutinyEmitter<EditJob> completed;
+
+    @Incoming("edit-masked")
+    @Blocking(ordered = false)
+    public void consume(EditJob job) {
+        handle(job);
+    }
+
+    @Override
+    protected EditJob process(EditJob job) {
+        if (job.mask() == null) {
+            throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a mask");
+        }
+        var painted = painting.paint(job.jobId(), store.get(job.source().key()), store.get(job.mask().key()),
+                job.classification(), job.mask().featherPx());
+        String key = ObjectKeys.result(job.jobId());
+        store.put(key, painted.png(), "image/png");
+        return job.withResult(new ImageRef(key, "image/png", painted.width(), painted.height()));
+    }
+
+    @Override
+    protected boolean completesJob() {
+        return true;
+    }
+
+    @Override
+    protected String stageName() {
+        return "paint";
+    }
+
+    @Override
+    protected JobState runningState() {
+        return JobState.PAINTING;
+    }
+
+    @Override
+    protected MutinyEmitter<EditJob> next() {
+        return completed;
+    }
+}

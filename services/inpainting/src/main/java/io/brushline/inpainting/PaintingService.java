@@ -1,0 +1,80 @@
+package io.brushline.inpainting;
+
+import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.messages.Category;
+import io.brushline.common.messages.Classification;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
+import java.nio.charset.StandardCharsets;
+import org.opencv.core.Mat;
+
+/**
+ * Step 4 without the messaging around it: decodes the source and mask, has the category's painter
+ * repaint the masked region, pastes the result back into the source, and encodes the result once.
+ */
+public final class PaintingService {
+
+    /** What REMOVE asks a generative painter for; the removed object becomes the negative prompt. */
+    static final String REMOVAL_PROMPT = "empty scene, background, seamless, high quality";
+
+    private final PainterRegistry painters;
+
+    public PaintingService(PainterRegistry painters) {
+        this.painters = painters;
+    }
+
+    /** The encoded result and its size. */
+    public record Painted(byte[] png, int width, int height, String painter) {
+    }
+
+    /**
+     * @param featherPx how far inside the mask the painted pixels fade in (decided by the masking stage)
+     */
+    public Painted paint(String jobId, byte[] sourceBytes, byte[] maskBytes, Classification classification,
+            int featherPx) {
+        if (classification == null || classification.category() == null) {
+            throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a category");
+        }
+        Painter painter = painters.forCategory(classification.category());
+        Mat source = ImageCodec.decodeColor(sourceBytes, "source image");
+        Mat mask = ImageCodec.decodeMask(maskBytes, "mask");
+        if (!source.size().equals(mask.size())) {
+            throw new StageFailure(FailureCodes.INTERNAL, "the mask is " + (int) mask.size().width + "x"
+                    + (int) mask.size().height + " but the source image is " + source.cols() + "x" + source.rows());
+        }
+        Mat painted = painter.paint(request(jobId, source, mask, classification));
+        Mat result = PasteBack.compose(source, painted, mask, featherPx);
+        return new Painted(ImageCodec.encodePng(result), result.cols(), result.rows(), painter.name());
+    }
+
+    static PaintRequest request(String jobId, Mat source, Mat mask, Classification classification) {
+        Category category = classification.category();
+        String object = classification.object();
+        if (category == Category.REMOVE) {
+            String negative = join(object, classification.negativePrompt());
+            return new PaintRequest(source, mask, category, object, REMOVAL_PROMPT, negative, seedFor(jobId));
+        }
+        return new PaintRequest(source, mask, category, object, classification.targetPrompt(),
+                classification.negativePrompt(), seedFor(jobId));
+    }
+
+    private static String join(String first, String second) {
+        if (first == null || first.isBlank()) {
+            return second;
+        }
+        return second == null || second.isBlank() ? first : first + ", " + second;
+    }
+
+    /**
+     * The job's noise seed: derived from its id (64-bit FNV-1a), so a redelivered job paints the same
+     * pixels and different jobs get independent noise.
+     */
+    static long seedFor(String jobId) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : jobId.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x100000001b3L;
+        }
+        return hash;
+    }
+}

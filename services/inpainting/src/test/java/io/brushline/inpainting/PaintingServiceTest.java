@@ -1,0 +1,77 @@
+package io.brushline.inpainting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.messages.Category;
+import io.brushline.common.messages.Classification;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+
+class PaintingServiceTest {
+
+    private final PaintingService service = new PaintingService(new PainterRegistry(Map.of(),
+            new ClassicalFill(ClassicalFill.Method.TELEA, 5), Optional.empty(), Optional.empty()));
+
+    private static Classification remove(String object) {
+        return new Classification(Category.REMOVE, object, "a bench in a park", null, null, "rules");
+    }
+
+    @Test
+    void removeFillsTheHoleAndKeepsEverythingElse() {
+        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
+        byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
+        var painted = service.paint("job-1", source, mask, remove("dog"), 4);
+
+        Mat sourceImage = ImageCodec.decodeColor(source, "source");
+        Mat maskImage = ImageCodec.decodeMask(mask, "mask");
+        Mat result = ImageCodec.decodeColor(painted.png(), "result");
+        assertEquals(sourceImage.cols(), painted.width());
+        assertEquals(sourceImage.rows(), painted.height());
+        assertEquals(0, TestImages.differingPixels(result, sourceImage, TestImages.inverted(maskImage)));
+        assertTrue(TestImages.differingPixels(result, sourceImage, maskImage) > Core.countNonZero(maskImage) / 2,
+                "the hole was repainted");
+        assertEquals("classical-telea", painted.painter());
+    }
+
+    @Test
+    void categoriesWithoutAPainterFailWithTheReason() {
+        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
+        byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
+        var local = new Classification(Category.LOCAL, "dog", "a cat on a bench", null, null, "rules");
+        var failure = assertThrows(StageFailure.class, () -> service.paint("job-2", source, mask, local, 4));
+        assertEquals(FailureCodes.NO_PAINTER, failure.code());
+        assertTrue(failure.getMessage().contains("brushline.inpainting.diffusion.model-dir"), failure.getMessage());
+    }
+
+    @Test
+    void aMaskOfAnotherSizeIsRefused() {
+        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
+        byte[] mask = TestImages.bytes("masks/iopaint_person__person.png");
+        var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", source, mask, remove("dog"), 4));
+        assertTrue(failure.getMessage().contains("256x256"), failure.getMessage());
+    }
+
+    @Test
+    void removeAsksForAnEmptySceneWithTheObjectAsNegativePrompt() {
+        Mat image = new Mat(8, 8, org.opencv.core.CvType.CV_8UC3, new Scalar(0));
+        var request = PaintingService.request("job-4", image, image, remove("dog"));
+        assertEquals(PaintingService.REMOVAL_PROMPT, request.prompt());
+        assertEquals("dog", request.negativePrompt());
+    }
+
+    @Test
+    void seedsAreStablePerJobAndDifferAcrossJobs() {
+        assertEquals(PaintingService.seedFor("job-a"), PaintingService.seedFor("job-a"));
+        assertNotEquals(PaintingService.seedFor("job-a"), PaintingService.seedFor("job-b"));
+    }
+}
