@@ -130,6 +130,11 @@ public class JobStore {
         }
     }
 
+    /** The webhook delivery's status (pending, delivered, gone, exhausted), shown on the job. */
+    public void recordWebhookStatus(String jobId, String status) {
+        redis.hset(jobKey(jobId), "webhook", status);
+    }
+
     /** Everything known about the job, or an empty map when there is no such job. */
     public Map<String, String> get(String jobId) {
         return redis.hgetall(jobKey(jobId));

@@ -1,0 +1,18 @@
+package io.brushline.gateway;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every refusal has the same JSON shape: {@code {"error": code, "message": text}}. */
+public class ApiExceptionMapper {
+
+    @ServerExceptionMapper
+    public Response map(ApiException e) {
+        return Response.status(e.status())
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", e.code(), "message", e.getMessage()))
+                .build();
+    }
+}

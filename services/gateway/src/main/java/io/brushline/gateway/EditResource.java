@@ -1,0 +1,135 @@
+package io.brushline.gateway;
+
+import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.MissingObjectException;
+import io.brushline.common.storage.ObjectStore;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** The public API: submit an edit, follow it, fetch its result and mask, cancel it. */
+@Path("/v1/edits")
+public class EditResource {
+
+    private final EditService edits;
+    private final JobStore jobs;
+    private final ObjectStore storage;
+    private final GatewayConfig config;
+
+    public EditResource(EditService edits, JobStore jobs, ObjectStore storage, GatewayConfig config) {
+        this.edits = edits;
+        this.jobs = jobs;
+        this.storage = storage;
+        this.config = config;
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit an edit", description = "Multipart form: image (file), instruction, optional "
+            + "webhook_url, optional hints that replace detection: box (x1,y1,x2,y2), points ([[x,y],...]) or "
+            + "mask (an image of the same size, white = edit). Answers 202 with the job id; the same "
+            + "Idempotency-Key returns the same job.")
+    public Response submit(
+            @RestForm("image") FileUpload image,
+            @RestForm("instruction") String instruction,
+            @RestForm("webhook_url") String webhookUrl,
+            @RestForm("box") String box,
+            @RestForm("points") String points,
+            @RestForm("mask") FileUpload mask,
+            @Parameter(description = "Retries with the same key return the job of the first call")
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (image == null) {
+            throw ApiException.badRequest("invalid_image", "the form has no 'image' file part");
+        }
+        var accepted = edits.submit(new EditService.Submission(config.defaultTenant(), instruction, read(image),
+                mask == null ? null : read(mask), box, points, webhookUrl, idempotencyKey));
+        String statusUrl = "/v1/edits/" + accepted.jobId();
+        return Response.status(accepted.created() ? Response.Status.ACCEPTED : Response.Status.OK)
+                .location(URI.create(statusUrl))
+                .entity(Map.of("id", accepted.jobId(), "status_url", statusUrl, "created", accepted.created()))
+                .build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The job's state, what each stage decided, timings, and the failure reason if any")
+    public Map<String, Object> status(@PathParam("id") String id) {
+        return JobView.of(id, existing(id));
+    }
+
+    @GET
+    @Path("/{id}/result")
+    @Produces({"image/png", MediaType.APPLICATION_JSON})
+    @Operation(summary = "The edited image (PNG), or with redirect=true a 307 to a presigned URL")
+    public Response result(@PathParam("id") String id, @QueryParam("redirect") boolean redirect) {
+        return image(id, "resultKey", "the result", redirect);
+    }
+
+    @GET
+    @Path("/{id}/mask")
+    @Produces({"image/png", MediaType.APPLICATION_JSON})
+    @Operation(summary = "The mask the painter used (PNG, white = repainted)")
+    public Response mask(@PathParam("id") String id, @QueryParam("redirect") boolean redirect) {
+        return image(id, "maskKey", "the mask", redirect);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Cancel a job that has not finished; a finished job stays as it is")
+    public Map<String, Object> cancel(@PathParam("id") String id) {
+        existing(id);
+        edits.cancel(id);
+        return JobView.of(id, jobs.get(id));
+    }
+
+    private Response image(String id, String field, String what, boolean redirect) {
+        Map<String, String> job = existing(id);
+        String key = job.get(field);
+        if (key == null) {
+            throw new ApiException(Response.Status.CONFLICT, "not_ready",
+                    what + " of job " + id + " is not available; the job is " + job.get("state"));
+        }
+        if (redirect) {
+            return Response.temporaryRedirect(URI.create(storage.presignedGet(key))).build();
+        }
+        try {
+            return Response.ok(storage.get(key), "image/png").build();
+        } catch (MissingObjectException e) {
+            throw new ApiException(Response.Status.GONE, "expired", what + " of job " + id + " is no longer stored");
+        }
+    }
+
+    private Map<String, String> existing(String id) {
+        Map<String, String> job = jobs.get(id);
+        if (job.isEmpty() || !config.defaultTenant().equals(job.get("tenant"))) {
+            throw new ApiException(Response.Status.NOT_FOUND, "not_found", "no edit job with id " + id);
+        }
+        return job;
+    }
+
+    private static byte[] read(FileUpload upload) {
+        try {
+            return Files.readAllBytes(upload.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.brushline.gateway;
+
+import io.brushline.common.state.JobState;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Renders the job hash from Redis as the API's JSON (snake_case, timestamps as ISO-8601). */
+final class JobView {
+
+    private JobView() {
+    }
+
+    static Map<String, Object> of(String id, Map<String, String> job) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", id);
+        view.put("state", job.get("state"));
+        view.put("instruction", job.get("instruction"));
+        view.put("created_at", job.get("createdAt"));
+        view.put("width", Integer.valueOf(job.get("width")));
+        view.put("height", Integer.valueOf(job.get("height")));
+        putIfPresent(view, "category", job.get("category"));
+        putIfPresent(view, "object", job.get("object"));
+        putIfPresent(view, "target_prompt", job.get("targetPrompt"));
+        putIfPresent(view, "negative_prompt", job.get("negativePrompt"));
+        putIfPresent(view, "engine", job.get("engine"));
+        putIfPresent(view, "grounding", job.get("grounding"));
+
+        Map<String, String> transitions = new LinkedHashMap<>();
+        for (JobState state : JobState.values()) {
+            String at = job.get("at." + state.name());
+            if (at != null) {
+                transitions.put(state.name(), Instant.ofEpochMilli(Long.parseLong(at)).toString());
+            }
+        }
+        view.put("transitions", transitions);
+        Map<String, Long> stageMillis = new TreeMap<>();
+        job.forEach((field, value) -> {
+            if (field.startsWith("ms.")) {
+                stageMillis.put(field.substring(3), Long.parseLong(value));
+            }
+        });
+        view.put("stage_millis", stageMillis);
+        if (job.containsKey("reason")) {
+            view.put("failure", Map.of("stage", job.getOrDefault("failureStage", ""),
+                    "code", job.getOrDefault("failureCode", ""), "reason", job.get("reason")));
+        }
+        if (job.containsKey("resultKey")) {
+            view.put("result_url", "/v1/edits/" + id + "/result");
+        }
+        if (job.containsKey("maskKey")) {
+            view.put("mask_url", "/v1/edits/" + id + "/mask");
+        }
+        putIfPresent(view, "webhook", job.get("webhook"));
+        return view;
+    }
+
+    private static void putIfPresent(Map<String, Object> view, String name, Object value) {
+        if (value != null) {
+            view.put(name, value);
+        }
+    }
+}

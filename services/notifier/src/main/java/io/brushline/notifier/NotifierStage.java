@@ -1,0 +1,81 @@
+package io.brushline.notifier;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.state.JobStore;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Turns finished jobs into webhook deliveries. The Kafka record is acknowledged only once the
+ * delivery is durable in Redis; the delivery itself happens in {@link WebhookDispatcher}.
+ */
+@ApplicationScoped
+public class NotifierStage {
+
+    private final DeliveryQueue queue;
+    private final JobStore jobs;
+    private final ObjectMapper json;
+
+    public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json) {
+        this.queue = queue;
+        this.jobs = jobs;
+        this.json = json;
+    }
+
+    @Incoming("edit-completed")
+    @Blocking(ordered = false)
+    public void completed(EditJob job) {
+        schedule(job, "edit.succeeded", "SUCCEEDED");
+    }
+
+    @Incoming("edit-failed")
+    @Blocking(ordered = false)
+    public void failed(EditJob job) {
+        schedule(job, "edit.failed", "FAILED");
+    }
+
+    private void schedule(EditJob job, String type, String state) {
+        if (job.webhookUrl() == null) {
+            return;
+        }
+        // One id per job: every retry and every redelivered event carries the same webhook-id.
+        String webhookId = "msg_" + job.jobId();
+        if (queue.enqueue(job.jobId(), webhookId, job.webhookUrl(), body(job, type, state))) {
+            jobs.recordWebhookStatus(job.jobId(), "pending");
+        }
+    }
+
+    private String body(EditJob job, String type, String state) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", job.jobId());
+        data.put("state", state);
+        data.put("instruction", job.instruction());
+        if (job.classification() != null) {
+            data.put("category", job.classification().category());
+            data.put("object", job.classification().object());
+            data.put("target_prompt", job.classification().targetPrompt());
+        }
+        if (job.result() != null) {
+            data.put("result_url", "/v1/edits/" + job.jobId() + "/result");
+        }
+        if (job.failure() != null) {
+            data.put("failure", Map.of("stage", job.failure().stage(), "code", job.failure().code(),
+                    "reason", job.failure().reason()));
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", type);
+        event.put("timestamp", Instant.now().toString());
+        event.put("data", data);
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.brushline.notifier;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Webhook signing and the retry schedule (documented in the README). */
+@ConfigMapping(prefix = "brushline.webhook")
+public interface WebhookConfig {
+
+    /** Standard Webhooks secret, {@code whsec_} followed by base64 key bytes. */
+    @WithDefault("whsec_YnJ1c2hsaW5lLWxvY2FsLXdlYmhvb2stc2VjcmV0")
+    String secret();
+
+    /** How long one delivery attempt may take before it counts as failed. */
+    @WithDefault("PT10S")
+    Duration timeout();
+
+    /** Delay before the second attempt; doubles each time up to {@link #maxBackoff()}, with +-20% jitter. */
+    @WithDefault("PT1S")
+    Duration initialBackoff();
+
+    @WithDefault("PT15M")
+    Duration maxBackoff();
+
+    /** Attempts in all before a delivery is given up (about 1 h 30 min of retries with the defaults). */
+    @WithDefault("12")
+    int maxAttempts();
+
+    /** How often due deliveries are looked for. */
+    @WithDefault("PT0.1S")
+    Duration pollInterval();
+
+    /** Concurrent deliveries per notifier instance. */
+    @WithDefault("16")
+    int concurrency();
+}

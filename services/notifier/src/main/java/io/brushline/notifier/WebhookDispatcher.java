@@ -1,0 +1,141 @@
+package io.brushline.notifier;
+
+import io.brushline.common.state.JobStore;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends due webhook deliveries, signed per Standard Webhooks, and schedules retries: exponential
+ * backoff with jitter, {@code Retry-After} honoured, 410 Gone stops deliveries to that URL for good.
+ * Every attempt of a delivery carries the same webhook-id, so receivers can deduplicate.
+ */
+@ApplicationScoped
+public class WebhookDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+
+    private final DeliveryQueue queue;
+    private final JobStore jobs;
+    private final WebhookConfig config;
+    private final WebhookSigner signer;
+    private final HttpClient http;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, WebhookConfig config) {
+        this.queue = queue;
+        this.jobs = jobs;
+        this.config = config;
+        this.signer = new WebhookSigner(config.secret());
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    @Scheduled(every = "${brushline.webhook.poll-interval:PT0.1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void dispatchDue() {
+        int free = config.concurrency() - inFlight.get();
+        if (free <= 0) {
+            return;
+        }
+        // The lease outlasts one attempt, so a delivery is retried only if this worker died.
+        long leaseMillis = config.timeout().toMillis() + 10_000;
+        for (String jobId : queue.leaseDue(free, leaseMillis)) {
+            queue.load(jobId).ifPresent(this::attempt);
+        }
+    }
+
+    private void attempt(DeliveryQueue.Delivery delivery) {
+        if (queue.isGone(delivery.url())) {
+            finish(delivery, "gone", delivery.attempts());
+            return;
+        }
+        int attempt = delivery.attempts() + 1;
+        long timestamp = Instant.now().getEpochSecond();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.url()))
+                .timeout(config.timeout())
+                .header("content-type", "application/json")
+                .header("webhook-id", delivery.webhookId())
+                .header("webhook-timestamp", String.valueOf(timestamp))
+                .header("webhook-signature", signer.sign(delivery.webhookId(), timestamp, delivery.body()))
+                .POST(HttpRequest.BodyPublishers.ofString(delivery.body()))
+                .build();
+        inFlight.incrementAndGet();
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            inFlight.decrementAndGet();
+            try {
+                if (error != null) {
+                    retryOrGiveUp(delivery, attempt, Optional.empty(), error.toString());
+                } else if (response.statusCode() / 100 == 2) {
+                    finish(delivery, "delivered", attempt);
+                } else if (response.statusCode() == 410) {
+                    queue.markGone(delivery.url());
+                    finish(delivery, "gone", attempt);
+                } else {
+                    retryOrGiveUp(delivery, attempt, retryAfter(response), "HTTP " + response.statusCode());
+                }
+            } catch (RuntimeException e) {
+                // The lease expires and the delivery is tried again.
+                LOG.errorf(e, "could not record the outcome of webhook %s", delivery.webhookId());
+            }
+        });
+    }
+
+    private void retryOrGiveUp(DeliveryQueue.Delivery delivery, int attempt, Optional<Duration> retryAfter,
+            String why) {
+        if (attempt >= config.maxAttempts()) {
+            LOG.warnf("webhook %s to %s failed %d times (%s), giving up", delivery.webhookId(), delivery.url(),
+                    attempt, why);
+            finish(delivery, "exhausted", attempt);
+            return;
+        }
+        Duration delay = retryAfter.orElseGet(() -> backoff(attempt));
+        if (delay.compareTo(config.maxBackoff()) > 0) {
+            delay = config.maxBackoff();
+        }
+        LOG.infof("webhook %s attempt %d failed (%s), next in %s", delivery.webhookId(), attempt, why, delay);
+        queue.retryAt(delivery.jobId(), attempt, System.currentTimeMillis() + delay.toMillis());
+    }
+
+    /** initial * 2^(attempt-1), capped, then +-20% jitter so that retries after an outage spread out. */
+    Duration backoff(int attempt) {
+        double base = config.initialBackoff().toMillis() * Math.pow(2, Math.min(attempt - 1, 30));
+        double capped = Math.min(base, config.maxBackoff().toMillis());
+        double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis((long) (capped * jitter));
+    }
+
+    /** Retry-After as delay-seconds or an HTTP date. */
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("retry-after").flatMap(value -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    var at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    Duration delay = Duration.between(Instant.now(), at);
+                    return Optional.of(delay.isNegative() ? Duration.ZERO : delay);
+                } catch (RuntimeException unparseable) {
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    private void finish(DeliveryQueue.Delivery delivery, String status, int attempts) {
+        queue.finish(delivery.jobId(), status, attempts);
+        jobs.recordWebhookStatus(delivery.jobId(), status);
+    }
+}

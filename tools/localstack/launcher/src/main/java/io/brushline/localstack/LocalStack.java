@@ -1,0 +1,341 @@
+package io.brushline.localstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The whole system on one machine, with real servers: an Apache Kafka broker (KRaft), a Redis
+ * server and an S3 API server (s3proxy on the filesystem), each its own process, plus the six
+ * services as separate processes. The local run command and the end-to-end tests both use it.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final List<String> TOPICS = List.of(
+            "edit-requested", "edit-classified", "edit-grounded", "edit-masked", "edit-completed", "edit-failed",
+            "edit-dead-letter");
+    public static final List<String> SERVICES = List.of(
+            "gateway", "classifier", "grounding", "masking", "inpainting", "notifier");
+    public static final String ACCESS_KEY = "brushline";
+    public static final String SECRET_KEY = "brushline-local-secret";
+    public static final String BUCKET = "brushline";
+    private static final String REDIS_BINARY = "redis-server-6.2.6-v5-linux-amd64";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    /** Ports of everything; {@link #freePorts()} for tests, {@link #defaultPorts()} for the local run. */
+    public record Ports(int kafka, int kafkaController, int redis, int s3, int firstService) {
+
+        public int service(String name) {
+            return firstService + SERVICES.indexOf(name);
+        }
+    }
+
+    public static Ports defaultPorts() {
+        return new Ports(9092, 9093, 6379, 9000, 8080);
+    }
+
+    public static Ports freePorts() {
+        int firstService = freeRange(SERVICES.size());
+        return new Ports(freePort(), freePort(), freePort(), freePort(), firstService);
+    }
+
+    private final Path root;
+    private final Path dataDir;
+    private final Ports ports;
+    private final int partitions;
+    private final Map<String, ServerProcess> processes = new LinkedHashMap<>();
+
+    /**
+     * @param root the repository root (where {@code services/} and {@code tools/} are)
+     * @param dataDir where the servers keep their data and every process its log
+     */
+    public LocalStack(Path root, Path dataDir, Ports ports, int partitions) {
+        this.root = root.toAbsolutePath().normalize();
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.ports = ports;
+        this.partitions = partitions;
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String kafkaBootstrap() {
+        return "127.0.0.1:" + ports.kafka();
+    }
+
+    public String redisUri() {
+        return "redis://127.0.0.1:" + ports.redis();
+    }
+
+    public String s3Endpoint() {
+        return "http://127.0.0.1:" + ports.s3();
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + ports.service("gateway");
+    }
+
+    public ServerProcess process(String name) {
+        return processes.get(name);
+    }
+
+    /** Starts Kafka, Redis and the S3 server, and creates the topics and the bucket. */
+    public LocalStack startInfrastructure() {
+        createDirectories(dataDir.resolve("logs"));
+        startRedis();
+        startS3();
+        startKafka();
+        createTopics();
+        return this;
+    }
+
+    private void startRedis() {
+        Path binary = dataDir.resolve("bin").resolve(REDIS_BINARY);
+        if (!Files.isExecutable(binary)) {
+            createDirectories(binary.getParent());
+            // The embedded-redis jar ships a Linux x86-64 redis-server; run it as a plain child process.
+            try (InputStream in = LocalStack.class.getResourceAsStream("/" + REDIS_BINARY)) {
+                if (in == null) {
+                    throw new IllegalStateException(REDIS_BINARY + " is not on the classpath");
+                }
+                Files.copy(in, binary, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            binary.toFile().setExecutable(true);
+        }
+        Path redisDir = createDirectories(dataDir.resolve("redis"));
+        // Append-only file: job state survives a restart of the Redis process.
+        start("redis", List.of(binary.toString(), "--port", String.valueOf(ports.redis()), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "yes", "--dir", redisDir.toString()), Map.of(), ports.redis());
+    }
+
+    private void startS3() {
+        Path s3Dir = createDirectories(dataDir.resolve("s3"));
+        createDirectories(s3Dir.resolve(BUCKET));
+        Path config = dataDir.resolve("s3proxy.properties");
+        write(config, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + ports.s3(),
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + ACCESS_KEY,
+                "s3proxy.credential=" + SECRET_KEY,
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + s3Dir,
+                ""));
+        start("s3", java(classpath("tools/localstack/s3-server"), "-Xmx256m", "org.gaul.s3proxy.Main",
+                "--properties", config.toString()), Map.of(), ports.s3());
+    }
+
+    private void startKafka() {
+        Path logDir = dataDir.resolve("kafka");
+        Path config = dataDir.resolve("kafka.properties");
+        write(config, String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + ports.kafkaController(),
+                "listeners=PLAINTEXT://127.0.0.1:" + ports.kafka() + ",CONTROLLER://127.0.0.1:"
+                        + ports.kafkaController(),
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + ports.kafka(),
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + logDir,
+                "num.partitions=" + partitions,
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                ""));
+        String classpath = classpath("tools/localstack/kafka-server");
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            runToCompletion("kafka-format", java(classpath, "-Xmx256m", "kafka.tools.StorageTool", "format",
+                    "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c", config.toString()));
+        }
+        start("kafka", java(classpath, "-Xmx768m", "kafka.Kafka", config.toString()), Map.of(), ports.kafka());
+    }
+
+    private void createTopics() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap());
+        try (Admin admin = Admin.create(props)) {
+            List<NewTopic> topics = TOPICS.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList();
+            for (var entry : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    entry.getValue().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not create topics", e);
+        }
+    }
+
+    /** The environment that points a service at this stack. */
+    public Map<String, String> serviceEnvironment(String service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
+        env.put("BRUSHLINE_REDIS_URI", redisUri());
+        env.put("BRUSHLINE_STORAGE_ENDPOINT", s3Endpoint());
+        env.put("BRUSHLINE_STORAGE_ACCESS_KEY", ACCESS_KEY);
+        env.put("BRUSHLINE_STORAGE_SECRET_KEY", SECRET_KEY);
+        env.put("BRUSHLINE_STORAGE_BUCKET", BUCKET);
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.service(service)));
+        env.put("DJL_CACHE_DIR", dataDir.resolve("djl-cache").toString());
+        return env;
+    }
+
+    /**
+     * Starts the six services, each from its Quarkus fast-jar, with {@code extraEnvironment} (for
+     * example model locations) added to every one.
+     */
+    public LocalStack startServices(Map<String, String> extraEnvironment) {
+        for (String service : SERVICES) {
+            startService(service, extraEnvironment);
+        }
+        return this;
+    }
+
+    public ServerProcess startService(String service, Map<String, String> extraEnvironment) {
+        Path jar = root.resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build the project first (mvn -DskipTests install)");
+        }
+        Map<String, String> env = serviceEnvironment(service);
+        env.putAll(extraEnvironment);
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx512m",
+                "-Djava.io.tmpdir=" + createDirectories(dataDir.resolve("tmp")),
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.graph_optimizer=false", "-jar", jar.toString()));
+        return start(service, command, env, ports.service(service));
+    }
+
+    /** Starts a process again under the same name, with the same command (after a stop or a kill). */
+    public ServerProcess restart(String name) {
+        ServerProcess old = processes.get(name);
+        old.stop();
+        return old.start(START_TIMEOUT);
+    }
+
+    private ServerProcess start(String name, List<String> command, Map<String, String> env, int port) {
+        var process = new ServerProcess(name, command, env, root, dataDir.resolve("logs").resolve(name + ".log"), port);
+        processes.put(name, process);
+        return process.start(START_TIMEOUT);
+    }
+
+    private void runToCompletion(String name, List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("logs/" + name + ".log").toFile()))
+                    .start();
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(name + " failed; see " + dataDir.resolve("logs/" + name + ".log"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the services first, then the servers, in reverse order of start. */
+    @Override
+    public void close() {
+        List<ServerProcess> reversed = new ArrayList<>(processes.values());
+        java.util.Collections.reverse(reversed);
+        reversed.forEach(ServerProcess::stop);
+    }
+
+    private String classpath(String module) {
+        Path file = root.resolve(module).resolve("target/classpath.txt");
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + " is missing: build the project first (mvn -DskipTests install)", e);
+        }
+    }
+
+    private static List<String> java(String classpath, String heap, String mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), heap, "-cp", classpath, mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first of {@code count} consecutive free ports. */
+    private static int freeRange(int count) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first = freePort();
+            if (first + count > 65535) {
+                continue;
+            }
+            boolean allFree = true;
+            for (int port = first + 1; port < first + count && allFree; port++) {
+                try (ServerSocket ignored = new ServerSocket(port)) {
+                    // free
+                } catch (IOException taken) {
+                    allFree = false;
+                }
+            }
+            if (allFree) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no range of " + count + " free ports");
+    }
+}
