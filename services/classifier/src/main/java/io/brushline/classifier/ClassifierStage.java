@@ -3,7 +3,7 @@ package io.brushline.classifier;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobState;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
