@@ -1,0 +1,126 @@
+package io.brushline.deploy;
+
+import static io.brushline.deploy.Manifests.at;
+import static io.brushline.deploy.Manifests.containers;
+import static io.brushline.deploy.Manifests.map;
+import static io.brushline.deploy.Manifests.podSpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HelmChartTest {
+
+  @Test
+  void lintsStrictlyClean() {
+    LintResult result = new Helm(Chart.CHART_DIR).lint().strict().call();
+    assertFalse(result.isFailed(), "helm lint --strict: " + String.join("\n", result.getMessages()));
+  }
+
+  /** Each example values file renders valid objects that keep the deployment contract. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(nullValues = "none", value = {
+      "default, none,            nvidia.com/gpu",
+      "cpu,     values-cpu.yaml, none",
+      "gpu,     values-gpu.yaml, nvidia.com/gpu",
+  })
+  void rendersValidObjectsThatKeepTheContract(String label, String valuesFile, String gpuResource) throws Exception {
+    Path rendered = Chart.render(label, valuesFile, Map.of());
+    SchemaValidator.assertValid(rendered);
+    new DeploymentRules(Manifests.read(rendered), Chart.RELEASE).assertAll(gpuResource);
+  }
+
+  @Test
+  void migProfileReplacesTheWholeGpuResource() throws Exception {
+    Path rendered = Chart.render("mig", "values-gpu.yaml",
+        Map.of("services.inpainting.gpu.resourceName", "nvidia.com/mig-1g.10gb", "services.inpainting.gpu.count", 2));
+    SchemaValidator.assertValid(rendered);
+    DeploymentRules rules = new DeploymentRules(Manifests.read(rendered), Chart.RELEASE);
+    rules.assertAll("nvidia.com/mig-1g.10gb");
+    Map<String, Object> resources = map(containers(rules.deployment("inpainting")).get(0), "resources");
+    assertEquals(2, at(resources, "limits", "nvidia.com/mig-1g.10gb"));
+  }
+
+  @Test
+  void gpuClusterValuesUseStrimziTopicsRuntimeClassAndScaleToZero() throws Exception {
+    Manifests manifests = Manifests.read(Chart.render("gpu-details", "values-gpu.yaml", Map.of()));
+    DeploymentRules rules = new DeploymentRules(manifests, Chart.RELEASE);
+
+    // Strimzi KafkaTopics have no npm schema here: assert their fields.
+    assertEquals(DeploymentRules.TOPICS.size(), manifests.ofKind("KafkaTopic").size());
+    for (String topic : DeploymentRules.TOPICS) {
+      Map<String, Object> kafkaTopic = manifests.get("KafkaTopic", topic);
+      assertEquals("kafka.strimzi.io/v1", kafkaTopic.get("apiVersion"));
+      assertNotNull(at(kafkaTopic, "metadata", "labels", "strimzi.io/cluster"), topic + " names its Kafka cluster");
+      assertEquals(topic, at(kafkaTopic, "spec", "topicName"));
+      assertTrue((Integer) at(kafkaTopic, "spec", "partitions") >= 1, topic + " partitions");
+      assertTrue((Integer) at(kafkaTopic, "spec", "replicas") >= 1, topic + " replicas");
+      assertTrue(at(kafkaTopic, "spec", "config", "retention.ms") instanceof String, topic + " retention.ms");
+    }
+    assertTrue(manifests.ofKind("Job").isEmpty(), "no topic Job when Strimzi creates the topics");
+
+    Map<String, Object> inpaintingPod = podSpec(rules.deployment("inpainting"));
+    assertEquals("nvidia", inpaintingPod.get("runtimeClassName"));
+    Map<String, Object> scaled = manifests.get("ScaledObject", rules.objectName("inpainting"));
+    assertEquals(0, at(scaled, "spec", "minReplicaCount"), "GPU tier scales to zero");
+    assertNotNull(manifests.find("ServiceMonitor", Chart.RELEASE).orElse(null), "ServiceMonitor rendered");
+    assertNotNull(manifests.find("Ingress", rules.objectName("gateway")).orElse(null), "gateway Ingress rendered");
+  }
+
+  @Test
+  void defaultValuesCreateTopicsWithAJobAndKeepGpuPodsWarm() throws Exception {
+    Manifests manifests = Manifests.read(Chart.render("default-details", null, Map.of()));
+    List<Map<String, Object>> jobs = manifests.ofKind("Job");
+    assertEquals(1, jobs.size(), "one topic-creation Job");
+    Map<String, Object> job = jobs.get(0);
+    assertTrue(Manifests.name(job).startsWith(Chart.RELEASE + "-topics-"), Manifests.name(job));
+    String script = String.valueOf(containers(job).get(0).get("args"));
+    for (String topic : DeploymentRules.TOPICS) {
+      assertTrue(script.contains("--create --if-not-exists --topic " + topic + " "), "Job creates " + topic);
+    }
+    Map<String, Object> scaled = manifests.get("ScaledObject", Chart.RELEASE + "-inpainting");
+    assertEquals(1, at(scaled, "spec", "minReplicaCount"), "scale to zero is opt-in");
+    assertTrue(manifests.ofKind("Ingress").isEmpty(), "Ingress is opt-in");
+  }
+
+  @Test
+  void existingSecretReplacesTheRenderedOne() throws Exception {
+    Manifests manifests = Manifests.read(Chart.render("existing-secret", null, Map.of("secrets.existingSecret", "prod-creds")));
+    assertTrue(manifests.ofKind("Secret").isEmpty());
+    Map<String, Object> container = containers(new DeploymentRules(manifests, Chart.RELEASE).deployment("notifier")).get(0);
+    assertTrue(String.valueOf(container.get("env")).contains("name=prod-creds"));
+  }
+
+  @Test
+  void disabledServiceRendersNothing() throws Exception {
+    Manifests manifests = Manifests.read(Chart.render("no-notifier", null, Map.of("services.notifier.enabled", false)));
+    List<Map<String, Object>> leftovers = manifests.all().stream()
+        .filter(o -> Manifests.name(o).equals(Chart.RELEASE + "-notifier")).toList();
+    assertEquals(List.of(), leftovers);
+  }
+
+  @Test
+  void refusesMoreConsumersThanPartitions() {
+    Exception error = assertThrows(Exception.class,
+        () -> Chart.render("too-many", null, Map.of("services.inpainting.autoscaling.keda.maxReplicas", 50)));
+    assertTrue(error.getMessage().contains("exceeds the 12 partitions of edit-masked"), error.getMessage());
+  }
+
+  @Test
+  void refusesAGracePeriodShorterThanPreStop() {
+    Exception error = assertThrows(Exception.class,
+        () -> Chart.render("short-grace", null, Map.of("services.inpainting.terminationGracePeriodSeconds", 5)));
+    assertTrue(error.getMessage().contains("terminationGracePeriodSeconds must exceed preStopSleepSeconds"),
+        error.getMessage());
+  }
+}
