@@ -1,0 +1,432 @@
+package io.brushline.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import io.brushline.common.imaging.ImageCodec;
+import io.brushline.localstack.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+
+/**
+ * The whole system on real servers: Kafka, Redis and the S3 server started by the project's
+ * launcher, the six services as separate processes, edits submitted over HTTP.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndTest {
+
+    private static final String WEBHOOK_SECRET = "whsec_ZTJlLXRlc3Qtd2ViaG9vay1zZWNyZXQtMTIzNDU2";
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One submitted edit and what it must end as: SUCCEEDED, or FAILED with this code. */
+    record Case(String image, String instruction, String box, String maskFile, String expectedFailure,
+            String webhookPath) {
+
+        static Case succeeds(String image, String instruction) {
+            return new Case(image, instruction, null, null, null, "/hooks");
+        }
+
+        static Case fails(String image, String instruction, String code) {
+            return new Case(image, instruction, null, null, code, "/hooks");
+        }
+
+        Case withBox(String value) {
+            return new Case(image, instruction, value, maskFile, expectedFailure, webhookPath);
+        }
+
+        Case withMask(String value) {
+            return new Case(image, instruction, box, value, expectedFailure, webhookPath);
+        }
+
+        Case withWebhookPath(String value) {
+            return new Case(image, instruction, box, maskFile, expectedFailure, value);
+        }
+    }
+
+    private static final List<Case> CASES = List.of(
+            Case.succeeds("gsam_demo2_dog.jpg", "remove the dog"),
+            Case.succeeds("sam_dog.jpg", "Please get rid of the puppy"),
+            Case.succeeds("iopaint_dog_on_bench.jpg", "erase the dog from the photo"),
+            Case.succeeds("sam_truck.jpg", "remove the truck").withWebhookPath("/flaky/2/"),
+            Case.succeeds("inpaint_anything_cat.jpg", "delete the cat"),
+            Case.succeeds("iopaint_person.png", "remove the person"),
+            Case.succeeds("inpaint_anything_boat.jpg", "remove the boat"),
+            Case.succeeds("gdino_cat_dog.jpg", "remove the cat"),
+            Case.succeeds("samhq_example6_whale.jpg", "remove this").withBox("181,196,757,495"),
+            Case.succeeds("brushnet_cake.jpg", "remove it").withMask("brushnet_cake__cake.png"),
+            Case.succeeds("iopaint_person.png", "remove the person").withMask("iopaint_person__person.png"),
+            Case.succeeds("samhq_example1_butterfly.jpg", "remove the butterfly").withBox("306,132,925,893"),
+            Case.fails("samhq_example6_whale.jpg", "remove the whale", "unknown_object_class"),
+            Case.fails("sam_dog.jpg", "remove the giraffe", "object_not_found"),
+            Case.fails("gsam_demo2_dog.jpg", "make the dog red", "no_painter_configured"),
+            Case.fails("inpaint_anything_boat.jpg", "make it look like winter", "no_painter_configured"),
+            Case.fails("iopaint_person.png", "change the background to a beach", "no_painter_configured"),
+            Case.fails("sam_groceries.jpg", "add a hot air balloon in the sky", "no_painter_configured"),
+            Case.fails("samhq_example4_bench.jpg", "turn it into a van gogh painting", "no_painter_configured"),
+            Case.fails("samhq_example7_bed.jpg", "replace the bed with a sofa", "no_painter_configured"));
+
+    private Path shared;
+    private LocalStack stack;
+    private WebhookReceiver webhooks;
+    private Api api;
+    private final Map<String, Case> jobs = new LinkedHashMap<>();
+    private final Map<String, JsonNode> finalStatus = new HashMap<>();
+    private long singleRemoveMillis;
+    private long allJobsMillis;
+
+    @BeforeAll
+    void startSystemAndRunJobs() throws Exception {
+        shared = Path.of(System.getProperty("brushline.shared.dir", "../shared")).toAbsolutePath().normalize();
+        assumeTrue(Files.isDirectory(shared.resolve("data/images")), "shared data missing at " + shared);
+        ImageCodec.init();
+        Path root = Path.of(System.getProperty("brushline.root", "../.."));
+        Path data = root.resolve("tests/e2e/target/e2e-stack");
+        deleteRecursively(data);
+        webhooks = new WebhookReceiver(WEBHOOK_SECRET);
+        stack = new LocalStack(root, data, LocalStack.freePorts(), 4).startInfrastructure();
+        stack.startServices(Map.of(
+                "BRUSHLINE_MODELS_DIR", shared.resolve("models").toString(),
+                "BRUSHLINE_WEBHOOK_SECRET", WEBHOOK_SECRET,
+                "BRUSHLINE_WEBHOOK_INITIAL_BACKOFF", "PT0.2S"));
+        api = new Api(stack.gatewayUrl());
+
+        long started = System.nanoTime();
+        String first = submit(CASES.get(0), null);
+        awaitTerminal(first);
+        singleRemoveMillis = (System.nanoTime() - started) / 1_000_000;
+
+        started = System.nanoTime();
+        for (Case c : CASES.subList(1, CASES.size())) {
+            submit(c, null);
+        }
+        for (String id : jobs.keySet()) {
+            awaitTerminal(id);
+        }
+        allJobsMillis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("E2E figures: single REMOVE job end to end %d ms; %d further jobs in %d ms%n",
+                singleRemoveMillis, CASES.size() - 1, allJobsMillis);
+    }
+
+    @AfterAll
+    void stopSystem() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyJobEndsAsExpectedWithAReason() {
+        for (var entry : jobs.entrySet()) {
+            JsonNode status = finalStatus.get(entry.getKey());
+            Case c = entry.getValue();
+            String label = c.instruction() + " on " + c.image() + ": " + status;
+            if (c.expectedFailure() == null) {
+                assertEquals("SUCCEEDED", status.path("state").asText(), label);
+                assertTrue(status.has("result_url"), label);
+            } else {
+                assertEquals("FAILED", status.path("state").asText(), label);
+                assertEquals(c.expectedFailure(), status.path("failure").path("code").asText(), label);
+                assertFalse(status.path("failure").path("reason").asText().isBlank(), label);
+            }
+            assertTrue(status.path("transitions").has("QUEUED"), label);
+            assertTrue(status.has("category"), label);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void removalKeepsEveryPixelOutsideTheMask() throws Exception {
+        for (var entry : jobs.entrySet()) {
+            if (entry.getValue().expectedFailure() != null) {
+                continue;
+            }
+            String id = entry.getKey();
+            Mat source = ImageCodec.decodeColor(Files.readAllBytes(shared.resolve("data/images")
+                    .resolve(entry.getValue().image())), "source");
+            var resultReply = api.get("/v1/edits/" + id + "/result");
+            var maskReply = api.get("/v1/edits/" + id + "/mask");
+            assertEquals(200, resultReply.status(), id);
+            assertEquals(200, maskReply.status(), id);
+            Mat result = ImageCodec.decodeColor(resultReply.body(), "result");
+            Mat mask = ImageCodec.decodeMask(maskReply.body(), "mask");
+            assertEquals(source.size(), result.size(), "result must keep the source size");
+            assertEquals(source.size(), mask.size(), "mask must be at source size");
+
+            Mat diff = new Mat();
+            Core.absdiff(source, result, diff);
+            Mat inside = diff.clone();
+            diff.setTo(new Scalar(0, 0, 0), mask);
+            Scalar outside = Core.sumElems(diff);
+            assertEquals(0.0, outside.val[0] + outside.val[1] + outside.val[2],
+                    "pixels outside the mask changed for " + entry.getValue());
+            Mat notMask = new Mat();
+            Core.bitwise_not(mask, notMask);
+            inside.setTo(new Scalar(0, 0, 0), notMask);
+            Scalar changed = Core.sumElems(inside);
+            assertTrue(changed.val[0] + changed.val[1] + changed.val[2] > 0,
+                    "nothing was painted inside the mask for " + entry.getValue());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void everyJobsWebhookArrivesSignedAndOnce() {
+        var received = webhooks.received();
+        assertTrue(received.stream().allMatch(WebhookReceiver.Received::signatureValid),
+                "every delivery carries a valid Standard Webhooks signature");
+        for (var entry : jobs.entrySet()) {
+            String webhookId = "msg_" + entry.getKey();
+            var attempts = received.stream().filter(r -> webhookId.equals(r.webhookId())).toList();
+            assertFalse(attempts.isEmpty(), "no webhook for " + entry.getValue());
+            int expectedAttempts = entry.getValue().webhookPath().startsWith("/flaky/2/") ? 3 : 1;
+            assertEquals(expectedAttempts, attempts.size(), "attempts for " + entry.getValue());
+            assertEquals("delivered", finalWebhookStatus(entry.getKey()), entry.getValue().toString());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void everyMessageOnEveryTopicMatchesItsSchema() throws Exception {
+        var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        Path schemas = Path.of(System.getProperty("brushline.schemas.dir"));
+        Map<String, List<ConsumerRecord<String, String>>> byTopic = readAllTopics();
+        int checked = 0;
+        for (String topic : List.of("edit-requested", "edit-classified", "edit-grounded", "edit-masked",
+                "edit-completed", "edit-failed")) {
+            JsonSchema schema = factory.getSchema(SchemaLocation.of(schemas.resolve(topic + ".json").toUri().toString()));
+            for (var record : byTopic.getOrDefault(topic, List.of())) {
+                var errors = schema.validate(JSON.readTree(record.value()));
+                assertTrue(errors.isEmpty(), topic + " message " + record.value() + " violates its schema: " + errors);
+                JsonNode value = JSON.readTree(record.value());
+                assertEquals(value.path("jobId").asText(), record.key(), "record key = job id");
+                checked++;
+            }
+        }
+        long successes = jobs.values().stream().filter(c -> c.expectedFailure() == null).count();
+        assertTrue(byTopic.getOrDefault("edit-completed", List.of()).size() >= successes);
+        assertTrue(checked >= jobs.size() * 2, "checked " + checked + " messages");
+    }
+
+    @Test
+    @Order(5)
+    void sameIdempotencyKeyReturnsTheSameJob() throws Exception {
+        Case c = CASES.get(0);
+        var firstReply = api.submit(form(c), "retry-key-1");
+        var secondReply = api.submit(form(c), "retry-key-1");
+        assertEquals(202, firstReply.status());
+        assertEquals(200, secondReply.status());
+        assertEquals(firstReply.json().path("id").asText(), secondReply.json().path("id").asText());
+        assertFalse(secondReply.json().path("created").asBoolean());
+        awaitTerminal(firstReply.json().path("id").asText());
+    }
+
+    @Test
+    @Order(6)
+    void redeliveredMessagesProduceNoSecondResultOrWebhook() throws Exception {
+        String id = jobs.keySet().iterator().next();
+        Map<String, List<ConsumerRecord<String, String>>> byTopic = readAllTopics();
+        String resultKeyBefore = finalStatus.get(id).path("result_url").asText();
+        try (var producer = producer()) {
+            for (String topic : List.of("edit-masked", "edit-completed")) {
+                var original = byTopic.get(topic).stream().filter(r -> id.equals(r.key())).findFirst().orElseThrow();
+                producer.send(new ProducerRecord<>(topic, original.key(), original.value())).get();
+            }
+        }
+        Thread.sleep(3000);
+        JsonNode after = api.get("/v1/edits/" + id).json();
+        assertEquals("SUCCEEDED", after.path("state").asText());
+        assertEquals(resultKeyBefore, after.path("result_url").asText());
+        assertEquals(1, webhooks.received().stream().filter(r -> ("msg_" + id).equals(r.webhookId())).count(),
+                "a redelivered completion must not send a second webhook");
+        assertEquals(1, readAllTopics().get("edit-completed").stream().filter(r -> id.equals(r.key())).count() - 1,
+                "only the test's own re-sent completion is extra; the painter did not run again");
+    }
+
+    @Test
+    @Order(7)
+    void corruptUploadsAreRefusedWithAClearMessage() throws Exception {
+        var garbage = api.submit(new Api.Form().field("instruction", "remove the dog")
+                .file("image", "this is not an image".getBytes()), null);
+        assertEquals(400, garbage.status());
+        assertEquals("invalid_image", garbage.json().path("error").asText());
+        assertTrue(garbage.json().path("message").asText().contains("not an image"));
+
+        byte[] jpeg = Files.readAllBytes(shared.resolve("data/images/sam_dog.jpg"));
+        byte[] truncated = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
+        var cut = api.submit(new Api.Form().field("instruction", "remove the dog").file("image", truncated), null);
+        assertEquals(400, cut.status());
+        assertTrue(cut.json().path("message").asText().contains("damaged or truncated"), cut.json().toString());
+
+        var noInstruction = api.submit(new Api.Form().field("instruction", "  ").file("image", jpeg), null);
+        assertEquals(400, noInstruction.status());
+        assertEquals("invalid_instruction", noInstruction.json().path("error").asText());
+
+        var badBox = api.submit(new Api.Form().field("instruction", "remove this").field("box", "10,10,5000,20")
+                .file("image", jpeg), null);
+        assertEquals(400, badBox.status());
+        assertEquals("invalid_hint", badBox.json().path("error").asText());
+    }
+
+    @Test
+    @Order(8)
+    void unknownJobIsA404() throws Exception {
+        var reply = api.get("/v1/edits/no-such-job");
+        assertEquals(404, reply.status());
+        assertEquals("not_found", reply.json().path("error").asText());
+    }
+
+    @Test
+    @Order(9)
+    void openApiDescribesTheEditsApi() throws Exception {
+        var reply = api.get("/q/openapi?format=json");
+        assertEquals(200, reply.status());
+        assertTrue(reply.json().path("paths").has("/v1/edits"));
+        assertTrue(reply.json().path("paths").has("/v1/edits/{id}/result"));
+    }
+
+    @Test
+    @Order(100)
+    void deadBrokerAnswers503AndAcceptsNothing() throws Exception {
+        stack.process("kafka").stop();
+        long started = System.nanoTime();
+        var reply = api.submit(form(CASES.get(0)), "while-broker-down");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(503, reply.status(), String.valueOf(reply.json()));
+        assertEquals("queue_unavailable", reply.json().path("error").asText());
+        assertTrue(tookMillis < 30_000, "answered in " + tookMillis + " ms");
+    }
+
+    private String submit(Case c, String idempotencyKey) throws Exception {
+        var reply = api.submit(form(c), idempotencyKey);
+        assertEquals(202, reply.status(), "submission of " + c + " answered " + reply.json());
+        String id = reply.json().path("id").asText();
+        jobs.put(id, c);
+        return id;
+    }
+
+    private Api.Form form(Case c) throws Exception {
+        var form = new Api.Form()
+                .field("instruction", c.instruction())
+                .field("webhook_url", webhooks.url(c.webhookPath()))
+                .file("image", Files.readAllBytes(shared.resolve("data/images").resolve(c.image())));
+        if (c.box() != null) {
+            form.field("box", c.box());
+        }
+        if (c.maskFile() != null) {
+            form.file("mask", Files.readAllBytes(shared.resolve("data/images/masks").resolve(c.maskFile())));
+        }
+        return form;
+    }
+
+    private void awaitTerminal(String id) throws Exception {
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode status = api.get("/v1/edits/" + id).json();
+            String state = status.path("state").asText();
+            if (Set.of("SUCCEEDED", "FAILED", "CANCELED").contains(state)) {
+                finalStatus.put(id, status);
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job " + id + " (" + jobs.get(id) + ") did not finish within " + JOB_TIMEOUT
+                + "; last status " + api.get("/v1/edits/" + id).json());
+    }
+
+    /** The webhook status once retries have had time to finish. */
+    private String finalWebhookStatus(String id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                status = api.get("/v1/edits/" + id).json().path("webhook").asText();
+                if ("delivered".equals(status)) {
+                    return status;
+                }
+                Thread.sleep(200);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        return status;
+    }
+
+    private Map<String, List<ConsumerRecord<String, String>>> readAllTopics() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Map<String, List<ConsumerRecord<String, String>>> byTopic = new HashMap<>();
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(LocalStack.TOPICS);
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < Duration.ofSeconds(3).toNanos()) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                if (!records.isEmpty()) {
+                    quietSince = System.nanoTime();
+                }
+                records.forEach(r -> byTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r));
+            }
+        }
+        return byTopic;
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    private static void deleteRecursively(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
