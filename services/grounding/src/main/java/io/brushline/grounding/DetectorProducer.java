@@ -1,0 +1,28 @@
+package io.brushline.grounding;
+
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+
+/** Loads the configured detector once, at start-up, so that a missing model fails the service early. */
+@ApplicationScoped
+public class DetectorProducer {
+
+    @Produces
+    @Singleton
+    @Startup
+    ObjectDetector detector(GroundingConfig config) {
+        return switch (config.detector()) {
+            case yolox -> new YoloxDetector(Path.of(config.yolox().model()), config.scoreThreshold(), config.nmsIou());
+        };
+    }
+
+    void close(@Disposes ObjectDetector detector) throws Exception {
+        if (detector instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+}

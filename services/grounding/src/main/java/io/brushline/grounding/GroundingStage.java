@@ -1,0 +1,56 @@
+package io.brushline.grounding;
+
+import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.stage.StageProcessor;
+import io.brushline.common.state.JobState;
+import io.brushline.common.storage.ObjectStore;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Step 3a: where the object is (detected, hinted, or proposed for ADD), as ranked boxes. */
+@ApplicationScoped
+public class GroundingStage extends StageProcessor {
+
+    @Inject
+    ObjectDetector detector;
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    @Channel("edit-grounded")
+    MutinyEmitter<EditJob> grounded;
+
+    @Incoming("edit-classified")
+    @Blocking(ordered = false)
+    public void consume(EditJob job) {
+        handle(job);
+    }
+
+    @Override
+    protected EditJob process(EditJob job) {
+        var grounding = new Grounder(detector).ground(job,
+                () -> ImageCodec.decodeColor(store.get(job.source().key()), "source image"));
+        return job.withGrounding(grounding);
+    }
+
+    @Override
+    protected String stageName() {
+        return "ground";
+    }
+
+    @Override
+    protected JobState runningState() {
+        return JobState.GROUNDING;
+    }
+
+    @Override
+    protected MutinyEmitter<EditJob> next() {
+        return grounded;
+    }
+}

@@ -1,0 +1,20 @@
+package io.brushline.grounding;
+
+import org.opencv.core.Mat;
+
+/**
+ * Finds the instances of what an object phrase names. Implementations: the offline YOLOX-nano COCO
+ * detector and the open-vocabulary neural detectors, chosen by {@code brushline.grounding.detector}.
+ * Implementations are thread-safe: the stage calls them from several worker threads.
+ */
+public interface ObjectDetector {
+
+    /**
+     * @param image the source image, BGR
+     * @param phrase the object phrase from the instruction ("the dog", "all the people")
+     * @return the instances above the score threshold, ranked best first, and the best score seen
+     * @throws io.brushline.common.stage.StageFailure with {@code UNKNOWN_OBJECT_CLASS} when the detector
+     *         cannot look for that kind of object at all
+     */
+    DetectionOutcome detect(Mat image, String phrase);
+}

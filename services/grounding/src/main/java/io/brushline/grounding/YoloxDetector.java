@@ -1,0 +1,142 @@
+package io.brushline.grounding;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.brushline.common.messages.Detection;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.opencv.core.Mat;
+import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * The offline detector: YOLOX-nano trained on the 80 COCO classes, run by ONNX Runtime through DJL.
+ * The phrase is mapped to a class by {@link CocoVocabulary}; phrases outside the 80 classes are refused
+ * with a reason instead of being guessed.
+ *
+ * <p>Model I/O: input {@code images} [1,3,416,416] BGR 0..255, letterboxed into the top-left corner
+ * with padding 114; output [1,3549,85] per anchor (3 strides 8/16/32): box offsets (cx, cy in grid
+ * cells, log w, log h), objectness and 80 class probabilities.
+ */
+public final class YoloxDetector implements ObjectDetector, AutoCloseable {
+
+    static final int INPUT_SIZE = 416;
+    private static final int[] STRIDES = {8, 16, 32};
+    private static final double PAD_VALUE = 114;
+    private static final int VALUES_PER_ANCHOR = 5 + CocoVocabulary.CLASSES.size();
+
+    private final ZooModel<NDList, NDList> model;
+    private final double scoreThreshold;
+    private final double nmsIou;
+
+    public YoloxDetector(Path modelFile, double scoreThreshold, double nmsIou) {
+        if (!Files.isRegularFile(modelFile)) {
+            throw new IllegalStateException("YOLOX model not found at " + modelFile.toAbsolutePath()
+                    + " (set brushline.grounding.yolox.model or BRUSHLINE_MODELS_DIR)");
+        }
+        this.scoreThreshold = scoreThreshold;
+        this.nmsIou = nmsIou;
+        try {
+            this.model = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelPath(modelFile)
+                    .optEngine("OnnxRuntime")
+                    .optTranslator(new NoopTranslator())
+                    .build()
+                    .loadModel();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + modelFile, e);
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IllegalStateException("cannot load the YOLOX model " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public DetectionOutcome detect(Mat image, String phrase) {
+        CocoVocabulary.Query query = CocoVocabulary.lookup(phrase).orElseThrow(() -> new StageFailure(
+                FailureCodes.UNKNOWN_OBJECT_CLASS,
+                "the offline detector does not know '" + phrase + "'; it recognises the 80 COCO classes such as "
+                        + CocoVocabulary.examples() + " (an open-vocabulary detector can be configured with "
+                        + "brushline.grounding.detector=owlv2, or give a box or mask hint)"));
+        return detectClass(image, query);
+    }
+
+    /** All instances of one COCO class, ranked; used directly by the evaluation. */
+    public DetectionOutcome detectClass(Mat image, CocoVocabulary.Query query) {
+        double scale = Math.min((double) INPUT_SIZE / image.cols(), (double) INPUT_SIZE / image.rows());
+        float[] output = infer(letterbox(image, scale));
+        int classIndex = query.classIndex();
+        String label = query.className();
+        List<Detection> candidates = new ArrayList<>();
+        double best = 0;
+        int anchor = 0;
+        for (int stride : STRIDES) {
+            int cells = INPUT_SIZE / stride;
+            for (int gy = 0; gy < cells; gy++) {
+                for (int gx = 0; gx < cells; gx++, anchor++) {
+                    int o = anchor * VALUES_PER_ANCHOR;
+                    double score = output[o + 4] * output[o + 5 + classIndex];
+                    best = Math.max(best, score);
+                    if (score < scoreThreshold) {
+                        continue;
+                    }
+                    double cx = (output[o] + gx) * stride;
+                    double cy = (output[o + 1] + gy) * stride;
+                    double w = Math.exp(output[o + 2]) * stride;
+                    double h = Math.exp(output[o + 3]) * stride;
+                    var box = Boxes.clipped((cx - w / 2) / scale, (cy - h / 2) / scale, (cx + w / 2) / scale,
+                            (cy + h / 2) / scale, image.cols(), image.rows());
+                    if (box != null) {
+                        candidates.add(new Detection(box, label, score));
+                    }
+                }
+            }
+        }
+        return new DetectionOutcome(NonMaxSuppression.apply(candidates, nmsIou), best, scoreThreshold,
+                query.allInstances());
+    }
+
+    /** The image resized by {@code scale} into the top-left corner of a 416x416 canvas, as CHW floats. */
+    static float[] letterbox(Mat image, double scale) {
+        Mat canvas = new Mat(INPUT_SIZE, INPUT_SIZE, image.type(), new Scalar(PAD_VALUE, PAD_VALUE, PAD_VALUE));
+        Mat resized = new Mat();
+        int w = Math.max(1, (int) Math.round(image.cols() * scale));
+        int h = Math.max(1, (int) Math.round(image.rows() * scale));
+        Imgproc.resize(image, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);
+        resized.copyTo(canvas.submat(new Rect(0, 0, w, h)));
+        return Tensors.chwFloats(canvas);
+    }
+
+    private float[] infer(float[] input) {
+        try (NDManager manager = model.getNDManager().newSubManager();
+                Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            NDArray array = manager.create(input, new Shape(1, 3, INPUT_SIZE, INPUT_SIZE));
+            array.setName("images");
+            return predictor.predict(new NDList(array)).get(0).toFloatArray();
+        } catch (TranslateException e) {
+            throw new IllegalStateException("YOLOX inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

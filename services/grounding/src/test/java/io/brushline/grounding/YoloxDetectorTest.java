@@ -1,0 +1,84 @@
+package io.brushline.grounding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.brushline.common.messages.Box;
+import io.brushline.common.messages.Detection;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opencv.core.Mat;
+
+/** The real YOLOX-nano model on real photos. */
+class YoloxDetectorTest {
+
+    private static YoloxDetector detector;
+
+    @BeforeAll
+    static void load() {
+        detector = new YoloxDetector(SharedData.model("yolox_nano.onnx"), 0.3, 0.45);
+    }
+
+    @AfterAll
+    static void close() {
+        if (detector != null) {
+            detector.close();
+        }
+    }
+
+    @Test
+    void findsTheDogInAPhoto() {
+        Mat image = SharedData.image("gsam_demo2_dog.jpg");
+        DetectionOutcome outcome = detector.detect(image, "the running dog");
+        assertFalse(outcome.detections().isEmpty(), "best score " + outcome.bestScore());
+        Detection best = outcome.selected().get(0);
+        assertEquals("dog", best.label());
+        assertEquals(1, outcome.selected().size());
+        assertTrue(best.box().fitsIn(image.cols(), image.rows()));
+        // the dog fills a good part of this 2048x1365 photo
+        assertTrue(best.box().width() > 300 && best.box().height() > 300, best.box().toString());
+    }
+
+    @Test
+    void aSynonymFindsTheSameObject() {
+        Mat image = SharedData.image("sam_dog.jpg");
+        Detection dog = detector.detect(image, "dog").selected().get(0);
+        Detection puppy = detector.detect(image, "the puppy").selected().get(0);
+        assertEquals(dog.box(), puppy.box());
+        // the annotated point prompt for this dog is (200, 450)
+        Box box = dog.box();
+        assertTrue(box.x1() <= 200 && 200 < box.x2() && box.y1() <= 450 && 450 < box.y2(), box.toString());
+    }
+
+    @Test
+    void anAbsentObjectIsAnEmptyOutcomeWithTheBestScore() {
+        DetectionOutcome outcome = detector.detect(SharedData.image("sam_dog.jpg"), "giraffe");
+        assertTrue(outcome.detections().isEmpty());
+        assertTrue(outcome.bestScore() < 0.3);
+        assertEquals(0.3, outcome.threshold());
+    }
+
+    @Test
+    void aPhraseOutsideTheClassesIsRefusedWithAReason() {
+        var failure = assertThrows(StageFailure.class,
+                () -> detector.detect(SharedData.image("sam_dog.jpg"), "the whale"));
+        assertEquals(FailureCodes.UNKNOWN_OBJECT_CLASS, failure.code());
+        assertTrue(failure.getMessage().contains("'the whale'"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("80 COCO classes"), failure.getMessage());
+    }
+
+    @Test
+    void boxesAreRankedAndDoNotOverlapMuch() {
+        DetectionOutcome outcome = detector.detect(SharedData.image("gdino_cat_dog.jpg"), "all the animals cat");
+        var boxes = outcome.detections();
+        for (int i = 1; i < boxes.size(); i++) {
+            assertTrue(boxes.get(i - 1).score() >= boxes.get(i).score());
+            assertTrue(boxes.get(i - 1).box().iou(boxes.get(i).box()) <= 0.45);
+        }
+    }
+}

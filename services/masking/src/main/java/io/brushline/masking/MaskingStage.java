@@ -1,0 +1,66 @@
+package io.brushline.masking;
+
+import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.MaskRef;
+import io.brushline.common.stage.StageProcessor;
+import io.brushline.common.state.JobState;
+import io.brushline.common.storage.ObjectKeys;
+import io.brushline.common.storage.ObjectStore;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Step 3b: the mask the painter repaints, stored as a PNG at source size (255 = repaint) under the
+ * job's mask key, so a redelivered job overwrites it rather than making a second one.
+ */
+@ApplicationScoped
+public class MaskingStage extends StageProcessor {
+
+    @Inject
+    Segmenter segmenter;
+
+    @Inject
+    MaskingConfig config;
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    @Channel("edit-masked")
+    MutinyEmitter<EditJob> masked;
+
+    @Incoming("edit-grounded")
+    @Blocking(ordered = false)
+    public void consume(EditJob job) {
+        handle(job);
+    }
+
+    @Override
+    protected EditJob process(EditJob job) {
+        MaskMaker.Result result = new MaskMaker(segmenter, config.dilation()).make(job,
+                () -> ImageCodec.decodeColor(store.get(job.source().key()), "source image"), store::get);
+        String key = ObjectKeys.mask(job.jobId());
+        store.put(key, ImageCodec.encodePng(result.mask()), "image/png");
+        return job.withMask(new MaskRef(key, result.dilationPx(), config.featherPx(), MaskOps.coverage(result.mask())));
+    }
+
+    @Override
+    protected String stageName() {
+        return "mask";
+    }
+
+    @Override
+    protected JobState runningState() {
+        return JobState.MASKING;
+    }
+
+    @Override
+    protected MutinyEmitter<EditJob> next() {
+        return masked;
+    }
+}

@@ -1,0 +1,22 @@
+package io.brushline.masking;
+
+import io.brushline.common.messages.Detection;
+import io.brushline.common.messages.Point;
+import java.util.List;
+import org.opencv.core.Mat;
+
+/**
+ * Turns box and point prompts into an object mask at source size. Implementations: the offline
+ * refiners (DeepLabV3 for VOC classes, GrabCut, the plain box) and SAM, chosen by configuration.
+ * Thread-safe: the stage calls it from several worker threads.
+ */
+public interface Segmenter {
+
+    /**
+     * @param image the source image, BGR
+     * @param boxes the object's instances (their union is the object mask); may be empty when points are given
+     * @param points point hints in source pixels; may be empty
+     * @return 0/255 mask, image-sized, never empty when a box was given (falls back to the box)
+     */
+    Mat segment(Mat image, List<Detection> boxes, List<Point> points);
+}

@@ -1,0 +1,36 @@
+package io.brushline.masking;
+
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jboss.logging.Logger;
+
+/** Loads the configured segmenter once, at start-up. */
+@ApplicationScoped
+public class SegmenterProducer {
+
+    private static final Logger LOG = Logger.getLogger(SegmenterProducer.class);
+
+    @Produces
+    @Singleton
+    @Startup
+    Segmenter segmenter(MaskingConfig config) {
+        Path deepLab = Path.of(config.deeplab().model());
+        if (config.refine() == MaskingConfig.Refinement.auto && !Files.isRegularFile(deepLab)) {
+            // GrabCut needs no model: masks stay usable, only VOC-class edges are a little rougher.
+            LOG.warnf("DeepLabV3 model %s not found; refining every box with GrabCut", deepLab.toAbsolutePath());
+            return new OfflineSegmenter(config.refine(), null);
+        }
+        return new OfflineSegmenter(config.refine(), deepLab);
+    }
+
+    void close(@Disposes Segmenter segmenter) throws Exception {
+        if (segmenter instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+}
