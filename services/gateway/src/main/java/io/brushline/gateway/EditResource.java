@@ -1,6 +1,8 @@
 package io.brushline.gateway;
 
+import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
+import io.smallrye.mutiny.Multi;
 import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectStore;
 import jakarta.ws.rs.DELETE;
@@ -21,9 +23,10 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** The public API: submit an edit, follow it, fetch its result and mask, cancel it. */
+/** The public API: submit an edit, follow it (status or server-sent events), fetch its result and mask, cancel it. */
 @Path("/v1/edits")
 public class EditResource {
 
@@ -88,6 +91,28 @@ public class EditResource {
     @Operation(summary = "The mask the painter used (PNG, white = repainted)")
     public Response mask(@PathParam("id") String id, @QueryParam("redirect") boolean redirect) {
         return image(id, "maskKey", "the mask", redirect);
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Progress as server-sent events: the job's status each time it changes, until it ends")
+    public Multi<Map<String, Object>> events(@PathParam("id") String id) {
+        existing(id);
+        Map<String, Object> end = Map.of();
+        return Multi.createFrom().ticks().every(config.progressPollInterval())
+                .map(tick -> JobView.of(id, jobs.get(id)))
+                .skip().repetitions()
+                // emit the terminal status itself, then end the stream
+                .onItem().transformToMultiAndConcatenate(view -> isTerminal(view)
+                        ? Multi.createFrom().items(view, end)
+                        : Multi.createFrom().item(view))
+                .select().first(view -> view != end);
+    }
+
+    private static boolean isTerminal(Map<String, Object> view) {
+        return JobState.valueOf((String) view.get("state")).isTerminal();
     }
 
     @DELETE

@@ -23,6 +23,10 @@ public interface GatewayConfig {
     @WithDefault("P1D")
     Duration idempotencyTtl();
 
+    /** How often the progress stream looks at the job's state. */
+    @WithDefault("PT0.2S")
+    Duration progressPollInterval();
+
     /** The tenant of requests that name none. */
     @WithDefault("default")
     String defaultTenant();

@@ -73,6 +73,20 @@ final class Api {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
+    /** Reads a server-sent event stream to its end and returns each event's JSON data. */
+    java.util.List<JsonNode> events(String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
+                .header("Accept", "text/event-stream").GET().build();
+        var lines = http.send(request, HttpResponse.BodyHandlers.ofLines()).body();
+        var events = new java.util.ArrayList<JsonNode>();
+        for (String line : (Iterable<String>) lines::iterator) {
+            if (line.startsWith("data:")) {
+                events.add(JSON.readTree(line.substring(5)));
+            }
+        }
+        return events;
+    }
+
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         boolean json = response.headers().firstValue("content-type").orElse("").contains("json");

@@ -327,6 +327,21 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    @Order(10)
+    void progressStreamFollowsTheJobToItsEnd() throws Exception {
+        String id = submit(CASES.get(1), null);
+        List<String> states = api.events("/v1/edits/" + id + "/events").stream()
+                .map(event -> event.path("state").asText())
+                .toList();
+        assertFalse(states.isEmpty());
+        assertEquals("SUCCEEDED", states.get(states.size() - 1), "stream ends with the final state: " + states);
+        List<String> order = List.of("QUEUED", "CLASSIFYING", "GROUNDING", "MASKING", "PAINTING", "SUCCEEDED");
+        for (int i = 1; i < states.size(); i++) {
+            assertTrue(order.indexOf(states.get(i - 1)) <= order.indexOf(states.get(i)), "states move forward: " + states);
+        }
+    }
+
+    @Test
     @Order(100)
     void deadBrokerAnswers503AndAcceptsNothing() throws Exception {
         stack.process("kafka").stop();
