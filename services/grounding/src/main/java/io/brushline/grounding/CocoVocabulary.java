@@ -33,7 +33,7 @@ public final class CocoVocabulary {
     /** Words that end the object's head noun phrase: "dog on the bench" is about the dog. */
     private static final Set<String> PREPOSITIONS = Set.of("on", "in", "at", "with", "near", "next", "by",
             "under", "behind", "beside", "besides", "above", "below", "over", "from", "of", "inside", "to",
-            "left", "right", "holding", "wearing", "that", "which", "who");
+            "holding", "wearing", "that", "which", "who");
 
     /** Words that ask for every instance. */
     private static final Set<String> ALL_WORDS = Set.of("all", "every", "each", "both", "several", "many",
@@ -55,9 +55,10 @@ public final class CocoVocabulary {
     }
 
     /**
-     * The COCO class a phrase names, looking first at the words before any preposition and preferring
-     * the longest, right-most match (the head noun): "the running dog" and "dog on the bench" are dogs,
-     * "tennis rackets" is the tennis racket class.
+     * The COCO class a phrase names, looking only at the words before the first preposition and
+     * preferring the longest, right-most match (the head noun): "the running dog" and "dog on the
+     * bench" are dogs, "tennis rackets" is the tennis racket class, and "the object on the bed" names
+     * no class (it is not the bed).
      */
     public static Optional<Query> lookup(String phrase) {
         List<String> words = words(phrase);
@@ -66,8 +67,7 @@ public final class CocoVocabulary {
         while (cut < words.size() && !PREPOSITIONS.contains(words.get(cut))) {
             cut++;
         }
-        Optional<Query> head = lookupIn(words.subList(0, cut), allWords);
-        return head.isPresent() ? head : lookupIn(words, allWords);
+        return lookupIn(words.subList(0, cut), allWords);
     }
 
     private static Optional<Query> lookupIn(List<String> words, boolean allWords) {
@@ -150,7 +150,7 @@ public final class CocoVocabulary {
         alias(map, "bear", "grizzly", "polar bear");
         alias(map, "backpack", "rucksack", "knapsack");
         alias(map, "umbrella", "parasol");
-        alias(map, "handbag", "purse", "bag", "tote");
+        alias(map, "handbag", "purse", "tote");
         alias(map, "tie", "necktie", "bowtie");
         alias(map, "suitcase", "luggage", "trolley case");
         alias(map, "skis", "ski");

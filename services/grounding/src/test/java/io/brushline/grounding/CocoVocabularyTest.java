@@ -24,6 +24,7 @@ class CocoVocabularyTest {
         "the running dog, dog, false",
         "dog on the bench, dog, false",
         "cat next to the dog, cat, false",
+        "the left dog, dog, false",
         "tennis rackets, tennis racket, true",
         "rocking chair, chair, false",
         "the red sofa, couch, false",
@@ -44,7 +45,7 @@ class CocoVocabularyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"the whale", "butterfly", "wheel", "", "the sky"})
+    @ValueSource(strings = {"the whale", "butterfly", "wheel", "", "the sky", "object on the bed", "grocery bag"})
     void phrasesOutsideTheClassesHaveNoClass(String phrase) {
         assertFalse(CocoVocabulary.lookup(phrase).isPresent(), phrase);
     }

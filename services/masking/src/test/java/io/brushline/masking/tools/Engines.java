@@ -1,0 +1,40 @@
+package io.brushline.masking.tools;
+
+import io.brushline.grounding.GroundingConfig;
+import io.brushline.grounding.YoloxDetector;
+import io.brushline.masking.MaskingConfig;
+import io.brushline.masking.OfflineSegmenter;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The engines the services would use, configured the same way (defaults, then system properties and
+ * environment, e.g. {@code BRUSHLINE_MODELS_DIR} or {@code -Dbrushline.masking.refine=grabcut}).
+ */
+final class Engines {
+
+    final GroundingConfig grounding;
+    final MaskingConfig masking;
+
+    Engines() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultSources()
+                .addDefaultInterceptors()
+                .withMapping(GroundingConfig.class)
+                .withMapping(MaskingConfig.class)
+                .build();
+        grounding = config.getConfigMapping(GroundingConfig.class);
+        masking = config.getConfigMapping(MaskingConfig.class);
+    }
+
+    YoloxDetector detector() {
+        return new YoloxDetector(Path.of(grounding.yolox().model()), grounding.scoreThreshold(), grounding.nmsIou());
+    }
+
+    OfflineSegmenter segmenter(MaskingConfig.Refinement refinement) {
+        Path deepLab = Path.of(masking.deeplab().model());
+        return new OfflineSegmenter(refinement, Files.isRegularFile(deepLab) ? deepLab : null);
+    }
+}
