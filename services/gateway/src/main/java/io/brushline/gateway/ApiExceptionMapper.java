@@ -10,7 +10,11 @@ public class ApiExceptionMapper {
 
     @ServerExceptionMapper
     public Response map(ApiException e) {
-        return Response.status(e.status())
+        var response = Response.status(e.status());
+        if (e instanceof RateLimiter.RateLimited limited) {
+            response.header("Retry-After", limited.retryAfterSeconds());
+        }
+        return response
                 .type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", e.code(), "message", e.getMessage()))
                 .build();

@@ -34,12 +34,23 @@ public class EditResource {
     private final JobStore jobs;
     private final ObjectStore storage;
     private final GatewayConfig config;
+    private final TenantResolver tenants;
+    private final RateLimiter rateLimiter;
 
-    public EditResource(EditService edits, JobStore jobs, ObjectStore storage, GatewayConfig config) {
+    @HeaderParam("Authorization")
+    String authorization;
+
+    @HeaderParam("X-API-Key")
+    String apiKey;
+
+    public EditResource(EditService edits, JobStore jobs, ObjectStore storage, GatewayConfig config,
+            TenantResolver tenants, RateLimiter rateLimiter) {
         this.edits = edits;
         this.jobs = jobs;
         this.storage = storage;
         this.config = config;
+        this.tenants = tenants;
+        this.rateLimiter = rateLimiter;
     }
 
     @POST
@@ -57,10 +68,12 @@ public class EditResource {
             @RestForm("mask") FileUpload mask,
             @Parameter(description = "Retries with the same key return the job of the first call")
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        String tenant = tenants.tenant(authorization, apiKey);
+        rateLimiter.acquire(tenant);
         if (image == null) {
             throw ApiException.badRequest("invalid_image", "the form has no 'image' file part");
         }
-        var accepted = edits.submit(new EditService.Submission(config.defaultTenant(), instruction, read(image),
+        var accepted = edits.submit(new EditService.Submission(tenant, instruction, read(image),
                 mask == null ? null : read(mask), box, points, webhookUrl, idempotencyKey));
         String statusUrl = "/v1/edits/" + accepted.jobId();
         return Response.status(accepted.created() ? Response.Status.ACCEPTED : Response.Status.OK)
@@ -144,7 +157,8 @@ public class EditResource {
 
     private Map<String, String> existing(String id) {
         Map<String, String> job = jobs.get(id);
-        if (job.isEmpty() || !config.defaultTenant().equals(job.get("tenant"))) {
+        // Another tenant's job answers exactly like a job that does not exist.
+        if (job.isEmpty() || !tenants.tenant(authorization, apiKey).equals(job.get("tenant"))) {
             throw new ApiException(Response.Status.NOT_FOUND, "not_found", "no edit job with id " + id);
         }
         return job;

@@ -27,7 +27,17 @@ public interface GatewayConfig {
     @WithDefault("PT0.2S")
     Duration progressPollInterval();
 
-    /** The tenant of requests that name none. */
+    /**
+     * API keys by tenant, as hex SHA-256 hashes (several separated by commas). None configured: the
+     * API is open and everything runs as {@link #defaultTenant()}.
+     */
+    java.util.Map<String, String> apiKeys();
+
+    /** Submissions a tenant may make per minute (0 = unlimited). */
+    @WithDefault("600")
+    int submissionsPerMinute();
+
+    /** The tenant of requests when no API keys are configured. */
     @WithDefault("default")
     String defaultTenant();
 }

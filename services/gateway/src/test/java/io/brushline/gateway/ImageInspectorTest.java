@@ -8,7 +8,6 @@ import jakarta.ws.rs.core.Response;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -18,35 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class ImageInspectorTest {
 
-    private final ImageInspector inspector = new ImageInspector(config(1_000_000, 4_000_000));
-
-    static GatewayConfig config(long maxBytes, long maxPixels) {
-        return new GatewayConfig() {
-            public long maxImageBytes() {
-                return maxBytes;
-            }
-
-            public long maxPixels() {
-                return maxPixels;
-            }
-
-            public int maxInstructionLength() {
-                return 2000;
-            }
-
-            public Duration idempotencyTtl() {
-                return Duration.ofDays(1);
-            }
-
-            public Duration progressPollInterval() {
-                return Duration.ofMillis(200);
-            }
-
-            public String defaultTenant() {
-                return "default";
-            }
-        };
-    }
+    private final ImageInspector inspector = new ImageInspector(TestConfig.gateway(1_000_000, 4_000_000, java.util.Map.of()));
 
     static byte[] encode(BufferedImage image, String format) throws IOException {
         var out = new ByteArrayOutputStream();

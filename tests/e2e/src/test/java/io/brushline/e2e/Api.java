@@ -33,15 +33,18 @@ final class Api {
         }
     }
 
-    record Reply(int status, JsonNode json, byte[] body) {
+    record Reply(int status, JsonNode json, byte[] body, java.net.http.HttpHeaders headers) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String apiKey;
 
-    Api(String base) {
+    /** @param apiKey sent as a bearer token; null sends none */
+    Api(String base, String apiKey) {
         this.base = base;
+        this.apiKey = apiKey;
     }
 
     Reply submit(Form form, String idempotencyKey) throws IOException, InterruptedException {
@@ -63,6 +66,7 @@ final class Api {
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        authorize(request);
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
@@ -70,14 +74,17 @@ final class Api {
     }
 
     Reply get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
+        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+        authorize(request);
+        return send(request.build());
     }
 
     /** Reads a server-sent event stream to its end and returns each event's JSON data. */
     java.util.List<JsonNode> events(String path) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
-                .header("Accept", "text/event-stream").GET().build();
-        var lines = http.send(request, HttpResponse.BodyHandlers.ofLines()).body();
+                .header("Accept", "text/event-stream").GET();
+        authorize(request);
+        var lines = http.send(request.build(), HttpResponse.BodyHandlers.ofLines()).body();
         var events = new java.util.ArrayList<JsonNode>();
         for (String line : (Iterable<String>) lines::iterator) {
             if (line.startsWith("data:")) {
@@ -87,9 +94,16 @@ final class Api {
         return events;
     }
 
+    private void authorize(HttpRequest.Builder request) {
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+    }
+
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         boolean json = response.headers().firstValue("content-type").orElse("").contains("json");
-        return new Reply(response.statusCode(), json ? JSON.readTree(response.body()) : null, response.body());
+        return new Reply(response.statusCode(), json ? JSON.readTree(response.body()) : null, response.body(),
+                response.headers());
     }
 }

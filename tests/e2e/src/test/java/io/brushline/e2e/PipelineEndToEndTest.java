@@ -55,6 +55,9 @@ class PipelineEndToEndTest {
     private static final String WEBHOOK_SECRET = "whsec_ZTJlLXRlc3Qtd2ViaG9vay1zZWNyZXQtMTIzNDU2";
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ACME_KEY = "acme-e2e-key";
+    private static final String GLOBEX_KEY = "globex-e2e-key";
+    private static final int SUBMISSIONS_PER_MINUTE = 60;
 
     /** One submitted edit and what it must end as: SUCCEEDED, or FAILED with this code. */
     record Case(String image, String instruction, String box, String maskFile, String expectedFailure,
@@ -125,8 +128,11 @@ class PipelineEndToEndTest {
         stack.startServices(Map.of(
                 "BRUSHLINE_MODELS_DIR", shared.resolve("models").toString(),
                 "BRUSHLINE_WEBHOOK_SECRET", WEBHOOK_SECRET,
-                "BRUSHLINE_WEBHOOK_INITIAL_BACKOFF", "PT0.2S"));
-        api = new Api(stack.gatewayUrl());
+                "BRUSHLINE_WEBHOOK_INITIAL_BACKOFF", "PT0.2S",
+                "BRUSHLINE_GATEWAY_API_KEYS_ACME", sha256(ACME_KEY),
+                "BRUSHLINE_GATEWAY_API_KEYS_GLOBEX", sha256(GLOBEX_KEY),
+                "BRUSHLINE_GATEWAY_SUBMISSIONS_PER_MINUTE", String.valueOf(SUBMISSIONS_PER_MINUTE)));
+        api = new Api(stack.gatewayUrl(), ACME_KEY);
 
         long started = System.nanoTime();
         String first = submit(CASES.get(0), null);
@@ -342,6 +348,43 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    @Order(11)
+    void anotherTenantCannotSeeTheJobOrItsResult() throws Exception {
+        String id = jobs.keySet().iterator().next();
+        var globex = new Api(stack.gatewayUrl(), GLOBEX_KEY);
+        assertEquals(404, globex.get("/v1/edits/" + id).status());
+        assertEquals(404, globex.get("/v1/edits/" + id + "/result").status());
+        assertEquals(404, globex.get("/v1/edits/" + id + "/mask").status());
+        assertEquals(200, api.get("/v1/edits/" + id + "/result").status());
+
+        var anonymous = new Api(stack.gatewayUrl(), null);
+        var refused = anonymous.get("/v1/edits/" + id);
+        assertEquals(401, refused.status());
+        assertEquals("unauthenticated", refused.json().path("error").asText());
+        assertEquals(401, new Api(stack.gatewayUrl(), "not-a-key").get("/v1/edits/" + id).status());
+    }
+
+    @Test
+    @Order(12)
+    void aTenantOverItsRateIsToldWhenToRetry() throws Exception {
+        var globex = new Api(stack.gatewayUrl(), GLOBEX_KEY);
+        var tooMany = (Api.Reply) null;
+        // Refused submissions count too: the limit protects the gateway, not only the pipeline.
+        for (int i = 0; i <= SUBMISSIONS_PER_MINUTE && tooMany == null; i++) {
+            var reply = globex.submit(new Api.Form().field("instruction", "x").file("image", new byte[] {1}), null);
+            if (reply.status() == 429) {
+                tooMany = reply;
+            }
+        }
+        assertNotNull(tooMany, "no 429 after " + SUBMISSIONS_PER_MINUTE + " submissions");
+        assertEquals("rate_limited", tooMany.json().path("error").asText());
+        long retryAfter = Long.parseLong(tooMany.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        // the other tenant is not affected
+        assertEquals(200, api.get("/v1/edits/" + jobs.keySet().iterator().next()).status());
+    }
+
+    @Test
     @Order(100)
     void deadBrokerAnswers503AndAcceptsNothing() throws Exception {
         stack.process("kafka").stop();
@@ -433,6 +476,11 @@ class PipelineEndToEndTest {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    private static String sha256(String key) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static void deleteRecursively(Path dir) throws Exception {
