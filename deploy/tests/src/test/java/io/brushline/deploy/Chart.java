@@ -24,7 +24,7 @@ final class Chart {
   private Chart() {}
 
   /**
-   * Renders with an optional values file (relative to the chart, null for the defaults) and --set
+   * Renders with an optional values file (relative to the chart or absolute, null for the defaults) and --set
    * overrides, writes the result to target/rendered/&lt;label&gt;.yaml and returns that file.
    */
   static Path render(String label, String valuesFile, Map<String, Object> sets) throws IOException {
@@ -41,5 +41,13 @@ final class Chart {
     Path file = RENDERED_DIR.resolve(label + ".yaml");
     Files.writeString(file, yaml);
     return file;
+  }
+
+  /** Renders with the defaults plus values given as YAML (for lists, which --set cannot replace). */
+  static Path renderWithValues(String label, String valuesYaml) throws IOException {
+    Files.createDirectories(RENDERED_DIR);
+    Path values = RENDERED_DIR.resolve(label + "-values.yaml");
+    Files.writeString(values, valuesYaml);
+    return render(label, values.toString(), Map.of());
   }
 }

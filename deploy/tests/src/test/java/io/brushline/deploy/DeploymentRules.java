@@ -27,20 +27,32 @@ import java.util.stream.Collectors;
  */
 final class DeploymentRules {
 
-  /** A service, its HTTP port, and what it consumes (empty for the gateway). */
-  record ServiceSpec(String name, int port, String consumerGroup, List<String> topics) {
+  /** A service, its HTTP port, what it consumes (nothing for the gateway) and what it reaches. */
+  record ServiceSpec(String name, int port, String consumerGroup, List<String> topics, Set<String> dependencies) {
     boolean isConsumer() {
       return !topics.isEmpty();
+    }
+
+    boolean uses(String dependency) {
+      return dependencies.contains(dependency);
     }
   }
 
   static final List<ServiceSpec> SERVICES = List.of(
-      new ServiceSpec("gateway", 8080, null, List.of()),
-      new ServiceSpec("classifier", 8081, "brushline-classifier", List.of("edit-requested")),
-      new ServiceSpec("grounding", 8082, "brushline-grounding", List.of("edit-classified")),
-      new ServiceSpec("masking", 8083, "brushline-masking", List.of("edit-grounded")),
-      new ServiceSpec("inpainting", 8084, "brushline-inpainting", List.of("edit-masked")),
-      new ServiceSpec("notifier", 8085, "brushline-notifier", List.of("edit-completed", "edit-failed")));
+      new ServiceSpec("gateway", 8080, null, List.of(), Set.of("kafka", "redis", "storage")),
+      new ServiceSpec("classifier", 8081, "brushline-classifier", List.of("edit-requested"), Set.of("kafka", "redis")),
+      new ServiceSpec("grounding", 8082, "brushline-grounding", List.of("edit-classified"),
+          Set.of("kafka", "redis", "storage")),
+      new ServiceSpec("masking", 8083, "brushline-masking", List.of("edit-grounded"), Set.of("kafka", "redis", "storage")),
+      new ServiceSpec("inpainting", 8084, "brushline-inpainting", List.of("edit-masked"),
+          Set.of("kafka", "redis", "storage")),
+      new ServiceSpec("notifier", 8085, "brushline-notifier", List.of("edit-completed", "edit-failed"),
+          Set.of("kafka", "redis", "webhooks")));
+
+  /** Ports that identify a dependency in NetworkPolicy egress rules. */
+  private static final int DNS_PORT = 53;
+  private static final int REDIS_PORT = 6379;
+  private static final int STORAGE_PORT = 9000;
 
   static final List<String> TOPICS = List.of("edit-requested", "edit-classified", "edit-grounded",
       "edit-masked", "edit-completed", "edit-failed", "edit-dead-letter");
@@ -73,6 +85,8 @@ final class DeploymentRules {
     assertEveryConsumerScalesOnItsLag();
     assertGatewayScalesOnCpu();
     assertCredentialsOnlyWhereNeeded();
+    assertEgressOnlyToDependencies();
+    assertPodsRunLockedDown();
     assertPodsAreScraped();
   }
 
@@ -213,14 +227,46 @@ final class DeploymentRules {
 
   /** Storage keys go only to services that touch storage; the webhook secret only to the notifier. */
   void assertCredentialsOnlyWhereNeeded() {
-    Set<String> storageUsers = Set.of("gateway", "grounding", "masking", "inpainting");
     for (ServiceSpec service : SERVICES) {
       Map<String, String> env = env(containers(deployment(service.name())).get(0));
-      assertEquals(storageUsers.contains(service.name()), env.containsKey("BRUSHLINE_STORAGE_SECRET_KEY"),
+      assertEquals(service.uses("storage"), env.containsKey("BRUSHLINE_STORAGE_SECRET_KEY"),
           service.name() + " storage credentials");
-      assertEquals("notifier".equals(service.name()), env.containsKey("BRUSHLINE_WEBHOOK_SECRET"),
+      assertEquals(service.uses("webhooks"), env.containsKey("BRUSHLINE_WEBHOOK_SECRET"),
           service.name() + " webhook secret");
       assertTrue(env.containsKey("BRUSHLINE_REDIS_URI"), service.name() + " Redis URI");
+    }
+  }
+
+  /**
+   * Each NetworkPolicy opens DNS, Redis and Kafka, the storage port only for storage users, and
+   * internet egress (an ipBlock) only for the webhook sender.
+   */
+  void assertEgressOnlyToDependencies() {
+    for (ServiceSpec service : SERVICES) {
+      List<Map<String, Object>> egress = list(map(manifests.get("NetworkPolicy", objectName(service.name())), "spec"), "egress");
+      Set<Object> ports = egress.stream().flatMap(rule -> list(rule, "ports").stream())
+          .map(port -> port.get("port")).collect(Collectors.toSet());
+      boolean internet = egress.stream().flatMap(rule -> list(rule, "to").stream())
+          .anyMatch(peer -> peer.containsKey("ipBlock"));
+      String where = manifests.source() + " " + service.name() + " egress";
+      assertTrue(ports.contains(DNS_PORT) && ports.contains(REDIS_PORT), where + " allows DNS and Redis: " + ports);
+      assertTrue(ports.contains(9092) || ports.contains(9093), where + " allows Kafka: " + ports);
+      assertEquals(service.uses("storage"), ports.contains(STORAGE_PORT), where + " storage port: " + ports);
+      assertEquals(service.uses("webhooks"), internet, where + " internet ipBlock");
+    }
+  }
+
+  /** Non-root, no privilege escalation, read-only root filesystem, no service-account token. */
+  void assertPodsRunLockedDown() {
+    for (ServiceSpec service : SERVICES) {
+      Map<String, Object> deployment = deployment(service.name());
+      Map<String, Object> pod = podSpec(deployment);
+      Map<String, Object> container = containers(deployment).get(0);
+      String where = manifests.source() + " " + service.name();
+      assertEquals(true, at(pod, "securityContext", "runAsNonRoot"), where + " runAsNonRoot");
+      assertEquals(false, pod.get("automountServiceAccountToken"), where + " automountServiceAccountToken");
+      assertEquals(false, at(container, "securityContext", "allowPrivilegeEscalation"), where + " allowPrivilegeEscalation");
+      assertEquals(true, at(container, "securityContext", "readOnlyRootFilesystem"), where + " readOnlyRootFilesystem");
     }
   }
 

@@ -116,6 +116,37 @@ class HelmChartTest {
     assertTrue(error.getMessage().contains("exceeds the 12 partitions of edit-masked"), error.getMessage());
   }
 
+  /** The rules are not vacuous: a CPU service on GPU nodes, or a stray credential, is caught. */
+  @Test
+  void rulesCatchBrokenDeployments() throws Exception {
+    Manifests gpuOnClassifier = Manifests.read(Chart.render("gpu-on-classifier", null, Map.of(
+        "services.classifier.tolerations[0].key", "nvidia.com/gpu",
+        "services.classifier.tolerations[0].operator", "Exists",
+        "services.classifier.tolerations[0].effect", "NoSchedule")));
+    AssertionError gpu = assertThrows(AssertionError.class,
+        () -> new DeploymentRules(gpuOnClassifier, Chart.RELEASE).assertAll("nvidia.com/gpu"));
+    assertTrue(gpu.getMessage().contains("classifier must not tolerate the GPU taint"), gpu.getMessage());
+
+    Manifests storageOnNotifier = Manifests.read(Chart.renderWithValues("storage-on-notifier",
+        "services: {notifier: {dependencies: [kafka, redis, webhooks, storage]}}"));
+    AssertionError storage = assertThrows(AssertionError.class,
+        () -> new DeploymentRules(storageOnNotifier, Chart.RELEASE).assertCredentialsOnlyWhereNeeded());
+    assertTrue(storage.getMessage().contains("notifier storage credentials"), storage.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+      "services.gateway.replica,                   3",
+      "services.inpainting.gpu.resourceName,       gpu",
+      "topics.provisioner,                         kafka",
+      "services.notifier.dependencies[0],          internet",
+      "services.inpainting.shutdownTimeout,        4m",
+  })
+  void valuesSchemaRejectsMistakes(String key, String value) {
+    Exception error = assertThrows(Exception.class, () -> Chart.render("invalid", null, Map.of(key, value)));
+    assertTrue(error.getMessage().contains("values don't meet the specifications of the schema"), error.getMessage());
+  }
+
   @Test
   void refusesAGracePeriodShorterThanPreStop() {
     Exception error = assertThrows(Exception.class,
