@@ -7,6 +7,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -23,8 +24,8 @@ public class ClassifierStage extends StageProcessor {
 
     @Incoming("edit-requested")
     @Blocking(ordered = false)
-    public void consume(EditJob job) {
-        handle(job);
+    public void consume(ConsumerRecord<String, String> record) {
+        handle(record);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -28,8 +29,8 @@ public class GroundingStage extends StageProcessor {
 
     @Incoming("edit-classified")
     @Blocking(ordered = false)
-    public void consume(EditJob job) {
-        handle(job);
+    public void consume(ConsumerRecord<String, String> record) {
+        handle(record);
     }
 
     @Override

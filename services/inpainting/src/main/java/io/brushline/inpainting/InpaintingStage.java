@@ -12,6 +12,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -31,8 +32,8 @@ public class InpaintingStage extends StageProcessor {
 
     @Incoming("edit-masked")
     @Blocking(ordered = false)
-    public void consume(EditJob job) {
-        handle(job);
+    public void consume(ConsumerRecord<String, String> record) {
+        handle(record);
     }
 
     @Override

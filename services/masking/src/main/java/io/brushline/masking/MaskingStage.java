@@ -11,6 +11,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -36,8 +37,8 @@ public class MaskingStage extends StageProcessor {
 
     @Incoming("edit-grounded")
     @Blocking(ordered = false)
-    public void consume(EditJob job) {
-        handle(job);
+    public void consume(ConsumerRecord<String, String> record) {
+        handle(record);
     }
 
     @Override

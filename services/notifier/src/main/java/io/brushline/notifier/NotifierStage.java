@@ -3,12 +3,14 @@ package io.brushline.notifier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.EditJob;
+import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.state.JobStore;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -21,23 +23,25 @@ public class NotifierStage {
     private final DeliveryQueue queue;
     private final JobStore jobs;
     private final ObjectMapper json;
+    private final IncomingRecords incoming;
 
-    public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json) {
+    public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json, IncomingRecords incoming) {
         this.queue = queue;
         this.jobs = jobs;
         this.json = json;
+        this.incoming = incoming;
     }
 
     @Incoming("edit-completed")
     @Blocking(ordered = false)
-    public void completed(EditJob job) {
-        schedule(job, "edit.succeeded", "SUCCEEDED");
+    public void completed(ConsumerRecord<String, String> record) {
+        incoming.parse(record).ifPresent(job -> schedule(job, "edit.succeeded", "SUCCEEDED"));
     }
 
     @Incoming("edit-failed")
     @Blocking(ordered = false)
-    public void failed(EditJob job) {
-        schedule(job, "edit.failed", "FAILED");
+    public void failed(ConsumerRecord<String, String> record) {
+        incoming.parse(record).ifPresent(job -> schedule(job, "edit.failed", "FAILED"));
     }
 
     private void schedule(EditJob job, String type, String state) {

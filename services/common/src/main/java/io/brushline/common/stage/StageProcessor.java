@@ -10,6 +10,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -20,7 +21,7 @@ import org.jboss.logging.Logger;
  * failures that may heal with exponential backoff, and send the job on only once the output is
  * durable in Kafka. Failures that will not heal mark the job FAILED and go to {@code edit-failed}.
  *
- * <p>A subclass consumes its topic with {@code @Incoming} and calls {@link #handle(EditJob)}.
+ * <p>A subclass consumes its topic with {@code @Incoming} and calls {@link #handle(ConsumerRecord)}.
  */
 public abstract class StageProcessor {
 
@@ -35,6 +36,9 @@ public abstract class StageProcessor {
     @Inject
     @Channel("edit-failed")
     MutinyEmitter<EditJob> failed;
+
+    @Inject
+    IncomingRecords incoming;
 
     /** The stage's name as it appears in timings and failure reasons. */
     protected abstract String stageName();
@@ -53,11 +57,15 @@ public abstract class StageProcessor {
         return false;
     }
 
-    protected void handle(EditJob job) {
+    protected void handle(ConsumerRecord<String, String> record) {
+        incoming.parse(record).ifPresent(job -> handle(record, job));
+    }
+
+    private void handle(ConsumerRecord<String, String> record, EditJob job) {
         Optional<JobState> previous = jobs.advance(job.jobId(), runningState());
         if (previous.isEmpty()) {
-            // Nacking sends the record to the dead-letter topic with this reason.
-            throw new IllegalArgumentException("no job with id " + job.jobId());
+            incoming.park(record, "no job with id " + job.jobId());
+            return;
         }
         JobState before = previous.get();
         if (before.isTerminal() || before.ordinal() > runningState().ordinal()) {

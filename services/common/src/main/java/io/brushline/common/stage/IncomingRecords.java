@@ -1,0 +1,98 @@
+package io.brushline.common.stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.state.JobState;
+import io.brushline.common.state.JobStore;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a consumed record into an {@link EditJob}, or parks it on {@code edit-dead-letter} with the
+ * reason in its headers when it cannot be processed (not JSON, not an EditJob, a schema version this
+ * build does not speak, a job that does not exist). Consumers read plain strings and parse here, so a
+ * poison record is handled like any other bad input instead of failing inside the Kafka client.
+ */
+@ApplicationScoped
+public class IncomingRecords {
+
+    private static final Logger LOG = Logger.getLogger(IncomingRecords.class);
+
+    private final ObjectMapper json;
+    private final JobStore jobs;
+    private final MutinyEmitter<String> deadLetter;
+
+    public IncomingRecords(ObjectMapper json, JobStore jobs,
+            @Channel("edit-dead-letter") MutinyEmitter<String> deadLetter) {
+        this.json = json;
+        this.jobs = jobs;
+        this.deadLetter = deadLetter;
+    }
+
+    /** The job the record carries, or empty when the record was parked. */
+    public Optional<EditJob> parse(ConsumerRecord<String, String> record) {
+        JsonNode tree;
+        try {
+            tree = json.readTree(record.value() == null ? "" : record.value());
+        } catch (Exception e) {
+            park(record, "not JSON: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (tree == null || !tree.isObject() || !tree.path("jobId").isTextual()) {
+            park(record, "not an EditJob message: no jobId");
+            return Optional.empty();
+        }
+        String jobId = tree.path("jobId").asText();
+        int version = tree.path("schemaVersion").asInt(-1);
+        if (version != EditJob.SCHEMA_VERSION) {
+            park(record, "schema version " + version + " is not supported (this service reads version "
+                    + EditJob.SCHEMA_VERSION + ")");
+            failJob(jobId, "a message of this job has schema version " + version
+                    + ", which this deployment cannot read; resubmit the edit");
+            return Optional.empty();
+        }
+        EditJob job;
+        try {
+            job = json.treeToValue(tree, EditJob.class);
+        } catch (Exception e) {
+            park(record, "not a valid EditJob message: " + e.getMessage());
+            failJob(jobId, "a message of this job was malformed and could not be processed; resubmit the edit");
+            return Optional.empty();
+        }
+        if (jobs.state(jobId).isEmpty()) {
+            park(record, "no job with id " + jobId);
+            return Optional.empty();
+        }
+        return Optional.of(job);
+    }
+
+    /** Sends the record, unchanged, to the dead-letter topic with where it came from and why. */
+    public void park(ConsumerRecord<String, String> record, String reason) {
+        LOG.warnf("parking record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
+        var headers = new RecordHeaders();
+        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        deadLetter.sendMessageAndAwait(Message.of(record.value() == null ? "" : record.value())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(record.key())
+                        .withHeaders(headers)
+                        .build()));
+    }
+
+    private void failJob(String jobId, String reason) {
+        jobs.advance(jobId, JobState.FAILED, Map.of("failureStage", "pipeline", "failureCode", "invalid_message",
+                "reason", reason));
+    }
+}
