@@ -385,6 +385,42 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    @Order(13)
+    void poisonRecordsAreParkedWithAReasonAndConsumptionGoesOn() throws Exception {
+        String finishedJob = jobs.keySet().iterator().next();
+        String sample = readAllTopics().get("edit-requested").stream()
+                .filter(r -> finishedJob.equals(r.key())).findFirst().orElseThrow().value();
+        String otherVersion = sample.replace("\"schemaVersion\":1", "\"schemaVersion\":99");
+        String unknownJob = sample.replace(finishedJob, "00000000-0000-0000-0000-000000000000");
+        List<String> topics = List.of("edit-requested", "edit-classified", "edit-grounded", "edit-masked",
+                "edit-completed", "edit-failed");
+        try (var producer = producer()) {
+            for (String topic : topics) {
+                producer.send(new ProducerRecord<>(topic, "poison", "{not json")).get();
+                producer.send(new ProducerRecord<>(topic, finishedJob, otherVersion)).get();
+                producer.send(new ProducerRecord<>(topic, "unknown", unknownJob)).get();
+            }
+        }
+        // the pipeline still works after the poison
+        String id = submit(CASES.get(1), null);
+        awaitTerminal(id);
+        assertEquals("SUCCEEDED", finalStatus.get(id).path("state").asText());
+
+        var parked = readAllTopics().getOrDefault("edit-dead-letter", List.of());
+        for (String topic : topics) {
+            var fromTopic = parked.stream().filter(r -> topic.equals(header(r, "dead-letter-topic"))).toList();
+            assertTrue(fromTopic.stream().anyMatch(r -> header(r, "dead-letter-reason").startsWith("not JSON")),
+                    "invalid JSON from " + topic + " parked");
+            assertTrue(fromTopic.stream().anyMatch(r -> header(r, "dead-letter-reason").contains("schema version 99")),
+                    "wrong schema version from " + topic + " parked");
+            assertTrue(fromTopic.stream().anyMatch(r -> header(r, "dead-letter-reason").contains("no job with id")),
+                    "unknown job from " + topic + " parked");
+        }
+        // a finished job stays as it ended
+        assertEquals("SUCCEEDED", api.get("/v1/edits/" + finishedJob).json().path("state").asText());
+    }
+
+    @Test
     @Order(100)
     void deadBrokerAnswers503AndAcceptsNothing() throws Exception {
         stack.process("kafka").stop();
@@ -470,6 +506,11 @@ class PipelineEndToEndTest {
             }
         }
         return byTopic;
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private KafkaProducer<String, String> producer() {
