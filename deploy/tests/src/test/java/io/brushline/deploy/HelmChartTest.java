@@ -94,6 +94,17 @@ class HelmChartTest {
   }
 
   @Test
+  void withoutKedaConsumersRunAFixedReplicaCount() throws Exception {
+    Manifests manifests = Manifests.read(Chart.render("no-keda", null, Map.of("keda.enabled", false)));
+    assertTrue(manifests.ofKind("ScaledObject").isEmpty());
+    DeploymentRules rules = new DeploymentRules(manifests, Chart.RELEASE);
+    for (DeploymentRules.ServiceSpec service : DeploymentRules.SERVICES) {
+      Object replicas = at(rules.deployment(service.name()), "spec", "replicas");
+      assertEquals(service.isConsumer() ? 1 : null, replicas, service.name() + " replicas");
+    }
+  }
+
+  @Test
   void existingSecretReplacesTheRenderedOne() throws Exception {
     Manifests manifests = Manifests.read(Chart.render("existing-secret", null, Map.of("secrets.existingSecret", "prod-creds")));
     assertTrue(manifests.ofKind("Secret").isEmpty());
@@ -148,10 +159,10 @@ class HelmChartTest {
   }
 
   @Test
-  void refusesAGracePeriodShorterThanPreStop() {
+  void refusesAGracePeriodThatCutsTheBatchShort() {
     Exception error = assertThrows(Exception.class,
-        () -> Chart.render("short-grace", null, Map.of("services.inpainting.terminationGracePeriodSeconds", 5)));
-    assertTrue(error.getMessage().contains("terminationGracePeriodSeconds must exceed preStopSleepSeconds"),
-        error.getMessage());
+        () -> Chart.render("short-grace", null, Map.of("services.inpainting.terminationGracePeriodSeconds", 200)));
+    assertTrue(error.getMessage().contains(
+        "terminationGracePeriodSeconds must exceed preStopSleepSeconds + shutdownTimeout (250s)"), error.getMessage());
   }
 }

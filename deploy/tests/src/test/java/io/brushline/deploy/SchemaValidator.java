@@ -60,7 +60,12 @@ final class SchemaValidator {
 
   private static Result run(Path directory, String... command) throws IOException, InterruptedException {
     List<String> line = new ArrayList<>(List.of(command));
-    Process process = new ProcessBuilder(line).directory(directory.toFile()).redirectErrorStream(true).start();
+    Process process;
+    try {
+      process = new ProcessBuilder(line).directory(directory.toFile()).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + command[0] + ": schema validation needs Node.js 20+ and npm on the PATH", e);
+    }
     byte[] output = process.getInputStream().readAllBytes();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
