@@ -35,13 +35,8 @@ final class JobView {
             }
         }
         view.put("transitions", transitions);
-        Map<String, Long> stageMillis = new TreeMap<>();
-        job.forEach((field, value) -> {
-            if (field.startsWith("ms.")) {
-                stageMillis.put(field.substring(3), Long.parseLong(value));
-            }
-        });
-        view.put("stage_millis", stageMillis);
+        view.put("stage_millis", byStage(job, "ms."));
+        view.put("storage_millis", byStage(job, "io."));
         if (job.containsKey("reason")) {
             view.put("failure", Map.of("stage", job.getOrDefault("failureStage", ""),
                     "code", job.getOrDefault("failureCode", ""), "reason", job.get("reason")));
@@ -54,6 +49,16 @@ final class JobView {
         }
         putIfPresent(view, "webhook", job.get("webhook"));
         return view;
+    }
+
+    private static Map<String, Long> byStage(Map<String, String> job, String prefix) {
+        Map<String, Long> values = new TreeMap<>();
+        job.forEach((field, value) -> {
+            if (field.startsWith(prefix)) {
+                values.put(field.substring(prefix.length()), Long.parseLong(value));
+            }
+        });
+        return values;
     }
 
     private static void putIfPresent(Map<String, Object> view, String name, Object value) {

@@ -5,6 +5,7 @@ import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.ObjectStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;
@@ -73,6 +74,7 @@ public abstract class StageProcessor {
             return;
         }
         long started = System.nanoTime();
+        long ioBefore = ObjectStore.ioNanosOnThisThread();
         EditJob output;
         try {
             output = withRetries(job);
@@ -80,9 +82,11 @@ public abstract class StageProcessor {
             fail(job, failure.code(), failure.getMessage());
             return;
         }
-        long engineMillis = (System.nanoTime() - started) / 1_000_000;
+        long storageNanos = ObjectStore.ioNanosOnThisThread() - ioBefore;
+        // Engine time = compute and image codecs: the stage's work less its waits on object storage.
+        long engineMillis = (System.nanoTime() - started - storageNanos) / 1_000_000;
         output = output.withStageMillis(stageName(), engineMillis);
-        jobs.recordProgress(output, stageName(), engineMillis);
+        jobs.recordProgress(output, stageName(), engineMillis, storageNanos / 1_000_000);
         next().sendMessageAndAwait(keyed(output));
         if (completesJob()) {
             jobs.advance(job.jobId(), JobState.SUCCEEDED);
@@ -116,7 +120,7 @@ public abstract class StageProcessor {
 
     private void fail(EditJob job, String code, String reason) {
         EditJob failedJob = job.withFailure(new Failure(stageName(), code, reason));
-        jobs.recordProgress(failedJob, stageName(), 0);
+        jobs.recordProgress(failedJob, stageName(), 0, 0);
         jobs.advance(job.jobId(), JobState.FAILED);
         failed.sendMessageAndAwait(keyed(failedJob));
     }

@@ -89,10 +89,14 @@ public class JobStore {
         return advance(jobId, state, Map.of());
     }
 
-    /** Writes what a stage decided (from the envelope) and its engine time, without changing state. */
-    public void recordProgress(EditJob job, String stage, long engineMillis) {
+    /**
+     * Writes what a stage decided (from the envelope), its engine time ({@code ms.<stage>}) and its
+     * object-storage time ({@code io.<stage>}), without changing state.
+     */
+    public void recordProgress(EditJob job, String stage, long engineMillis, long storageMillis) {
         Map<String, String> fields = decidedFields(job);
         fields.put("ms." + stage, String.valueOf(engineMillis));
+        fields.put("io." + stage, String.valueOf(storageMillis));
         redis.hset(jobKey(job.jobId()), fields);
     }
 

@@ -26,6 +26,9 @@ import okhttp3.OkHttpClient;
 @ApplicationScoped
 public class ObjectStore {
 
+    /** Time this thread spent waiting on storage, so stages can tell it apart from engine time. */
+    private static final ThreadLocal<long[]> IO_NANOS = ThreadLocal.withInitial(() -> new long[1]);
+
     private final MinioClient client;
     private final String bucket;
     private final Duration presignTtl;
@@ -131,7 +134,13 @@ public class ObjectStore {
         T run() throws Exception;
     }
 
+    /** Nanoseconds the current thread has spent in storage calls so far (a running total). */
+    public static long ioNanosOnThisThread() {
+        return IO_NANOS.get()[0];
+    }
+
     private static <T> T call(StorageCall<T> body, String what) {
+        long started = System.nanoTime();
         try {
             return body.run();
         } catch (ErrorResponseException e) {
@@ -144,6 +153,8 @@ public class ObjectStore {
             throw e;
         } catch (Exception e) {
             throw new StorageException(what + " failed: " + e, e);
+        } finally {
+            IO_NANOS.get()[0] += System.nanoTime() - started;
         }
     }
 }
