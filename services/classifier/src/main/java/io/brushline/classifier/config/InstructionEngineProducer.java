@@ -1,0 +1,37 @@
+package io.brushline.classifier.config;
+
+import io.brushline.classifier.InstructionEngine;
+import io.brushline.classifier.llm.LlmInstructionEngine;
+import io.brushline.classifier.llm.LlmSettings;
+import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.net.URI;
+import org.jboss.logging.Logger;
+
+/** Makes the configured {@link InstructionEngine} the one the classifier stage injects. */
+@ApplicationScoped
+public class InstructionEngineProducer {
+
+    private static final Logger LOG = Logger.getLogger(InstructionEngineProducer.class);
+
+    @Produces
+    @ApplicationScoped
+    public InstructionEngine instructionEngine(ClassifierConfig config) {
+        InstructionEngine engine = create(config);
+        LOG.infof("instruction engine: %s", config.engine().name().toLowerCase());
+        return engine;
+    }
+
+    /** Separate from CDI so that it can be exercised with a plain config object. */
+    public static InstructionEngine create(ClassifierConfig config) {
+        RuleBasedInstructionEngine rules = new RuleBasedInstructionEngine();
+        if (config.engine() == ClassifierConfig.Engine.RULES) {
+            return rules;
+        }
+        ClassifierConfig.Llm llm = config.llm();
+        LlmSettings settings = new LlmSettings(URI.create(llm.baseUrl()), llm.model(), llm.apiKey(), llm.timeout(),
+                llm.maxAttempts(), llm.initialBackoff(), llm.fallbackToRules());
+        return new LlmInstructionEngine(settings, rules);
+    }
+}

@@ -1,0 +1,96 @@
+package io.brushline.classifier.rules;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/** A noun phrase found in the instruction: words {@code [start, end)} of the text. */
+record Phrase(int start, int end, List<String> words) {
+
+    String text() {
+        return String.join(" ", words);
+    }
+
+    boolean containsAny(Set<String> set) {
+        return words.stream().anyMatch(set::contains);
+    }
+
+    String head() {
+        return words.get(words.size() - 1);
+    }
+
+    /**
+     * The noun phrase that starts at {@code from} after any determiners and counts: it runs until a
+     * preposition, verb-like stop or another determiner, and keeps "of" after a partitive ("cup of coffee").
+     */
+    static Phrase at(Text t, int from) {
+        int i = from;
+        while (i < t.size() && isDeterminer(t.get(i))) {
+            i++;
+        }
+        int start = i;
+        while (i < t.size()) {
+            String w = t.get(i);
+            if (w.equals("of") && i > start && Lexicon.PARTITIVES.contains(t.get(i - 1))
+                    && !Lexicon.IMAGE_WORDS.contains(t.get(i + 1)) && !Lexicon.IMAGE_WORDS.contains(t.get(i + 2))) {
+                i++;
+                while (i < t.size() && isDeterminer(t.get(i)) && !t.get(i).equals("of")) {
+                    i++;
+                }
+                continue;
+            }
+            boolean compound = w.equals("can") && i > start && Lexicon.CAN_COMPOUNDS.contains(t.get(i - 1));
+            if (!compound && (Lexicon.PHRASE_STOPS.contains(w) || i > start && (isDeterminer(w)
+                    || isVerbAfterNoun(w) || isParticipleAfterNoun(t, i)))) {
+                break;
+            }
+            i++;
+        }
+        return new Phrase(start, i, t.words.subList(start, i));
+    }
+
+    /**
+     * The first phrase at or after {@code from} (and before {@code to}) whose words pass {@code accept};
+     * stops, determiners and words {@code skip} rejects are stepped over.
+     */
+    static Phrase first(Text t, int from, int to, Predicate<Integer> skip, Predicate<Phrase> accept) {
+        int i = Math.max(0, from);
+        while (i < Math.min(to, t.size())) {
+            String w = t.get(i);
+            boolean afterDeterminer = i > 0 && isDeterminer(t.get(i - 1)) && !t.get(i - 1).equals("of");
+            if (Lexicon.PHRASE_STOPS.contains(w) || isDeterminer(w) || (!afterDeterminer && skip.test(i))) {
+                i++;
+                continue;
+            }
+            Phrase p = at(t, i);
+            if (p.words.isEmpty()) {
+                i++;
+                continue;
+            }
+            if (accept.test(p)) {
+                return p;
+            }
+            i = p.end;
+        }
+        return null;
+    }
+
+    static boolean isDeterminer(String w) {
+        return Lexicon.DETERMINERS.contains(w) || w.chars().allMatch(Character::isDigit);
+    }
+
+    /** "the bicycle leaning on the wall": an -ing word after a noun and before a preposition or the end. */
+    private static boolean isParticipleAfterNoun(Text t, int i) {
+        String w = t.get(i);
+        String next = t.get(i + 1);
+        return w.endsWith("ing") && w.length() > 4 && !Lexicon.ING_NOUNS.contains(w)
+                && (next.isEmpty() || Lexicon.PHRASE_STOPS.contains(next) || isDeterminer(next));
+    }
+
+    /** Verbs that follow their subject in passive or predicate forms ("the cat must go"). */
+    private static boolean isVerbAfterNoun(String w) {
+        String lemma = Text.lemma(w);
+        return !lemma.equals(w) && (Lexicon.REMOVE_VERBS.contains(lemma) || Lexicon.ADD_VERBS.contains(lemma)
+                || Lexicon.COLOR_VERBS.contains(lemma));
+    }
+}

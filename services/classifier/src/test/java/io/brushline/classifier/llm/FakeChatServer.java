@@ -1,0 +1,102 @@
+package io.brushline.classifier.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A chat-completions endpoint on 127.0.0.1 that records requests and answers with queued replies. */
+final class FakeChatServer implements AutoCloseable {
+
+    /** One canned answer: status, body, optional Retry-After, and a delay before answering. */
+    record Reply(int status, String body, String retryAfter, long delayMillis) {
+
+        static Reply ok(String content) {
+            return new Reply(200, completion(content), null, 0);
+        }
+
+        static Reply status(int status) {
+            return new Reply(status, "{\"error\":{\"message\":\"canned " + status + "\"}}", null, 0);
+        }
+    }
+
+    /** What the server received. */
+    record Received(String method, String path, String authorization, String contentType, JsonNode body) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final Deque<Reply> replies = new ArrayDeque<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    FakeChatServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    }
+
+    synchronized FakeChatServer then(Reply reply) {
+        replies.add(reply);
+        return this;
+    }
+
+    List<Received> received() {
+        return received;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                exchange.getRequestHeaders().getFirst("Authorization"),
+                exchange.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(body)));
+        Reply reply;
+        synchronized (this) {
+            reply = replies.isEmpty() ? Reply.status(500) : replies.poll();
+        }
+        try {
+            Thread.sleep(reply.delayMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        if (reply.retryAfter() != null) {
+            exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
+        }
+        try {
+            exchange.sendResponseHeaders(reply.status(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } catch (IOException clientGone) {
+            // the client timed out and closed the connection: nothing left to answer
+        }
+        exchange.close();
+    }
+
+    static String completion(String content) {
+        var root = JSON.createObjectNode();
+        root.put("id", "chatcmpl-test");
+        root.put("object", "chat.completion");
+        var message = root.putArray("choices").addObject().putObject("message");
+        message.put("role", "assistant");
+        message.put("content", content);
+        return root.toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
