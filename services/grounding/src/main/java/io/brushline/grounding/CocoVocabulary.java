@@ -3,7 +3,6 @@ package io.brushline.grounding;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,10 +34,6 @@ public final class CocoVocabulary {
             "under", "behind", "beside", "besides", "above", "below", "over", "from", "of", "inside", "to",
             "holding", "wearing", "that", "which", "who");
 
-    /** Words that ask for every instance. */
-    private static final Set<String> ALL_WORDS = Set.of("all", "every", "each", "both", "several", "many",
-            "two", "three", "four", "five");
-
     private static final Map<String, String> IRREGULAR_PLURALS = Map.of(
             "people", "person", "men", "man", "women", "woman", "children", "child", "mice", "mouse",
             "knives", "knife", "geese", "goose", "oxen", "ox", "cattle", "cow");
@@ -61,8 +56,8 @@ public final class CocoVocabulary {
      * no class (it is not the bed).
      */
     public static Optional<Query> lookup(String phrase) {
-        List<String> words = words(phrase);
-        boolean allWords = words.stream().anyMatch(ALL_WORDS::contains);
+        List<String> words = ObjectPhrase.words(phrase);
+        boolean allWords = words.stream().anyMatch(ObjectPhrase.ALL_WORDS::contains);
         int cut = 0;
         while (cut < words.size() && !PREPOSITIONS.contains(words.get(cut))) {
             cut++;
@@ -108,11 +103,6 @@ public final class CocoVocabulary {
             forms.add(word.substring(0, word.length() - 1));
         }
         return forms;
-    }
-
-    private static List<String> words(String phrase) {
-        String cleaned = phrase.toLowerCase(Locale.ROOT).replaceAll("[^a-z ]", " ").trim();
-        return cleaned.isEmpty() ? List.of() : List.of(cleaned.split("\\s+"));
     }
 
     /** A few class names, for messages that say what the detector does know. */

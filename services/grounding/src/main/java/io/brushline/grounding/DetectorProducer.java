@@ -17,6 +17,8 @@ public class DetectorProducer {
     ObjectDetector detector(GroundingConfig config) {
         return switch (config.detector()) {
             case yolox -> new YoloxDetector(Path.of(config.yolox().model()), config.scoreThreshold(), config.nmsIou());
+            case owlv2 -> new Owlv2Detector(Path.of(config.owlv2().model()), Path.of(config.owlv2().tokenizer()),
+                    config.owlv2().imageSize(), config.owlv2().scoreThreshold(), config.nmsIou());
         };
     }
 

@@ -7,11 +7,14 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "brushline.grounding")
 public interface GroundingConfig {
 
-    /** {@code yolox} (offline, 80 COCO classes). */
+    /** {@code yolox} (offline, 80 COCO classes) or {@code owlv2} (open vocabulary, TorchScript). */
     @WithDefault("yolox")
     DetectorKind detector();
 
-    /** Detections scoring below this are not the object; the best score seen is reported instead. */
+    /**
+     * YOLOX detections scoring below this are not the object; the best score seen is reported instead.
+     * OWLv2 has its own threshold: its sigmoid scores run lower.
+     */
     @WithDefault("0.3")
     double scoreThreshold();
 
@@ -27,7 +30,27 @@ public interface GroundingConfig {
         String model();
     }
 
+    Owlv2 owlv2();
+
+    interface Owlv2 {
+        /** The TorchScript file made by tools/export/export_owlv2.py. */
+        @WithDefault("${BRUSHLINE_MODELS_DIR:models}/owlv2.pt")
+        String model();
+
+        /** The CLIP tokenizer.json the export script saves next to it. */
+        @WithDefault("${BRUSHLINE_MODELS_DIR:models}/owlv2-tokenizer.json")
+        String tokenizer();
+
+        /** The square input side the model was exported for (960 for owlv2-base-patch16). */
+        @WithDefault("960")
+        int imageSize();
+
+        @WithDefault("0.1")
+        double scoreThreshold();
+    }
+
     enum DetectorKind {
-        yolox
+        yolox,
+        owlv2
     }
 }

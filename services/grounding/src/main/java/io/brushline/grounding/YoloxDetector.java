@@ -24,6 +24,7 @@ import org.opencv.core.Mat;
 import org.opencv.core.Rect;
 import org.opencv.core.Scalar;
 import org.opencv.core.Size;
+import org.opencv.dnn.Dnn;
 import org.opencv.imgproc.Imgproc;
 
 /**
@@ -121,7 +122,7 @@ public final class YoloxDetector implements ObjectDetector, AutoCloseable {
         int h = Math.max(1, (int) Math.round(image.rows() * scale));
         Imgproc.resize(image, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);
         resized.copyTo(canvas.submat(new Rect(0, 0, w, h)));
-        return Tensors.chwFloats(canvas);
+        return Blobs.nchw(Dnn.blobFromImage(canvas));
     }
 
     private float[] infer(float[] input) {

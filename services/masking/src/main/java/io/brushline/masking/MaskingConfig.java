@@ -7,8 +7,28 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "brushline.masking")
 public interface MaskingConfig {
 
+    /** {@code offline} (the refinement below) or {@code sam} (Segment Anything, TorchScript). */
+    @WithDefault("offline")
+    SegmenterKind segmenter();
+
+    Sam sam();
+
+    interface Sam {
+        /** The image encoder made by tools/export/export_sam.py. */
+        @WithDefault("${BRUSHLINE_MODELS_DIR:models}/sam-encoder.pt")
+        String encoder();
+
+        /** The prompt decoder made by tools/export/export_sam.py. */
+        @WithDefault("${BRUSHLINE_MODELS_DIR:models}/sam-decoder.pt")
+        String decoder();
+
+        /** The square input side the encoder was exported for (1024 for every SAM checkpoint). */
+        @WithDefault("1024")
+        int imageSize();
+    }
+
     /**
-     * How a box becomes an object mask: {@code auto} (DeepLabV3 for the 20 VOC classes when its model
+     * With the offline segmenter, how a box becomes an object mask: {@code auto} (DeepLabV3 for the 20 VOC classes when its model
      * file is present, GrabCut otherwise), {@code grabcut}, or {@code box} (the box itself).
      */
     @WithDefault("auto")
@@ -43,6 +63,11 @@ public interface MaskingConfig {
 
         @WithDefault("0")
         int add();
+    }
+
+    enum SegmenterKind {
+        offline,
+        sam
     }
 
     enum Refinement {

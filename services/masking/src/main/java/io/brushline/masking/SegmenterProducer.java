@@ -19,6 +19,10 @@ public class SegmenterProducer {
     @Singleton
     @Startup
     Segmenter segmenter(MaskingConfig config) {
+        if (config.segmenter() == MaskingConfig.SegmenterKind.sam) {
+            return new SamSegmenter(Path.of(config.sam().encoder()), Path.of(config.sam().decoder()),
+                    config.sam().imageSize());
+        }
         Path deepLab = Path.of(config.deeplab().model());
         if (config.refine() == MaskingConfig.Refinement.auto && !Files.isRegularFile(deepLab)) {
             // GrabCut needs no model: masks stay usable, only VOC-class edges are a little rougher.

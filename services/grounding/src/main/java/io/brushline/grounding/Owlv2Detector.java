@@ -1,0 +1,169 @@
+package io.brushline.grounding;
+
+import ai.djl.MalformedModelException;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.brushline.common.messages.Box;
+import io.brushline.common.messages.Detection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.dnn.Dnn;
+import org.opencv.dnn.Image2BlobParams;
+
+/**
+ * Open-vocabulary detection with OWLv2 (google/owlv2-base-patch16-ensemble exported to TorchScript by
+ * {@code tools/export/export_owlv2.py}), run by DJL's PyTorch engine. Java does everything around the
+ * network: CLIP tokenising of the phrase, padding the image to a square (grey, bottom-right) and
+ * resizing it to the model's input side, CLIP normalisation, sigmoid scores, threshold, NMS, and mapping
+ * the normalised boxes back to source pixels.
+ *
+ * <p>Model signature: {@code forward(input_ids [Q,16] int64, attention_mask [Q,16] int64,
+ * pixel_values [1,3,S,S] float) -> (logits [1,P,Q], pred_boxes [1,P,4])}, boxes as normalised
+ * (cx, cy, w, h) of the padded square.
+ */
+public final class Owlv2Detector implements ObjectDetector, AutoCloseable {
+
+    /** OWL-ViT/OWLv2 text length; shorter queries are padded with the pad token, id 0. */
+    static final int TEXT_LENGTH = 16;
+    private static final int PAD_ID = 0;
+    private static final double[] CLIP_MEAN = {0.48145466, 0.4578275, 0.40821073};
+    private static final double[] CLIP_STD = {0.26862954, 0.26130258, 0.27577711};
+    /** OWLv2 pads to a square with grey (0.5 after rescaling to 0..1). */
+    private static final double PAD_GREY = 127.5;
+
+    private final ZooModel<NDList, NDList> model;
+    private final HuggingFaceTokenizer tokenizer;
+    private final int imageSize;
+    private final double scoreThreshold;
+    private final double nmsIou;
+
+    public Owlv2Detector(Path modelFile, Path tokenizerFile, int imageSize, double scoreThreshold, double nmsIou) {
+        for (Path file : List.of(modelFile, tokenizerFile)) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalStateException("OWLv2 file not found at " + file.toAbsolutePath()
+                        + " (make it with tools/export/export_owlv2.py, see tools/export/README.md)");
+            }
+        }
+        this.imageSize = imageSize;
+        this.scoreThreshold = scoreThreshold;
+        this.nmsIou = nmsIou;
+        try {
+            this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile);
+            this.model = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelPath(modelFile)
+                    .optEngine("PyTorch")
+                    .optTranslator(new NoopTranslator())
+                    .build()
+                    .loadModel();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the OWLv2 files", e);
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IllegalStateException("cannot load the OWLv2 model " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public DetectionOutcome detect(Mat image, String phrase) {
+        String query = ObjectPhrase.withoutDeterminers(phrase);
+        long[][] tokens = tokens(query);
+        float[] pixels = pixelValues(image, imageSize);
+        try (NDManager manager = model.getNDManager().newSubManager();
+                Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            NDList output = predictor.predict(new NDList(
+                    manager.create(tokens[0], new Shape(1, TEXT_LENGTH)),
+                    manager.create(tokens[1], new Shape(1, TEXT_LENGTH)),
+                    manager.create(pixels, new Shape(1, 3, imageSize, imageSize))));
+            return decode(output.get(0).toFloatArray(), output.get(1).toFloatArray(), 1, 0, query, image.cols(),
+                    image.rows(), scoreThreshold, nmsIou, ObjectPhrase.asksForAll(phrase));
+        } catch (TranslateException e) {
+            throw new IllegalStateException("OWLv2 inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Token ids and attention mask, padded or cut to {@link #TEXT_LENGTH} (a cut keeps the end token). */
+    long[][] tokens(String text) {
+        Encoding encoding = tokenizer.encode(text);
+        long[] ids = Arrays.copyOf(encoding.getIds(), TEXT_LENGTH);
+        long[] mask = Arrays.copyOf(encoding.getAttentionMask(), TEXT_LENGTH);
+        int length = encoding.getIds().length;
+        if (length > TEXT_LENGTH) {
+            ids[TEXT_LENGTH - 1] = encoding.getIds()[length - 1];
+        }
+        for (int i = Math.min(length, TEXT_LENGTH); i < TEXT_LENGTH; i++) {
+            ids[i] = PAD_ID;
+            mask[i] = 0;
+        }
+        return new long[][] {ids, mask};
+    }
+
+    /** The image padded to a grey square at the bottom-right, resized to {@code side}, CLIP-normalised RGB. */
+    static float[] pixelValues(Mat bgr, int side) {
+        int square = Math.max(bgr.cols(), bgr.rows());
+        Mat padded = new Mat();
+        Core.copyMakeBorder(bgr, padded, 0, square - bgr.rows(), 0, square - bgr.cols(), Core.BORDER_CONSTANT,
+                new Scalar(PAD_GREY, PAD_GREY, PAD_GREY));
+        // (x - 255 mean) / (255 std) per channel, after swapping BGR to RGB
+        var params = new Image2BlobParams(
+                new Scalar(1 / (255 * CLIP_STD[0]), 1 / (255 * CLIP_STD[1]), 1 / (255 * CLIP_STD[2])),
+                new Size(side, side),
+                new Scalar(255 * CLIP_MEAN[0], 255 * CLIP_MEAN[1], 255 * CLIP_MEAN[2]),
+                true, CvType.CV_32F);
+        return Blobs.nchw(Dnn.blobFromImageWithParams(padded, params));
+    }
+
+    /**
+     * Scores and boxes of one query, as source-pixel detections.
+     *
+     * @param logits [P, queries] per patch
+     * @param boxes [P, 4] normalised (cx, cy, w, h) of the padded square, whose side is the image's longer side
+     */
+    static DetectionOutcome decode(float[] logits, float[] boxes, int queries, int query, String label, int width,
+            int height, double threshold, double nmsIou, boolean allInstances) {
+        int side = Math.max(width, height);
+        int patches = boxes.length / 4;
+        List<Detection> candidates = new ArrayList<>();
+        double best = 0;
+        for (int p = 0; p < patches; p++) {
+            double score = 1 / (1 + Math.exp(-logits[p * queries + query]));
+            best = Math.max(best, score);
+            if (score < threshold) {
+                continue;
+            }
+            double cx = boxes[p * 4] * side;
+            double cy = boxes[p * 4 + 1] * side;
+            double w = boxes[p * 4 + 2] * side;
+            double h = boxes[p * 4 + 3] * side;
+            Box box = Boxes.clipped(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, width, height);
+            if (box != null) {
+                candidates.add(new Detection(box, label, score));
+            }
+        }
+        return new DetectionOutcome(NonMaxSuppression.apply(candidates, nmsIou), best, threshold, allInstances);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        tokenizer.close();
+    }
+}
