@@ -2,36 +2,16 @@ package io.brushline.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import io.brushline.localstack.MultipartForm;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
 
 /** A small client of the gateway's HTTP API, as a user would call it. */
 final class Api {
-
-    /** A multipart form: text fields and files. */
-    static final class Form {
-        private final Map<String, String> fields = new LinkedHashMap<>();
-        private final Map<String, byte[]> files = new LinkedHashMap<>();
-
-        Form field(String name, String value) {
-            fields.put(name, value);
-            return this;
-        }
-
-        Form file(String name, byte[] content) {
-            files.put(name, content);
-            return this;
-        }
-    }
 
     record Reply(int status, JsonNode json, byte[] body, java.net.http.HttpHeaders headers) {
     }
@@ -47,25 +27,11 @@ final class Api {
         this.apiKey = apiKey;
     }
 
-    Reply submit(Form form, String idempotencyKey) throws IOException, InterruptedException {
-        String boundary = "----brushline" + UUID.randomUUID();
-        var body = new ByteArrayOutputStream();
-        for (var e : form.fields.entrySet()) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey()
-                    + "\"\r\n\r\n" + e.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
-        }
-        for (var e : form.files.entrySet()) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey()
-                    + "\"; filename=\"" + e.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(e.getValue());
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    Reply submit(MultipartForm form, String idempotencyKey) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(base + "/v1/edits"))
                 .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+                .header("Content-Type", form.contentType())
+                .POST(form.body());
         authorize(request);
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);

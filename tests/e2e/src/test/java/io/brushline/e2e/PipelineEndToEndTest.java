@@ -14,6 +14,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.localstack.LocalStack;
+import io.brushline.localstack.MultipartForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -293,7 +294,7 @@ class PipelineEndToEndTest {
     @Test
     @Order(7)
     void corruptUploadsAreRefusedWithAClearMessage() throws Exception {
-        var garbage = api.submit(new Api.Form().field("instruction", "remove the dog")
+        var garbage = api.submit(new MultipartForm().field("instruction", "remove the dog")
                 .file("image", "this is not an image".getBytes()), null);
         assertEquals(400, garbage.status());
         assertEquals("invalid_image", garbage.json().path("error").asText());
@@ -301,15 +302,15 @@ class PipelineEndToEndTest {
 
         byte[] jpeg = Files.readAllBytes(shared.resolve("data/images/sam_dog.jpg"));
         byte[] truncated = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
-        var cut = api.submit(new Api.Form().field("instruction", "remove the dog").file("image", truncated), null);
+        var cut = api.submit(new MultipartForm().field("instruction", "remove the dog").file("image", truncated), null);
         assertEquals(400, cut.status());
         assertTrue(cut.json().path("message").asText().contains("damaged or truncated"), cut.json().toString());
 
-        var noInstruction = api.submit(new Api.Form().field("instruction", "  ").file("image", jpeg), null);
+        var noInstruction = api.submit(new MultipartForm().field("instruction", "  ").file("image", jpeg), null);
         assertEquals(400, noInstruction.status());
         assertEquals("invalid_instruction", noInstruction.json().path("error").asText());
 
-        var badBox = api.submit(new Api.Form().field("instruction", "remove this").field("box", "10,10,5000,20")
+        var badBox = api.submit(new MultipartForm().field("instruction", "remove this").field("box", "10,10,5000,20")
                 .file("image", jpeg), null);
         assertEquals(400, badBox.status());
         assertEquals("invalid_hint", badBox.json().path("error").asText());
@@ -371,7 +372,7 @@ class PipelineEndToEndTest {
         var tooMany = (Api.Reply) null;
         // Refused submissions count too: the limit protects the gateway, not only the pipeline.
         for (int i = 0; i <= SUBMISSIONS_PER_MINUTE && tooMany == null; i++) {
-            var reply = globex.submit(new Api.Form().field("instruction", "x").file("image", new byte[] {1}), null);
+            var reply = globex.submit(new MultipartForm().field("instruction", "x").file("image", new byte[] {1}), null);
             if (reply.status() == 429) {
                 tooMany = reply;
             }
@@ -440,8 +441,8 @@ class PipelineEndToEndTest {
         return id;
     }
 
-    private Api.Form form(Case c) throws Exception {
-        var form = new Api.Form()
+    private MultipartForm form(Case c) throws Exception {
+        var form = new MultipartForm()
                 .field("instruction", c.instruction())
                 .field("webhook_url", webhooks.url(c.webhookPath()))
                 .file("image", Files.readAllBytes(shared.resolve("data/images").resolve(c.image())));

@@ -101,6 +101,11 @@ public final class LocalStack implements AutoCloseable {
         return processes.get(name);
     }
 
+    /** Every process started so far, by name. */
+    public Map<String, ServerProcess> processes() {
+        return java.util.Collections.unmodifiableMap(processes);
+    }
+
     /** Starts Kafka, Redis and the S3 server, and creates the topics and the bucket. */
     public LocalStack startInfrastructure() {
         createDirectories(dataDir.resolve("logs"));
@@ -199,7 +204,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The environment that points a service at this stack. */
-    public Map<String, String> serviceEnvironment(String service) {
+    private Map<String, String> serviceEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap());
         env.put("BRUSHLINE_REDIS_URI", redisUri());
@@ -207,7 +212,6 @@ public final class LocalStack implements AutoCloseable {
         env.put("BRUSHLINE_STORAGE_ACCESS_KEY", ACCESS_KEY);
         env.put("BRUSHLINE_STORAGE_SECRET_KEY", SECRET_KEY);
         env.put("BRUSHLINE_STORAGE_BUCKET", BUCKET);
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.service(service)));
         env.put("DJL_CACHE_DIR", dataDir.resolve("djl-cache").toString());
         return env;
     }
@@ -224,16 +228,26 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public ServerProcess startService(String service, Map<String, String> extraEnvironment) {
+        return startServiceInstance(service, service, ports.service(service), extraEnvironment);
+    }
+
+    /**
+     * Starts one more instance of a service under its own name and HTTP port; instances of a
+     * consumer share its consumer group, so Kafka splits the partitions between them.
+     */
+    public ServerProcess startServiceInstance(String service, String instanceName, int httpPort,
+            Map<String, String> extraEnvironment) {
         Path jar = root.resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " does not exist: build the project first (mvn -DskipTests install)");
         }
-        Map<String, String> env = serviceEnvironment(service);
+        Map<String, String> env = serviceEnvironment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         env.putAll(extraEnvironment);
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx512m",
                 "-Djava.io.tmpdir=" + createDirectories(dataDir.resolve("tmp")),
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.graph_optimizer=false", "-jar", jar.toString()));
-        return start(service, command, env, ports.service(service));
+        return start(instanceName, command, env, httpPort);
     }
 
     /** Starts a process again under the same name, with the same command (after a stop or a kill). */
@@ -309,7 +323,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A port nothing listens on right now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

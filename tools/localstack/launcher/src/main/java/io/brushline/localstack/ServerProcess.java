@@ -46,6 +46,11 @@ public final class ServerProcess {
         return logFile;
     }
 
+    /** The operating-system process id, for reading its CPU time and memory from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

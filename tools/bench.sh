@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The benchmark harness (not part of the tests). Starts its own stack on free ports, drives jobs, prints
+# figures. Build first (mvn -DskipTests install). Examples:
+#   tools/bench.sh                                        2000 jobs at 20 jobs/s, 512x512 photos
+#   tools/bench.sh --jobs 400 --concurrency 32 --painter-service-time PT0.25S --inpainting-instances 1,2,4
+# Options: --jobs N --rate R | --concurrency C --warmup W --size S --images DIR --models DIR
+#          --painter-service-time ISO-8601 (BENCHMARK painter: fixed time per job, one at a time per instance)
+#          --inpainting-instances K[,K...] --partitions P
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec java -Dbrushline.root="$PWD" -Dbrushline.shared.dir="${BRUSHLINE_SHARED_DIR:-$PWD/../shared}" \
+  -cp "tools/bench/target/classes:$(cat tools/bench/target/classpath.txt)" io.brushline.bench.BenchMain "$@"
