@@ -14,7 +14,7 @@ public class DetectorProducer {
     @Produces
     @Singleton
     @Startup
-    ObjectDetector detector(GroundingConfig config) {
+    public ObjectDetector detector(GroundingConfig config) {
         return switch (config.detector()) {
             case yolox -> new YoloxDetector(Path.of(config.yolox().model()), config.scoreThreshold(), config.nmsIou());
             case owlv2 -> new Owlv2Detector(Path.of(config.owlv2().model()), Path.of(config.owlv2().tokenizer()),
@@ -22,9 +22,7 @@ public class DetectorProducer {
         };
     }
 
-    void close(@Disposes ObjectDetector detector) throws Exception {
-        if (detector instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
+    void close(@Disposes ObjectDetector detector) {
+        detector.close();
     }
 }

@@ -7,7 +7,7 @@ import org.opencv.core.Mat;
  * detector and the open-vocabulary neural detectors, chosen by {@code brushline.grounding.detector}.
  * Implementations are thread-safe: the stage calls them from several worker threads.
  */
-public interface ObjectDetector {
+public interface ObjectDetector extends AutoCloseable {
 
     /**
      * @param image the source image, BGR
@@ -17,4 +17,9 @@ public interface ObjectDetector {
      *         cannot look for that kind of object at all
      */
     DetectionOutcome detect(Mat image, String phrase);
+
+    /** Releases the model; detectors without native resources need not override it. */
+    @Override
+    default void close() {
+    }
 }

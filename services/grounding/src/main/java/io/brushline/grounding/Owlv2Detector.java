@@ -40,7 +40,7 @@ import org.opencv.dnn.Image2BlobParams;
  * pixel_values [1,3,S,S] float) -> (logits [1,P,Q], pred_boxes [1,P,4])}, boxes as normalised
  * (cx, cy, w, h) of the padded square.
  */
-public final class Owlv2Detector implements ObjectDetector, AutoCloseable {
+public final class Owlv2Detector implements ObjectDetector {
 
     /** OWL-ViT/OWLv2 text length; shorter queries are padded with the pad token, id 0. */
     static final int TEXT_LENGTH = 16;

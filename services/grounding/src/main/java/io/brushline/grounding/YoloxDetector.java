@@ -36,7 +36,7 @@ import org.opencv.imgproc.Imgproc;
  * with padding 114; output [1,3549,85] per anchor (3 strides 8/16/32): box offsets (cx, cy in grid
  * cells, log w, log h), objectness and 80 class probabilities.
  */
-public final class YoloxDetector implements ObjectDetector, AutoCloseable {
+public final class YoloxDetector implements ObjectDetector {
 
     static final int INPUT_SIZE = 416;
     private static final int[] STRIDES = {8, 16, 32};

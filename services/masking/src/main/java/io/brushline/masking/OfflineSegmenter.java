@@ -14,7 +14,7 @@ import org.opencv.core.Mat;
  * nothing in the box is distrusted and the box itself is used, so a detected object is never left
  * unmasked.
  */
-public final class OfflineSegmenter implements Segmenter, AutoCloseable {
+public final class OfflineSegmenter implements Segmenter {
 
     /** Below this share of its box, a refined mask has missed the object. */
     static final double MIN_BOX_COVERAGE = 0.08;

@@ -41,7 +41,7 @@ import org.opencv.imgproc.Imgproc;
  * decoder {@code forward(image_embeddings, point_coords [1,N,2], point_labels [1,N], mask_input
  * [1,1,4h,4w], has_mask_input [1]) -> (low_res_masks [1,1,4h,4w], iou_predictions [1,1])}.
  */
-public final class SamSegmenter implements Segmenter, AutoCloseable {
+public final class SamSegmenter implements Segmenter {
 
     private static final double[] MEAN = {123.675, 116.28, 103.53};
     private static final double[] STD = {58.395, 57.12, 57.375};

@@ -10,7 +10,7 @@ import org.opencv.core.Mat;
  * refiners (DeepLabV3 for VOC classes, GrabCut, the plain box) and SAM, chosen by configuration.
  * Thread-safe: the stage calls it from several worker threads.
  */
-public interface Segmenter {
+public interface Segmenter extends AutoCloseable {
 
     /**
      * @param image the source image, BGR
@@ -19,4 +19,9 @@ public interface Segmenter {
      * @return 0/255 mask, image-sized, never empty when a box was given (falls back to the box)
      */
     Mat segment(Mat image, List<Detection> boxes, List<Point> points);
+
+    /** Releases the models; segmenters without native resources need not override it. */
+    @Override
+    default void close() {
+    }
 }

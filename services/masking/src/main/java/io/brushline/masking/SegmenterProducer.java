@@ -18,7 +18,7 @@ public class SegmenterProducer {
     @Produces
     @Singleton
     @Startup
-    Segmenter segmenter(MaskingConfig config) {
+    public Segmenter segmenter(MaskingConfig config) {
         if (config.segmenter() == MaskingConfig.SegmenterKind.sam) {
             return new SamSegmenter(Path.of(config.sam().encoder()), Path.of(config.sam().decoder()),
                     config.sam().imageSize());
@@ -32,9 +32,7 @@ public class SegmenterProducer {
         return new OfflineSegmenter(config.refine(), deepLab);
     }
 
-    void close(@Disposes Segmenter segmenter) throws Exception {
-        if (segmenter instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
+    void close(@Disposes Segmenter segmenter) {
+        segmenter.close();
     }
 }

@@ -1,9 +1,13 @@
 package io.brushline.masking.tools;
 
+import io.brushline.grounding.DetectorProducer;
 import io.brushline.grounding.GroundingConfig;
+import io.brushline.grounding.ObjectDetector;
 import io.brushline.grounding.YoloxDetector;
 import io.brushline.masking.MaskingConfig;
 import io.brushline.masking.OfflineSegmenter;
+import io.brushline.masking.Segmenter;
+import io.brushline.masking.SegmenterProducer;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
@@ -29,6 +33,17 @@ final class Engines {
         masking = config.getConfigMapping(MaskingConfig.class);
     }
 
+    /** The detector the grounding service is configured with. */
+    ObjectDetector configuredDetector() {
+        return new DetectorProducer().detector(grounding);
+    }
+
+    /** The segmenter the masking service is configured with. */
+    Segmenter configuredSegmenter() {
+        return new SegmenterProducer().segmenter(masking);
+    }
+
+    /** YOLOX itself, for evaluations that ask for a COCO class directly. */
     YoloxDetector detector() {
         return new YoloxDetector(Path.of(grounding.yolox().model()), grounding.scoreThreshold(), grounding.nmsIou());
     }

@@ -9,10 +9,10 @@ import io.brushline.common.messages.Grounding;
 import io.brushline.common.messages.ImageRef;
 import io.brushline.common.stage.StageFailure;
 import io.brushline.grounding.Grounder;
-import io.brushline.grounding.YoloxDetector;
+import io.brushline.grounding.ObjectDetector;
 import io.brushline.masking.MaskMaker;
 import io.brushline.masking.MaskOps;
-import io.brushline.masking.OfflineSegmenter;
+import io.brushline.masking.Segmenter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,7 +25,8 @@ import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Runs grounding and masking on one image, as the two stages would, and writes {@code mask.png} (the
+ * Runs grounding and masking on one image, as the two stages would with the same configuration
+ * (e.g. {@code -Dbrushline.grounding.detector=owlv2}), and writes {@code mask.png} (the
  * exact mask the painter gets) and {@code overlay.png} (the mask tinted red, boxes drawn). Usage:
  * {@code GroundAndMask <image> <object phrase> [category=REMOVE] [out-dir=.]}.
  */
@@ -50,8 +51,8 @@ public final class GroundAndMask {
         var job = new EditJob(EditJob.SCHEMA_VERSION, "cli", "cli", 1, null, null, phrase,
                 new ImageRef(imageFile.toString(), "image", image.cols(), image.rows()), null, null,
                 new Classification(category, phrase, phrase, null, null, "cli"), null, null, null, null, Map.of());
-        try (YoloxDetector detector = engines.detector();
-                OfflineSegmenter segmenter = engines.segmenter(engines.masking.refine())) {
+        try (ObjectDetector detector = engines.configuredDetector();
+                Segmenter segmenter = engines.configuredSegmenter()) {
             long t0 = System.nanoTime();
             Grounding grounding = new Grounder(detector).ground(job, () -> image);
             long t1 = System.nanoTime();

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Exports Segment Anything as image encoder + prompt decoder TorchScript files for the masking service
+(brushline.masking.segmenter=sam).
+
+    pip install torch git+https://github.com/facebookresearch/segment-anything.git
+    wget https://dl.fbaipublicfiles.com/segment_anything/sam_vit_b_01ec64.pth
+    python tools/export/export_sam.py --checkpoint sam_vit_b_01ec64.pth --type vit_b --out models/
+
+Writes models/sam-encoder.pt and models/sam-decoder.pt, and prints their sha256.
+
+Signatures (what io.brushline.masking.SamSegmenter feeds and reads):
+    encoder: forward(pixel_values [1,3,1024,1024]) -> image_embeddings [1,256,64,64]
+             (longest side resized to 1024, ImageNet mean/std on 0..255 RGB, zero padding bottom-right)
+    decoder: forward(image_embeddings [1,256,64,64], point_coords [1,N,2] float (input-frame pixels),
+                     point_labels [1,N] float (1 fg, 0 bg, 2/3 box corners, -1 padding),
+                     mask_input [1,1,256,256], has_mask_input [1])
+             -> (low_res_masks [1,1,256,256] logits, iou_predictions [1,1])
+The decoder returns the single-mask output (multimask off); Java upsamples the low-resolution logits
+to the source size and thresholds them at 0.
+"""
+import argparse
+import hashlib
+import os
+
+import torch
+from torch import nn
+from segment_anything import sam_model_registry
+from segment_anything.utils.onnx import SamOnnxModel
+
+
+class Encoder(nn.Module):
+    def __init__(self, sam):
+        super().__init__()
+        self.image_encoder = sam.image_encoder
+
+    def forward(self, pixel_values):
+        return self.image_encoder(pixel_values)
+
+
+class Decoder(nn.Module):
+    """The prompt encoder and mask decoder, reusing the point and mask embedding of the official ONNX
+    wrapper, without its upscaling (done in Java) and with the single-mask output."""
+
+    def __init__(self, sam):
+        super().__init__()
+        self.prompts = SamOnnxModel(sam, return_single_mask=True)
+        self.mask_decoder = sam.mask_decoder
+        self.dense_pe = sam.prompt_encoder.get_dense_pe
+
+    def forward(self, image_embeddings, point_coords, point_labels, mask_input, has_mask_input):
+        sparse = self.prompts._embed_points(point_coords, point_labels)
+        dense = self.prompts._embed_masks(mask_input, has_mask_input)
+        masks, iou = self.mask_decoder.predict_masks(
+            image_embeddings=image_embeddings,
+            image_pe=self.dense_pe(),
+            sparse_prompt_embeddings=sparse,
+            dense_prompt_embeddings=dense,
+        )
+        return masks[:, :1], iou[:, :1]
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checkpoint", required=True)
+    parser.add_argument("--type", default="vit_b", choices=["vit_b", "vit_l", "vit_h"])
+    parser.add_argument("--out", default="models")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+
+    sam = sam_model_registry[args.type](checkpoint=args.checkpoint).eval()
+    side = sam.image_encoder.img_size
+    with torch.no_grad():
+        encoder = torch.jit.trace(Encoder(sam), (torch.zeros(1, 3, side, side),))
+        embeddings = encoder(torch.zeros(1, 3, side, side))
+        low = 4 * embeddings.shape[-1]
+        example = (embeddings, torch.tensor([[[10.0, 10.0], [200.0, 300.0]]]), torch.tensor([[2.0, 3.0]]),
+                   torch.zeros(1, 1, low, low), torch.zeros(1))
+        decoder = torch.jit.trace(Decoder(sam), example)
+    encoder_file = os.path.join(args.out, "sam-encoder.pt")
+    decoder_file = os.path.join(args.out, "sam-decoder.pt")
+    encoder.save(encoder_file)
+    decoder.save(decoder_file)
+    for path in (encoder_file, decoder_file):
+        print(f"{sha256(path)}  {path}")
+
+
+if __name__ == "__main__":
+    main()
