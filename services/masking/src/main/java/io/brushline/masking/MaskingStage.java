@@ -3,8 +3,11 @@ package io.brushline.masking;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.MaskRef;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
 import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobState;
+import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectKeys;
 import io.brushline.common.storage.ObjectStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -44,10 +47,19 @@ public class MaskingStage extends StageProcessor {
     @Override
     protected EditJob process(EditJob job) {
         MaskMaker.Result result = new MaskMaker(segmenter, config.dilation()).make(job,
-                () -> ImageCodec.decodeColor(store.get(job.source().key()), "source image"), store::get);
+                () -> ImageCodec.decodeColor(store.get(job.source().key()), "source image"), this::hintMask);
         String key = ObjectKeys.mask(job.jobId());
         store.put(key, ImageCodec.encodePng(result.mask()), "image/png");
         return job.withMask(new MaskRef(key, result.dilationPx(), config.featherPx(), MaskOps.coverage(result.mask())));
+    }
+
+    /** A hint mask that is not in storage will not appear by retrying. */
+    private byte[] hintMask(String key) {
+        try {
+            return store.get(key);
+        } catch (MissingObjectException e) {
+            throw new StageFailure(FailureCodes.INVALID_HINT, "the hint mask " + key + " is not in storage");
+        }
     }
 
     @Override

@@ -19,6 +19,9 @@ public class SegmenterProducer {
     @Singleton
     @Startup
     public Segmenter segmenter(MaskingConfig config) {
+        // ONNX Runtime needs no fallback engine for these models; without this DJL also loads libtorch
+        // at start-up (seconds and a few hundred MB), which only the TorchScript engines use.
+        System.setProperty("ai.djl.onnx.disable_alternative", System.getProperty("ai.djl.onnx.disable_alternative", "true"));
         if (config.segmenter() == MaskingConfig.SegmenterKind.sam) {
             return new SamSegmenter(Path.of(config.sam().encoder()), Path.of(config.sam().decoder()),
                     config.sam().imageSize());
