@@ -10,6 +10,7 @@ import io.brushline.common.messages.Hints;
 import io.brushline.common.messages.Placement;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -40,7 +41,9 @@ public final class Grounder {
         return switch (category) {
             case GLOBAL -> new Grounding(Grounding.NOT_NEEDED, List.of());
             case ADD -> placement(classification, image, width, height);
-            case LOCAL, REMOVE, BACKGROUND -> detection(classification.object(), image.get());
+            case BACKGROUND -> isBlank(classification.object()) ? mainSubject(image.get())
+                    : detection(classification.object(), image.get());
+            case LOCAL, REMOVE -> detection(classification.object(), image.get());
         };
     }
 
@@ -58,7 +61,7 @@ public final class Grounder {
     }
 
     private Grounding detection(String object, Mat image) {
-        if (object == null || object.isBlank()) {
+        if (isBlank(object)) {
             throw new StageFailure(FailureCodes.OBJECT_NOT_FOUND,
                     "the instruction names no object to look for; say which object, or give a box or mask hint");
         }
@@ -69,6 +72,35 @@ public final class Grounder {
                     outcome.threshold()));
         }
         return new Grounding(Grounding.DETECTOR, outcome.selected());
+    }
+
+    /**
+     * "Change the background to a beach" names no subject: keep the most prominent object (largest
+     * area times score) and every other object at least a quarter its size, so a group stays whole.
+     */
+    private Grounding mainSubject(Mat image) {
+        DetectionOutcome outcome = detector.detectAny(image);
+        if (outcome.detections().isEmpty()) {
+            throw new StageFailure(FailureCodes.OBJECT_NOT_FOUND, String.format(Locale.ROOT,
+                    "no subject found to keep in front of the new background (best score %.2f < threshold %.2f);"
+                            + " name it, as in 'replace the background behind the dog'",
+                    outcome.bestScore(), outcome.threshold()));
+        }
+        Detection main = outcome.detections().stream()
+                .max(Comparator.comparingDouble(d -> d.score() * area(d.box())))
+                .orElseThrow();
+        List<Detection> subjects = outcome.detections().stream()
+                .filter(d -> area(d.box()) >= area(main.box()) / 4)
+                .toList();
+        return new Grounding(Grounding.DETECTOR, subjects);
+    }
+
+    private static double area(Box box) {
+        return (double) box.width() * box.height();
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
     }
 
     /**

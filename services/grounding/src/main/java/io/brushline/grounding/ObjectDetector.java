@@ -18,6 +18,12 @@ public interface ObjectDetector extends AutoCloseable {
      */
     DetectionOutcome detect(Mat image, String phrase);
 
+    /**
+     * The objects in the image whatever they are, ranked; used to find the subject to keep when a
+     * background edit does not name it.
+     */
+    DetectionOutcome detectAny(Mat image);
+
     /** Releases the model; detectors without native resources need not override it. */
     @Override
     default void close() {

@@ -100,6 +100,13 @@ public final class Owlv2Detector implements ObjectDetector {
         }
     }
 
+    /** OWLv2 has no class list: it is asked for "an object", which favours whole, salient things. */
+    @Override
+    public DetectionOutcome detectAny(Mat image) {
+        DetectionOutcome outcome = detect(image, "an object");
+        return new DetectionOutcome(outcome.detections(), outcome.bestScore(), outcome.threshold(), true);
+    }
+
     /** Token ids and attention mask, padded or cut to {@link #TEXT_LENGTH} (a cut keeps the end token). */
     long[][] tokens(String text) {
         Encoding encoding = tokenizer.encode(text);

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
 import org.opencv.core.Scalar;
@@ -42,6 +43,8 @@ public final class YoloxDetector implements ObjectDetector {
     private static final int[] STRIDES = {8, 16, 32};
     private static final double PAD_VALUE = 114;
     private static final int VALUES_PER_ANCHOR = 5 + CocoVocabulary.CLASSES.size();
+    /** Images smaller than this are seen at full resolution already; tiling them gains nothing. */
+    private static final int TILING_MIN_SIDE = INPUT_SIZE * 3 / 2;
 
     private final ZooModel<NDList, NDList> model;
     private final double scoreThreshold;
@@ -81,11 +84,54 @@ public final class YoloxDetector implements ObjectDetector {
 
     /** All instances of one COCO class, ranked; used directly by the evaluation. */
     public DetectionOutcome detectClass(Mat image, CocoVocabulary.Query query) {
-        double scale = Math.min((double) INPUT_SIZE / image.cols(), (double) INPUT_SIZE / image.rows());
-        float[] output = infer(letterbox(image, scale));
-        int classIndex = query.classIndex();
-        String label = query.className();
+        return detect(image, OptionalInt.of(query.classIndex()), query.allInstances());
+    }
+
+    /** Every confident object of any class, each labelled with its most likely class. */
+    @Override
+    public DetectionOutcome detectAny(Mat image) {
+        return detect(image, OptionalInt.empty(), true);
+    }
+
+    /**
+     * The whole image first; when that finds nothing, the image again as overlapping tiles, each
+     * seen at the network's full input size. A 416-pixel network sees a boat 40 pixels high in a
+     * 640-pixel photo as 26 pixels; the tiles double that. This is a closer look, not a lower bar:
+     * the threshold stays the same.
+     */
+    private DetectionOutcome detect(Mat image, OptionalInt classIndex, boolean allInstances) {
         List<Detection> candidates = new ArrayList<>();
+        double best = detectIn(image, new Rect(0, 0, image.cols(), image.rows()), classIndex, candidates);
+        if (candidates.isEmpty() && Math.max(image.cols(), image.rows()) >= TILING_MIN_SIDE) {
+            for (Rect tile : tiles(image.cols(), image.rows())) {
+                best = Math.max(best, detectIn(image, tile, classIndex, candidates));
+            }
+        }
+        return new DetectionOutcome(NonMaxSuppression.apply(candidates, nmsIou), best, scoreThreshold, allInstances);
+    }
+
+    /** A 2x2 grid of tiles overlapping by a quarter of their size, so an object cut by one edge is whole in another. */
+    static List<Rect> tiles(int width, int height) {
+        int tileW = (int) Math.ceil(width / 1.75);
+        int tileH = (int) Math.ceil(height / 1.75);
+        List<Rect> tiles = new ArrayList<>();
+        for (int y : new int[] {0, height - tileH}) {
+            for (int x : new int[] {0, width - tileW}) {
+                tiles.add(new Rect(x, y, tileW, tileH));
+            }
+        }
+        return tiles;
+    }
+
+    /**
+     * Adds the detections above the threshold in one region of the image (in image pixels) to
+     * {@code candidates}; returns the best score seen.
+     *
+     * @param classIndex the class to score, or empty for each anchor's most likely class
+     */
+    private double detectIn(Mat image, Rect region, OptionalInt classIndex, List<Detection> candidates) {
+        double scale = Math.min((double) INPUT_SIZE / region.width, (double) INPUT_SIZE / region.height);
+        float[] output = infer(letterbox(image.submat(region), scale));
         double best = 0;
         int anchor = 0;
         for (int stride : STRIDES) {
@@ -93,7 +139,8 @@ public final class YoloxDetector implements ObjectDetector {
             for (int gy = 0; gy < cells; gy++) {
                 for (int gx = 0; gx < cells; gx++, anchor++) {
                     int o = anchor * VALUES_PER_ANCHOR;
-                    double score = output[o + 4] * output[o + 5 + classIndex];
+                    int c = classIndex.orElseGet(() -> mostLikelyClass(output, o));
+                    double score = output[o + 4] * output[o + 5 + c];
                     best = Math.max(best, score);
                     if (score < scoreThreshold) {
                         continue;
@@ -102,16 +149,26 @@ public final class YoloxDetector implements ObjectDetector {
                     double cy = (output[o + 1] + gy) * stride;
                     double w = Math.exp(output[o + 2]) * stride;
                     double h = Math.exp(output[o + 3]) * stride;
-                    var box = Boxes.clipped((cx - w / 2) / scale, (cy - h / 2) / scale, (cx + w / 2) / scale,
-                            (cy + h / 2) / scale, image.cols(), image.rows());
+                    var box = Boxes.clipped(region.x + (cx - w / 2) / scale, region.y + (cy - h / 2) / scale,
+                            region.x + (cx + w / 2) / scale, region.y + (cy + h / 2) / scale, image.cols(),
+                            image.rows());
                     if (box != null) {
-                        candidates.add(new Detection(box, label, score));
+                        candidates.add(new Detection(box, CocoVocabulary.CLASSES.get(c), score));
                     }
                 }
             }
         }
-        return new DetectionOutcome(NonMaxSuppression.apply(candidates, nmsIou), best, scoreThreshold,
-                query.allInstances());
+        return best;
+    }
+
+    private static int mostLikelyClass(float[] output, int offset) {
+        int best = 0;
+        for (int c = 1; c < CocoVocabulary.CLASSES.size(); c++) {
+            if (output[offset + 5 + c] > output[offset + 5 + best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     /** The image resized by {@code scale} into the top-left corner of a 416x416 canvas, as CHW floats. */

@@ -32,12 +32,24 @@ class GrounderTest {
     private static final Detection BIG_DOG = new Detection(new Box(300, 200, 400, 400), "dog", 0.9);
     private static final Detection SMALL_DOG = new Detection(new Box(10, 10, 60, 60), "dog", 0.5);
 
-    private static final ObjectDetector DOGS = (image, phrase) -> {
-        var query = CocoVocabulary.lookup(phrase).orElseThrow(
-                () -> new StageFailure(FailureCodes.UNKNOWN_OBJECT_CLASS, "unknown " + phrase));
-        return query.className().equals("dog")
-                ? new DetectionOutcome(List.of(BIG_DOG, SMALL_DOG), 0.9, 0.3, query.allInstances())
-                : new DetectionOutcome(List.of(), 0.12, 0.3, query.allInstances());
+    private static final Detection PERSON = new Detection(new Box(100, 100, 300, 450), "person", 0.8);
+    private static final Detection FAR_PERSON = new Detection(new Box(500, 100, 600, 300), "person", 0.9);
+    private static final Detection CUP = new Detection(new Box(0, 0, 30, 30), "cup", 0.95);
+
+    private static final ObjectDetector DOGS = new ObjectDetector() {
+        @Override
+        public DetectionOutcome detect(Mat image, String phrase) {
+            var query = CocoVocabulary.lookup(phrase).orElseThrow(
+                    () -> new StageFailure(FailureCodes.UNKNOWN_OBJECT_CLASS, "unknown " + phrase));
+            return query.className().equals("dog")
+                    ? new DetectionOutcome(List.of(BIG_DOG, SMALL_DOG), 0.9, 0.3, query.allInstances())
+                    : new DetectionOutcome(List.of(), 0.12, 0.3, query.allInstances());
+        }
+
+        @Override
+        public DetectionOutcome detectAny(Mat image) {
+            return new DetectionOutcome(List.of(CUP, FAR_PERSON, PERSON), 0.95, 0.3, true);
+        }
     };
 
     private final Grounder grounder = new Grounder(DOGS);
@@ -80,6 +92,13 @@ class GrounderTest {
         var failure = assertThrows(StageFailure.class,
                 () -> grounder.ground(job(Category.BACKGROUND, "whale", null, null), GrounderTest::image));
         assertEquals(FailureCodes.UNKNOWN_OBJECT_CLASS, failure.code());
+    }
+
+    @Test
+    void aBackgroundEditWithoutASubjectKeepsTheProminentObjects() {
+        Grounding g = grounder.ground(job(Category.BACKGROUND, null, null, null), GrounderTest::image);
+        // the large person first-ranked by area x score, the other person is big enough to keep, the cup is not
+        assertEquals(List.of(FAR_PERSON, PERSON), g.boxes());
     }
 
     @Test

@@ -73,6 +73,32 @@ class YoloxDetectorTest {
     }
 
     @Test
+    void aSmallObjectIsFoundByLookingCloser() {
+        // the boat is 40 px high in a 640 px photo: too small for the whole-image pass
+        Mat image = SharedData.image("inpaint_anything_boat.jpg");
+        Detection boat = detector.detect(image, "the boat").selected().get(0);
+        assertEquals("boat", boat.label());
+        assertTrue(boat.box().y1() > image.rows() / 2, boat.box().toString());
+    }
+
+    @Test
+    void anyObjectIsLabelledWithItsClass() {
+        var labels = detector.detectAny(SharedData.image("gdino_cat_dog.jpg")).detections().stream()
+                .map(Detection::label).toList();
+        assertTrue(labels.contains("cat") && labels.contains("dog"), labels.toString());
+    }
+
+    @Test
+    void tilesCoverTheImageAndOverlap() {
+        var tiles = YoloxDetector.tiles(503, 640);
+        assertEquals(4, tiles.size());
+        assertEquals(0, tiles.get(0).x);
+        assertEquals(503, tiles.get(3).x + tiles.get(3).width);
+        assertEquals(640, tiles.get(3).y + tiles.get(3).height);
+        assertTrue(tiles.get(0).width > tiles.get(3).x, "tiles overlap");
+    }
+
+    @Test
     void boxesAreRankedAndDoNotOverlapMuch() {
         DetectionOutcome outcome = detector.detect(SharedData.image("gdino_cat_dog.jpg"), "all the animals cat");
         var boxes = outcome.detections();
