@@ -34,10 +34,6 @@ public final class CocoVocabulary {
             "under", "behind", "beside", "besides", "above", "below", "over", "from", "of", "inside", "to",
             "holding", "wearing", "that", "which", "who");
 
-    private static final Map<String, String> IRREGULAR_PLURALS = Map.of(
-            "people", "person", "men", "man", "women", "woman", "children", "child", "mice", "mouse",
-            "knives", "knife", "geese", "goose", "oxen", "ox", "cattle", "cow");
-
     private CocoVocabulary() {
     }
 
@@ -74,7 +70,7 @@ public final class CocoVocabulary {
                     gram.set(gram.size() - 1, singular);
                     String name = SYNONYMS.get(String.join(" ", gram));
                     if (name != null) {
-                        boolean plural = !singular.equals(last) || IRREGULAR_PLURALS.containsKey(last);
+                        boolean plural = !singular.equals(last) || ObjectPhrase.IRREGULAR_PLURALS.containsKey(last);
                         return Optional.of(new Query(CLASSES.indexOf(name), allWords || plural));
                     }
                 }
@@ -86,8 +82,8 @@ public final class CocoVocabulary {
     /** The word itself first, then what it would be if it were a regular or irregular plural. */
     private static List<String> singularForms(String word) {
         List<String> forms = new ArrayList<>(List.of(word));
-        if (IRREGULAR_PLURALS.containsKey(word)) {
-            forms.add(IRREGULAR_PLURALS.get(word));
+        if (ObjectPhrase.IRREGULAR_PLURALS.containsKey(word)) {
+            forms.add(ObjectPhrase.IRREGULAR_PLURALS.get(word));
         }
         if (word.endsWith("ies")) {
             forms.add(word.substring(0, word.length() - 3) + "y");

@@ -17,7 +17,8 @@ public class DetectorProducer {
     public ObjectDetector detector(GroundingConfig config) {
         // ONNX Runtime needs no fallback engine for these models; without this DJL also loads libtorch
         // at start-up (seconds and a few hundred MB), which only the TorchScript engines use.
-        System.setProperty("ai.djl.onnx.disable_alternative", System.getProperty("ai.djl.onnx.disable_alternative", "true"));
+        String noFallback = "ai.djl.onnx.disable_alternative";
+        System.setProperty(noFallback, System.getProperty(noFallback, "true"));
         return switch (config.detector()) {
             case yolox -> new YoloxDetector(Path.of(config.yolox().model()), config.scoreThreshold(), config.nmsIou());
             case owlv2 -> new Owlv2Detector(Path.of(config.owlv2().model()), Path.of(config.owlv2().tokenizer()),

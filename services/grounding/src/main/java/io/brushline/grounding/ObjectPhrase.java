@@ -3,6 +3,7 @@ package io.brushline.grounding;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -16,8 +17,10 @@ public final class ObjectPhrase {
     private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "this", "that", "these", "those",
             "my", "his", "her", "their", "its", "our", "your", "all", "every", "each", "both", "some");
 
-    private static final Set<String> IRREGULAR_PLURALS = Set.of("people", "men", "women", "children", "mice",
-            "geese", "feet", "teeth", "sheep", "cattle");
+    /** Plurals that do not end in s, with their singulars. */
+    static final Map<String, String> IRREGULAR_PLURALS = Map.of(
+            "people", "person", "men", "man", "women", "woman", "children", "child", "mice", "mouse",
+            "knives", "knife", "geese", "goose", "oxen", "ox", "cattle", "cow");
 
     private ObjectPhrase() {
     }
@@ -32,7 +35,7 @@ public final class ObjectPhrase {
             return true;
         }
         String last = words.get(words.size() - 1);
-        return IRREGULAR_PLURALS.contains(last) || (last.endsWith("s") && !last.endsWith("ss") && last.length() > 3);
+        return IRREGULAR_PLURALS.containsKey(last) || (last.endsWith("s") && !last.endsWith("ss") && last.length() > 3);
     }
 
     /** The phrase without leading determiners and quantifiers: "all the red cars" -> "red cars". */

@@ -28,8 +28,9 @@ public interface MaskingConfig {
     }
 
     /**
-     * With the offline segmenter, how a box becomes an object mask: {@code auto} (DeepLabV3 for the 20 VOC classes when its model
-     * file is present, GrabCut otherwise), {@code grabcut}, or {@code box} (the box itself).
+     * With the offline segmenter, how a box becomes an object mask: {@code auto} (DeepLabV3 for the
+     * 20 VOC classes when its model file is present, GrabCut otherwise), {@code grabcut}, or
+     * {@code box} (the box itself).
      */
     @WithDefault("auto")
     Refinement refine();

@@ -138,7 +138,8 @@ public final class SamSegmenter implements Segmenter {
     private static List<float[]> pointsIn(List<Point> points, Frame frame) {
         List<float[]> prompt = new ArrayList<>();
         for (Point p : points) {
-            prompt.add(new float[] {frame.x(p.x()), frame.y(p.y()), p.foreground() ? LABEL_FOREGROUND : LABEL_BACKGROUND});
+            float label = p.foreground() ? LABEL_FOREGROUND : LABEL_BACKGROUND;
+            prompt.add(new float[] {frame.x(p.x()), frame.y(p.y()), label});
         }
         return prompt;
     }

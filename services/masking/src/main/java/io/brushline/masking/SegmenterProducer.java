@@ -21,7 +21,8 @@ public class SegmenterProducer {
     public Segmenter segmenter(MaskingConfig config) {
         // ONNX Runtime needs no fallback engine for these models; without this DJL also loads libtorch
         // at start-up (seconds and a few hundred MB), which only the TorchScript engines use.
-        System.setProperty("ai.djl.onnx.disable_alternative", System.getProperty("ai.djl.onnx.disable_alternative", "true"));
+        String noFallback = "ai.djl.onnx.disable_alternative";
+        System.setProperty(noFallback, System.getProperty(noFallback, "true"));
         if (config.segmenter() == MaskingConfig.SegmenterKind.sam) {
             return new SamSegmenter(Path.of(config.sam().encoder()), Path.of(config.sam().decoder()),
                     config.sam().imageSize());

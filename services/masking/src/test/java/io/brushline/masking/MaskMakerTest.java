@@ -123,7 +123,8 @@ class MaskMakerTest {
     void aHintMaskIsUsedAsItIs() {
         Mat hint = MaskOps.ofBox(new Box(10, 10, 20, 30), W, H);
         var hints = new Hints(null, null, "jobs/j1/hint-mask.png");
-        var result = maker.make(job(Category.REMOVE, new Grounding(Grounding.HINT, List.of()), hints), MaskMakerTest::image,
+        var result = maker.make(job(Category.REMOVE, new Grounding(Grounding.HINT, List.of()), hints),
+                MaskMakerTest::image,
                 key -> ImageCodec.encodePng(hint));
         assertEquals(0, result.dilationPx());
         Mat diff = new Mat();

@@ -53,13 +53,13 @@ public final class EvalGrounding {
             boolean warm = false;
             for (Path annotation : annotations) {
                 JsonNode doc = json.readTree(annotation.toFile());
-                Mat image = ImageCodec.decodeColor(Files.readAllBytes(data.resolve(doc.get("image").asText())), "image");
+                String file = doc.get("image").asText();
+                Mat image = ImageCodec.decodeColor(Files.readAllBytes(data.resolve(file)), file);
                 for (JsonNode object : doc.get("objects")) {
                     String label = object.get("label").asText();
                     Optional<CocoVocabulary.Query> query = CocoVocabulary.lookup(label);
                     if (query.isEmpty()) {
-                        System.out.printf(Locale.ROOT, "skip %-28s %-16s (no COCO class)%n",
-                                doc.get("image").asText(), label);
+                        System.out.printf(Locale.ROOT, "skip %-28s %-16s (no COCO class)%n", file, label);
                         continue;
                     }
                     if (!warm) {
@@ -69,14 +69,13 @@ public final class EvalGrounding {
                     long t0 = System.nanoTime();
                     DetectionOutcome outcome = detector.detectClass(image, query.get());
                     detectMillis.add((System.nanoTime() - t0) / 1_000_000);
-                    String file = doc.get("image").asText();
                     if (object.has("bbox_xyxy")) {
                         Box truth = box(object.get("bbox_xyxy"));
                         double iou = bestIou(outcome, truth, query.get().allInstances());
                         boxes++;
                         found += iou >= 0.5 ? 1 : 0;
-                        System.out.printf(Locale.ROOT, "box  %-28s %-16s -> %-14s IoU %.2f %s (best score %.2f)%n", file,
-                                label, query.get().className(), iou, iou >= 0.5 ? "found" : "MISSED",
+                        System.out.printf(Locale.ROOT, "box  %-28s %-16s -> %-14s IoU %.2f %s (best score %.2f)%n",
+                                file, label, query.get().className(), iou, iou >= 0.5 ? "found" : "MISSED",
                                 outcome.bestScore());
                     }
                     if (!object.has("bbox_xyxy")) {
@@ -114,8 +113,8 @@ public final class EvalGrounding {
                 Mat mask = segmenter.segment(image, List.of(detection), List.of());
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 Mat dilated = MaskOps.dilate(mask, engines.masking.dilation().local());
-                row.append(String.format(Locale.ROOT, " | %s IoU %.2f (LOCAL-dilated %.2f) %d ms", mode, iou(mask, truth),
-                        iou(dilated, truth), millis));
+                row.append(String.format(Locale.ROOT, " | %s IoU %.2f (LOCAL-dilated %.2f) %d ms", mode,
+                        iou(mask, truth), iou(dilated, truth), millis));
             }
         }
         return row.toString();

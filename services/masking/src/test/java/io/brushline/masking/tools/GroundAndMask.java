@@ -37,7 +37,8 @@ public final class GroundAndMask {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: ground-and-mask.sh <image> <object phrase> [LOCAL|REMOVE|BACKGROUND|ADD|GLOBAL] [out-dir]");
+            System.err.println(
+                    "usage: ground-and-mask.sh <image> <object phrase> [LOCAL|REMOVE|BACKGROUND|ADD|GLOBAL] [out-dir]");
             System.exit(2);
         }
         Path imageFile = Path.of(args[0]);
@@ -87,8 +88,8 @@ public final class GroundAndMask {
         blend.copyTo(tinted, mask);
         int thickness = Math.max(2, Math.min(image.cols(), image.rows()) / 200);
         for (Detection d : grounding.boxes()) {
-            Imgproc.rectangle(tinted, new Point(d.box().x1(), d.box().y1()), new Point(d.box().x2() - 1, d.box().y2() - 1),
-                    new Scalar(0, 255, 0), thickness);
+            Imgproc.rectangle(tinted, new Point(d.box().x1(), d.box().y1()),
+                    new Point(d.box().x2() - 1, d.box().y2() - 1), new Scalar(0, 255, 0), thickness);
             Imgproc.putText(tinted, String.format(Locale.ROOT, "%s %.2f", d.label(), d.score()),
                     new Point(d.box().x1() + 4, d.box().y1() + 12 * thickness), Imgproc.FONT_HERSHEY_SIMPLEX,
                     0.4 * thickness, new Scalar(0, 255, 0), thickness);
