@@ -54,7 +54,7 @@ import org.opencv.core.Scalar;
 class PipelineEndToEndTest {
 
     private static final String WEBHOOK_SECRET = "whsec_ZTJlLXRlc3Qtd2ViaG9vay1zZWNyZXQtMTIzNDU2";
-    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACME_KEY = "acme-e2e-key";
     private static final String GLOBEX_KEY = "globex-e2e-key";

@@ -59,7 +59,14 @@ public abstract class StageProcessor {
     }
 
     protected void handle(ConsumerRecord<String, String> record) {
-        incoming.parse(record).ifPresent(job -> handle(record, job));
+        try {
+            incoming.parse(record).ifPresent(job -> handle(record, job));
+        } catch (RuntimeException | Error e) {
+            // The connector parks the record on the dead-letter topic; say why here too.
+            LOG.errorf(e, "%s could not process record %s-%d@%d", stageName(), record.topic(), record.partition(),
+                    record.offset());
+            throw e;
+        }
     }
 
     private void handle(ConsumerRecord<String, String> record, EditJob job) {
