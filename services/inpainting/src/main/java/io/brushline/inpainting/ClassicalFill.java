@@ -1,47 +1,117 @@
 package io.brushline.inpainting;
 
+import java.util.Locale;
 import org.opencv.core.Mat;
+import org.opencv.core.Rect;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
 import org.opencv.photo.Photo;
 
 /**
- * Fills the hole from its surroundings without a generative model (OpenCV's fast-marching Telea
- * method or the Navier-Stokes method). Suited to REMOVE only: it cannot draw anything new. See
- * docs/painting.md for how the methods compare on holes with known ground truth.
+ * Fills the hole from its surroundings without a generative model. Suited to REMOVE only: it cannot
+ * draw anything new. docs/painting.md compares the methods on holes with known ground truth.
+ *
+ * <p>The fill works on the hole's bounding box plus some context, scaled down when that region is
+ * larger than {@code maxSide}: the cost of these methods grows with the hole's area, and a large hole
+ * gets a smooth fill either way.
  */
 public final class ClassicalFill implements Painter {
 
-    /** The OpenCV methods; {@code flag} is the value {@link Photo#inpaint} takes. */
+    /** The fill methods. */
     public enum Method {
-        TELEA(Photo.INPAINT_TELEA),
-        NAVIER_STOKES(Photo.INPAINT_NS);
-
-        final int flag;
-
-        Method(int flag) {
-            this.flag = flag;
-        }
+        /** OpenCV photo module: Telea's fast marching. */
+        TELEA,
+        /** OpenCV photo module: Navier-Stokes based. */
+        NAVIER_STOKES,
+        /** OpenCV xphoto: frequency-selective reconstruction, fast variant. */
+        FSR_FAST,
+        /** OpenCV xphoto: frequency-selective reconstruction, best variant (seconds per hole). */
+        FSR_BEST,
+        /** OpenCV xphoto: shift-map (copies patches from elsewhere in the region). */
+        SHIFT_MAP
     }
 
     private final Method method;
     private final double radius;
+    private final int maxSide;
 
     /**
-     * @param radius how far around each hole pixel (in pixels) the method looks for known pixels
+     * @param radius  neighbourhood radius of Telea and Navier-Stokes, in pixels
+     * @param maxSide the longest side the fill works at; larger regions are scaled down for it
      */
-    public ClassicalFill(Method method, double radius) {
+    public ClassicalFill(Method method, double radius, int maxSide) {
         this.method = method;
         this.radius = radius;
+        this.maxSide = maxSide;
     }
 
     @Override
     public String name() {
-        return "classical-" + method.name().toLowerCase(java.util.Locale.ROOT);
+        return "classical-" + method.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The name with the radius where the method uses one. */
+    @Override
+    public String toString() {
+        boolean usesRadius = method == Method.TELEA || method == Method.NAVIER_STOKES;
+        return usesRadius ? name() + " r=" + (int) radius : name();
     }
 
     @Override
     public Mat paint(PaintRequest request) {
-        Mat filled = new Mat();
-        Photo.inpaint(request.image(), request.mask(), filled, radius, method.flag);
-        return filled;
+        Mat image = request.image();
+        Mat mask = request.mask();
+        Rect hole = Imgproc.boundingRect(mask);
+        Mat out = image.clone();
+        if (hole.width == 0) {
+            return out;
+        }
+        Rect region = withContext(hole, image.cols(), image.rows());
+        Mat regionImage = image.submat(region);
+        Mat regionMask = mask.submat(region);
+        double scale = Math.min(1.0, (double) maxSide / Math.max(region.width, region.height));
+        Mat filled;
+        if (scale < 1.0) {
+            Size small = new Size(Math.max(1, Math.round(region.width * scale)),
+                    Math.max(1, Math.round(region.height * scale)));
+            Mat smallImage = new Mat();
+            Mat smallMask = new Mat();
+            Imgproc.resize(regionImage, smallImage, small, 0, 0, Imgproc.INTER_AREA);
+            // Nearest keeps the mask binary; any pixel of the hole must stay inside the smaller hole.
+            Imgproc.resize(regionMask, smallMask, small, 0, 0, Imgproc.INTER_NEAREST);
+            Imgproc.dilate(smallMask, smallMask, Imgproc.getStructuringElement(Imgproc.MORPH_RECT, new Size(3, 3)));
+            filled = new Mat();
+            Imgproc.resize(fill(smallImage, smallMask), filled, region.size(), 0, 0, Imgproc.INTER_CUBIC);
+        } else {
+            filled = fill(regionImage, regionMask);
+        }
+        filled.copyTo(out.submat(region), regionMask);
+        return out;
+    }
+
+    private Mat fill(Mat image, Mat mask) {
+        return switch (method) {
+            case TELEA -> photoInpaint(image, mask, Photo.INPAINT_TELEA);
+            case NAVIER_STOKES -> photoInpaint(image, mask, Photo.INPAINT_NS);
+            case FSR_FAST -> XphotoInpaint.fsrFast(image, mask);
+            case FSR_BEST -> XphotoInpaint.fsrBest(image, mask);
+            case SHIFT_MAP -> XphotoInpaint.shiftMap(image, mask);
+        };
+    }
+
+    private Mat photoInpaint(Mat image, Mat mask, int flag) {
+        Mat out = new Mat();
+        Photo.inpaint(image, mask, out, radius, flag);
+        return out;
+    }
+
+    /** The hole's box grown by half its long side (at least 16 px) on every side, within the image. */
+    private static Rect withContext(Rect hole, int width, int height) {
+        int context = Math.max(16, Math.max(hole.width, hole.height) / 2);
+        int x0 = Math.max(0, hole.x - context);
+        int y0 = Math.max(0, hole.y - context);
+        int x1 = Math.min(width, hole.x + hole.width + context);
+        int y1 = Math.min(height, hole.y + hole.height + context);
+        return new Rect(x0, y0, x1 - x0, y1 - y0);
     }
 }

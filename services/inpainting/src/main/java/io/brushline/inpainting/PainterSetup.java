@@ -23,7 +23,8 @@ public class PainterSetup {
         choices.put(Category.BACKGROUND, painter.background());
         choices.put(Category.ADD, painter.add());
         choices.put(Category.GLOBAL, painter.global());
-        var classical = new ClassicalFill(config.classical().method(), config.classical().radius());
+        var classical = new ClassicalFill(config.classical().method(), config.classical().radius(),
+                config.classical().maxSide());
         return new PaintingService(new PainterRegistry(choices, classical, Optional.empty(), Optional.empty()));
     }
 }

@@ -20,7 +20,7 @@ import org.opencv.core.Scalar;
 class PaintingServiceTest {
 
     private final PaintingService service = new PaintingService(new PainterRegistry(Map.of(),
-            new ClassicalFill(ClassicalFill.Method.TELEA, 5), Optional.empty(), Optional.empty()));
+            new ClassicalFill(ClassicalFill.Method.FSR_FAST, 5, 512), Optional.empty(), Optional.empty()));
 
     private static Classification remove(String object) {
         return new Classification(Category.REMOVE, object, "a bench in a park", null, null, "rules");
@@ -40,7 +40,7 @@ class PaintingServiceTest {
         assertEquals(0, TestImages.differingPixels(result, sourceImage, TestImages.inverted(maskImage)));
         assertTrue(TestImages.differingPixels(result, sourceImage, maskImage) > Core.countNonZero(maskImage) / 2,
                 "the hole was repainted");
-        assertEquals("classical-telea", painted.painter());
+        assertEquals("classical-fsr-fast", painted.painter());
     }
 
     @Test

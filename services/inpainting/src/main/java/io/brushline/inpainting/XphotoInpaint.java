@@ -1,0 +1,69 @@
+package io.brushline.inpainting;
+
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.global.opencv_xphoto;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+
+/**
+ * {@code cv::xphoto::inpaint} from OpenCV's contrib modules, which the openpnp build used elsewhere
+ * lacks; it comes from the bytedeco build, and pixels are copied between the two bindings' matrices.
+ * All methods take a BGR {@code CV_8UC3} image and a mask with 255 = fill, like {@code cv::inpaint}.
+ */
+final class XphotoInpaint {
+
+    private XphotoInpaint() {
+    }
+
+    static Mat fsrFast(Mat image, Mat hole) {
+        return inpaint(image, hole, opencv_xphoto.INPAINT_FSR_FAST, false);
+    }
+
+    static Mat fsrBest(Mat image, Mat hole) {
+        return inpaint(image, hole, opencv_xphoto.INPAINT_FSR_BEST, false);
+    }
+
+    /** Shift-map compares patches by colour distance, which the module expects in CIE Lab. */
+    static Mat shiftMap(Mat image, Mat hole) {
+        return inpaint(image, hole, opencv_xphoto.INPAINT_SHIFTMAP, true);
+    }
+
+    private static Mat inpaint(Mat image, Mat hole, int algorithm, boolean inLab) {
+        // xphoto's mask marks the pixels to keep, the inverse of cv::inpaint's.
+        Mat keep = new Mat();
+        Core.bitwise_not(hole, keep);
+        try (var src = toBytedeco(image, opencv_core.CV_8UC3);
+                var valid = toBytedeco(keep, opencv_core.CV_8UC1);
+                var dst = new org.bytedeco.opencv.opencv_core.Mat()) {
+            if (inLab) {
+                opencv_imgproc.cvtColor(src, src, opencv_imgproc.COLOR_BGR2Lab);
+            }
+            opencv_xphoto.inpaint(src, valid, dst, algorithm);
+            if (inLab) {
+                opencv_imgproc.cvtColor(dst, dst, opencv_imgproc.COLOR_Lab2BGR);
+            }
+            return fromBytedeco(dst);
+        } finally {
+            keep.release();
+        }
+    }
+
+    private static org.bytedeco.opencv.opencv_core.Mat toBytedeco(Mat mat, int type) {
+        Mat continuous = mat.isContinuous() ? mat : mat.clone();
+        byte[] pixels = new byte[(int) (continuous.total() * continuous.channels())];
+        continuous.get(0, 0, pixels);
+        var out = new org.bytedeco.opencv.opencv_core.Mat(mat.rows(), mat.cols(), type);
+        out.data().put(pixels);
+        return out;
+    }
+
+    private static Mat fromBytedeco(org.bytedeco.opencv.opencv_core.Mat mat) {
+        byte[] pixels = new byte[(int) (mat.total() * mat.channels())];
+        mat.data().get(pixels);
+        Mat out = new Mat(mat.rows(), mat.cols(), CvType.CV_8UC3);
+        out.put(0, 0, pixels);
+        return out;
+    }
+}
