@@ -71,6 +71,8 @@ public final class LocalStack implements AutoCloseable {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.ports = ports;
         this.partitions = partitions;
+        // A JVM that is stopped (Ctrl-C, SIGTERM, a test run interrupted) takes its servers with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-stack-shutdown"));
     }
 
     public Ports ports() {
@@ -280,9 +282,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops the services first, then the servers, in reverse order of start. */
+    /** Stops the services first, then the servers, in reverse order of start. Safe to call twice. */
     @Override
-    public void close() {
+    public synchronized void close() {
         List<ServerProcess> reversed = new ArrayList<>(processes.values());
         java.util.Collections.reverse(reversed);
         reversed.forEach(ServerProcess::stop);

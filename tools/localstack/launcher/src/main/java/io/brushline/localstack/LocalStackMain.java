@@ -2,7 +2,6 @@ package io.brushline.localstack;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The local run: {@code LocalStackMain [--data-dir DIR] [--infra-only]}. Starts everything on the
@@ -26,12 +25,6 @@ public final class LocalStackMain {
             }
         }
         var stack = new LocalStack(Path.of("."), dataDir, LocalStack.defaultPorts(), 8);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("stopping...");
-            stack.close();
-            stopped.countDown();
-        }));
         stack.startInfrastructure();
         System.out.printf("Kafka %s, Redis %s, S3 %s (data and logs in %s)%n",
                 stack.kafkaBootstrap(), stack.redisUri(), stack.s3Endpoint(), stack.dataDir());
@@ -42,6 +35,7 @@ public final class LocalStackMain {
                     stack.gatewayUrl(), stack.gatewayUrl(), stack.gatewayUrl());
         }
         System.out.println("Ctrl-C stops everything.");
-        stopped.await();
+        // The stack's shutdown hook stops every child process when this JVM is told to stop.
+        Thread.currentThread().join();
     }
 }
