@@ -11,6 +11,8 @@ Writes, deterministically (fixed seed, traced modules are byte-identical across 
 
   services/grounding/src/test/resources/tiny/owlv2.pt            OWLv2 signature, 64x64 input, 16 px patches
   services/grounding/src/test/resources/tiny/owlv2-tokenizer.json  word-level tokenizer, CLIP special tokens
+  services/grounding/src/test/resources/tiny/grounding-dino.pt   GroundingDINO signature, any input size
+  services/grounding/src/test/resources/tiny/grounding-dino-tokenizer.json  word-level, BERT special tokens
   services/masking/src/test/resources/tiny/sam-encoder.pt         SAM image encoder signature, 128x128 input
   services/masking/src/test/resources/tiny/sam-decoder.pt         SAM prompt decoder signature
 
@@ -36,6 +38,10 @@ TEXT_LENGTH = 16
 VOCAB = ["!", "<|startoftext|>", "<|endoftext|>", "[UNK]", "a", "photo", "of", "the", "dog", "cat",
          "person", "car", "whale", "balloon"]
 
+DINO_VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", ".", "the", "dog", "cat", "person", "hot", "air", "balloon"]
+DINO_QUERIES = 16
+DINO_DIM = 8
+
 SAM_INPUT = 128
 SAM_PATCH = 16
 SAM_DIM = 4
@@ -59,6 +65,25 @@ class TinyOwlv2(nn.Module):
         logits = features @ queries.transpose(0, 1)
         boxes = torch.sigmoid(self.box(features))
         return logits, boxes
+
+
+class TinyGroundingDino(nn.Module):
+    """forward(pixel_values [1,3,H,W], input_ids [1,T] int64, attention_mask [1,T] int64,
+    token_type_ids [1,T] int64) -> logits [1,Q,T] (per query and token), pred_boxes [1,Q,4]
+    (cx, cy, w, h normalised to the image)."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(DINO_VOCAB), DINO_DIM)
+        self.patches = nn.Sequential(nn.AvgPool2d(32), nn.Conv2d(3, DINO_DIM, 1))
+        self.queries = nn.AdaptiveAvgPool2d(4)
+        self.box = nn.Linear(DINO_DIM, 4)
+
+    def forward(self, pixel_values, input_ids, attention_mask, token_type_ids):
+        text = self.embed(input_ids + 0 * token_type_ids) * attention_mask.unsqueeze(-1).float()
+        features = self.queries(self.patches(pixel_values)).flatten(2).transpose(1, 2)
+        logits = features @ text.transpose(1, 2)
+        return logits, torch.sigmoid(self.box(features))
 
 
 class TinySamEncoder(nn.Module):
@@ -109,33 +134,37 @@ class TinySamDecoder(nn.Module):
         return logits, iou
 
 
-def tokenizer_json():
-    """A word-level tokenizer in the Hugging Face tokenizers format, wrapping text in CLIP's start and
-    end tokens like the real OWLv2 tokenizer (whose pad token "!" has id 0)."""
+def word_level_tokenizer(vocab, unknown, start, end):
+    """A word-level tokenizer in the Hugging Face tokenizers format, wrapping text in the model's
+    start and end tokens like its real tokenizer does."""
     return {
         "version": "1.0",
         "truncation": None,
         "padding": None,
         "added_tokens": [
-            {"id": VOCAB.index(t), "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+            {"id": vocab.index(t), "content": t, "single_word": False, "lstrip": False, "rstrip": False,
              "normalized": False, "special": True}
-            for t in ["<|startoftext|>", "<|endoftext|>"]
+            for t in [start, end]
         ],
         "normalizer": {"type": "Lowercase"},
         "pre_tokenizer": {"type": "Whitespace"},
         "post_processor": {
             "type": "TemplateProcessing",
-            "single": [{"SpecialToken": {"id": "<|startoftext|>", "type_id": 0}},
+            "single": [{"SpecialToken": {"id": start, "type_id": 0}},
                        {"Sequence": {"id": "A", "type_id": 0}},
-                       {"SpecialToken": {"id": "<|endoftext|>", "type_id": 0}}],
+                       {"SpecialToken": {"id": end, "type_id": 0}}],
             "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
-            "special_tokens": {
-                t: {"id": t, "ids": [VOCAB.index(t)], "tokens": [t]} for t in ["<|startoftext|>", "<|endoftext|>"]
-            },
+            "special_tokens": {t: {"id": t, "ids": [vocab.index(t)], "tokens": [t]} for t in [start, end]},
         },
         "decoder": None,
-        "model": {"type": "WordLevel", "vocab": {t: i for i, t in enumerate(VOCAB)}, "unk_token": "[UNK]"},
+        "model": {"type": "WordLevel", "vocab": {t: i for i, t in enumerate(vocab)}, "unk_token": unknown},
     }
+
+
+def write_json(path, value):
+    with open(path, "w") as out:
+        json.dump(value, out, indent=1, sort_keys=True)
+        out.write("\n")
 
 
 def main():
@@ -155,9 +184,15 @@ def main():
         example = (torch.zeros(1, SAM_DIM, grid, grid), torch.tensor([[[10.0, 10.0], [50.0, 60.0]]]),
                    torch.tensor([[2.0, 3.0]]), torch.zeros(1, 1, SAM_LOW_RES, SAM_LOW_RES), torch.zeros(1))
         torch.jit.trace(decoder, example).save(os.path.join(MASKING, "sam-decoder.pt"))
-    with open(os.path.join(GROUNDING, "owlv2-tokenizer.json"), "w") as out:
-        json.dump(tokenizer_json(), out, indent=1, sort_keys=True)
-        out.write("\n")
+        dino = TinyGroundingDino().eval()
+        ids = torch.tensor([[2, 6, 4, 3]])
+        torch.jit.trace(dino, (torch.zeros(1, 3, 96, 160), ids, torch.ones_like(ids), torch.zeros_like(ids))).save(
+            os.path.join(GROUNDING, "grounding-dino.pt"))
+    # OWLv2's real tokenizer pads with "!" (id 0) and wraps text in CLIP's start and end tokens.
+    write_json(os.path.join(GROUNDING, "owlv2-tokenizer.json"),
+               word_level_tokenizer(VOCAB, "[UNK]", "<|startoftext|>", "<|endoftext|>"))
+    write_json(os.path.join(GROUNDING, "grounding-dino-tokenizer.json"),
+               word_level_tokenizer(DINO_VOCAB, "[UNK]", "[CLS]", "[SEP]"))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ public class DetectorProducer {
             case yolox -> new YoloxDetector(Path.of(config.yolox().model()), config.scoreThreshold(), config.nmsIou());
             case owlv2 -> new Owlv2Detector(Path.of(config.owlv2().model()), Path.of(config.owlv2().tokenizer()),
                     config.owlv2().imageSize(), config.owlv2().scoreThreshold(), config.nmsIou());
+            case grounding_dino -> new GroundingDinoDetector(Path.of(config.groundingDino().model()),
+                    Path.of(config.groundingDino().tokenizer()), config.groundingDino().shortSide(),
+                    config.groundingDino().maxSide(), config.groundingDino().scoreThreshold(), config.nmsIou());
         };
     }
 

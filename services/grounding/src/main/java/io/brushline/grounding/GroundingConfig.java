@@ -7,7 +7,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "brushline.grounding")
 public interface GroundingConfig {
 
-    /** {@code yolox} (offline, 80 COCO classes) or {@code owlv2} (open vocabulary, TorchScript). */
+    /**
+     * {@code yolox} (offline, 80 COCO classes), or the open-vocabulary TorchScript detectors
+     * {@code owlv2} and {@code grounding-dino}.
+     */
     @WithDefault("yolox")
     DetectorKind detector();
 
@@ -49,8 +52,31 @@ public interface GroundingConfig {
         double scoreThreshold();
     }
 
+    GroundingDino groundingDino();
+
+    interface GroundingDino {
+        /** The TorchScript file made by tools/export/export_grounding_dino.py. */
+        @WithDefault("${BRUSHLINE_MODELS_DIR:models}/grounding-dino.pt")
+        String model();
+
+        /** The BERT tokenizer.json the export script saves next to it. */
+        @WithDefault("${BRUSHLINE_MODELS_DIR:models}/grounding-dino-tokenizer.json")
+        String tokenizer();
+
+        @WithDefault("800")
+        int shortSide();
+
+        @WithDefault("1333")
+        int maxSide();
+
+        /** GroundingDINO's customary box threshold. */
+        @WithDefault("0.35")
+        double scoreThreshold();
+    }
+
     enum DetectorKind {
         yolox,
-        owlv2
+        owlv2,
+        grounding_dino
     }
 }
