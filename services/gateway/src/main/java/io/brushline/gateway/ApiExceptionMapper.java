@@ -2,11 +2,16 @@ package io.brushline.gateway;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.brushline.common.storage.StorageException;
+import io.lettuce.core.RedisException;
 import java.util.Map;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Every refusal has the same JSON shape: {@code {"error": code, "message": text}}. */
 public class ApiExceptionMapper {
+
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMapper.class);
 
     @ServerExceptionMapper
     public Response map(ApiException e) {
@@ -18,5 +23,13 @@ public class ApiExceptionMapper {
                 .type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", e.code(), "message", e.getMessage()))
                 .build();
+    }
+
+    /** Object storage or Redis unreachable: nothing was accepted, and trying again later will work. */
+    @ServerExceptionMapper({StorageException.class, RedisException.class})
+    public Response unavailable(RuntimeException e) {
+        LOG.errorf(e, "a dependency is unavailable");
+        return map(new ApiException(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable",
+                "storage is unreachable right now; nothing was accepted, retry later"));
     }
 }

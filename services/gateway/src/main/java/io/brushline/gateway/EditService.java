@@ -82,47 +82,53 @@ public class EditService {
 
         String jobId = UUID.randomUUID().toString();
         String key = submission.idempotencyKey();
-        if (key != null && !key.isBlank()) {
+        boolean keyed = key != null && !key.isBlank();
+        if (keyed) {
             Optional<String> existing = jobs.claimIdempotencyKey(submission.tenant(), key, jobId,
                     config.idempotencyTtl());
             if (existing.isPresent()) {
-                return new Accepted(existing.get(), false);
+                if (jobs.isEnqueued(existing.get())) {
+                    return new Accepted(existing.get(), false);
+                }
+                // The first call with this key died before its job was queued: finish it under the same id.
+                jobId = existing.get();
             }
         }
-
         try {
-            storage.put(ObjectKeys.source(jobId), submission.image(), image.contentType());
-            String maskKey = null;
-            if (submission.hintMask() != null) {
-                maskKey = ObjectKeys.hintMask(jobId);
-                storage.put(maskKey, submission.hintMask(), "image/png");
-            }
-            Hints hints = new Hints(box, points, maskKey);
-            EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, submission.tenant(), 1, newTraceparent(),
-                    Instant.now().toString(), instruction,
-                    new ImageRef(ObjectKeys.source(jobId), image.contentType(), image.width(), image.height()),
-                    hints.isEmpty() ? null : hints, webhookUrl, null, null, null, null, null, null);
-            jobs.create(job);
-            enqueue(job, submission, key);
+            accept(jobId, submission, instruction, webhookUrl, image, new Hints(box, points, null));
             return new Accepted(jobId, true);
         } catch (RuntimeException e) {
-            if (key != null && !key.isBlank()) {
+            if (keyed) {
                 jobs.releaseIdempotencyKey(submission.tenant(), key);
             }
             throw e;
         }
     }
 
-    private void enqueue(EditJob job, Submission submission, String key) {
+    /** Stores the images, records the job and queues it; returns once the message is durable in Kafka. */
+    private void accept(String jobId, Submission submission, String instruction, String webhookUrl,
+            ImageInspector.ImageInfo image, Hints locationHints) {
+        storage.put(ObjectKeys.source(jobId), submission.image(), image.contentType());
+        Hints hints = locationHints;
+        if (submission.hintMask() != null) {
+            storage.put(ObjectKeys.hintMask(jobId), submission.hintMask(), "image/png");
+            hints = new Hints(locationHints.box(), locationHints.points(), ObjectKeys.hintMask(jobId));
+        }
+        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, submission.tenant(), 1, newTraceparent(),
+                Instant.now().toString(), instruction,
+                new ImageRef(ObjectKeys.source(jobId), image.contentType(), image.width(), image.height()),
+                hints.isEmpty() ? null : hints, webhookUrl, null, null, null, null, null, null);
+        jobs.create(job);
         try {
             requested.sendMessageAndAwait(StageProcessor.keyed(job));
         } catch (RuntimeException e) {
-            LOG.errorf(e, "job %s could not be queued", job.jobId());
-            jobs.advance(job.jobId(), JobState.FAILED, Map.of("failureStage", "submit", "failureCode",
+            LOG.errorf(e, "job %s could not be queued", jobId);
+            jobs.advance(jobId, JobState.FAILED, Map.of("failureStage", "submit", "failureCode",
                     "queue_unavailable", "reason", "the job queue is unreachable; nothing was processed"));
             throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
                     "the job queue is unreachable right now; the edit was not accepted, retry later");
         }
+        jobs.markEnqueued(jobId);
     }
 
     /** Cancels a job that has not finished; returns the state it is in afterwards. */

@@ -69,7 +69,38 @@ public abstract class StageProcessor {
         }
     }
 
+    /**
+     * Runs the stage for one job, retrying with exponential backoff whatever may heal (object storage,
+     * Redis or Kafka briefly unreachable). Every step is idempotent, so a retry starts from the top.
+     */
     private void handle(ConsumerRecord<String, String> record, EditJob job) {
+        var settings = config.stage();
+        Duration backoff = settings.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                try {
+                    run(record, job);
+                } catch (StageFailure failure) {
+                    fail(job, failure.code(), failure.getMessage());
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= settings.maxAttempts()) {
+                    giveUp(job, attempt, e);
+                    // Rethrow so that the record itself is parked on the dead-letter topic for operators.
+                    throw e;
+                }
+                LOG.warnf("job %s: %s attempt %d failed (%s), retrying in %s", job.jobId(), stageName(), attempt,
+                        e.toString(), backoff);
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+                        ? settings.maxBackoff()
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void run(ConsumerRecord<String, String> record, EditJob job) {
         Optional<JobState> previous = jobs.advance(job.jobId(), runningState());
         if (previous.isEmpty()) {
             incoming.park(record, "no job with id " + job.jobId());
@@ -82,13 +113,7 @@ public abstract class StageProcessor {
         }
         long started = System.nanoTime();
         long ioBefore = ObjectStore.ioNanosOnThisThread();
-        EditJob output;
-        try {
-            output = withRetries(job);
-        } catch (StageFailure failure) {
-            fail(job, failure.code(), failure.getMessage());
-            return;
-        }
+        EditJob output = process(job);
         long storageNanos = ObjectStore.ioNanosOnThisThread() - ioBefore;
         // Engine time = compute and image codecs: the stage's work less its waits on object storage.
         long engineMillis = (System.nanoTime() - started - storageNanos) / 1_000_000;
@@ -100,28 +125,12 @@ public abstract class StageProcessor {
         }
     }
 
-    private EditJob withRetries(EditJob job) {
-        var settings = config.stage();
-        Duration backoff = settings.initialBackoff();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return process(job);
-            } catch (StageFailure failure) {
-                throw failure;
-            } catch (RuntimeException e) {
-                if (attempt >= settings.maxAttempts()) {
-                    fail(job, FailureCodes.INTERNAL, "the " + stageName() + " stage kept failing after "
-                            + attempt + " attempts: " + e.getMessage());
-                    // Rethrow so that the record itself is parked on the dead-letter topic for operators.
-                    throw e;
-                }
-                LOG.warnf("job %s: %s attempt %d failed (%s), retrying in %s", job.jobId(), stageName(), attempt,
-                        e.toString(), backoff);
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
-                        ? settings.maxBackoff()
-                        : backoff.multipliedBy(2);
-            }
+    private void giveUp(EditJob job, int attempts, RuntimeException cause) {
+        try {
+            fail(job, FailureCodes.INTERNAL, "the " + stageName() + " stage kept failing after " + attempts
+                    + " attempts: " + cause.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "job %s could not be marked failed either", job.jobId());
         }
     }
 

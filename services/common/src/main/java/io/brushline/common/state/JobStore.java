@@ -139,6 +139,16 @@ public class JobStore {
         redis.hset(jobKey(jobId), "webhook", status);
     }
 
+    /** Records that the job's first message is durable in Kafka: from now on it moves by itself. */
+    public void markEnqueued(String jobId) {
+        redis.hset(jobKey(jobId), "enqueued", "1");
+    }
+
+    /** Whether the job exists and its submission completed (see {@link #markEnqueued}). */
+    public boolean isEnqueued(String jobId) {
+        return "1".equals(redis.hget(jobKey(jobId), "enqueued"));
+    }
+
     /** Everything known about the job, or an empty map when there is no such job. */
     public Map<String, String> get(String jobId) {
         return redis.hgetall(jobKey(jobId));
