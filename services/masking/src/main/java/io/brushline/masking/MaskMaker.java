@@ -61,6 +61,11 @@ public final class MaskMaker {
             return new Result(MaskOps.dilate(placement, dilation.add()), dilation.add());
         }
         Mat object = segmenter.segment(image.get(), boxes, points);
+        if (MaskOps.coverage(object) == 0) {
+            // only possible with point hints that are all background points
+            throw new StageFailure(FailureCodes.INVALID_HINT,
+                    "the point hints mark no object: give at least one foreground point");
+        }
         return switch (category) {
             case REMOVE -> new Result(MaskOps.dilate(object, dilation.remove()), dilation.remove());
             case BACKGROUND -> new Result(MaskOps.dilate(MaskOps.invert(object), dilation.background()),

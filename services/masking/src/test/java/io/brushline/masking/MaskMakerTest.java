@@ -120,6 +120,16 @@ class MaskMakerTest {
     }
 
     @Test
+    void onlyBackgroundPointsAreRefused() {
+        var hints = new Hints(null, List.of(new Point(30, 30, false)), null);
+        Segmenter nothing = (image, boxes, points) -> MaskOps.empty(image.cols(), image.rows());
+        var failure = assertThrows(StageFailure.class, () -> new MaskMaker(nothing, DILATION).make(
+                job(Category.REMOVE, new Grounding(Grounding.HINT, List.of()), hints), MaskMakerTest::image,
+                key -> null));
+        assertEquals(FailureCodes.INVALID_HINT, failure.code());
+    }
+
+    @Test
     void aHintMaskIsUsedAsItIs() {
         Mat hint = MaskOps.ofBox(new Box(10, 10, 20, 30), W, H);
         var hints = new Hints(null, null, "jobs/j1/hint-mask.png");
