@@ -4,18 +4,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 main="$1"; shift
-args=()
-for a in "$@"; do
-  # paths given relative to the caller's directory keep working after the cd below
-  if [[ -e "$a" ]]; then args+=("$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"); else args+=("$a"); fi
-done
-cd "$root"
 if [[ -z "${BRUSHLINE_MODELS_DIR:-}" && -d "$root/../shared/models" ]]; then
   export BRUSHLINE_MODELS_DIR="$root/../shared/models"
 fi
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/target/djl-cache}"
-mvn -B -q -pl services/grounding,services/masking test-compile dependency:build-classpath \
+mvn -B -q -f "$root/pom.xml" -pl services/grounding,services/masking test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/tools-classpath.txt -Dmdep.includeScope=test >&2
 m="$root/services/masking/target"
-exec java ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Dai.djl.pytorch.graph_optimizer=false \
-  -cp "$m/test-classes:$m/classes:$(cat "$m/tools-classpath.txt")" "$main" "${args[@]}"
+exec java ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
+  -Dai.djl.pytorch.graph_optimizer=false \
+  -cp "$m/test-classes:$m/classes:$(cat "$m/tools-classpath.txt")" "$main" "$@"
