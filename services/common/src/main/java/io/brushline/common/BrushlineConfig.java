@@ -14,6 +14,8 @@ public interface BrushlineConfig {
 
     Stage stage();
 
+    Outbound outbound();
+
     interface Redis {
         @WithDefault("redis://localhost:6379")
         String uri();
@@ -54,5 +56,13 @@ public interface BrushlineConfig {
 
         @WithDefault("PT10S")
         Duration maxBackoff();
+    }
+
+    interface Outbound {
+        /**
+         * Hosts ({@code host} or {@code host:port}) that webhooks and image URLs may reach even though
+         * they are internal addresses; for local testing only.
+         */
+        java.util.Optional<java.util.List<String>> allowedHosts();
     }
 }

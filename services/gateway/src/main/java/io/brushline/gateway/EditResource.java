@@ -36,6 +36,7 @@ public class EditResource {
     private final GatewayConfig config;
     private final TenantResolver tenants;
     private final RateLimiter rateLimiter;
+    private final ImageFetcher imageFetcher;
 
     @HeaderParam("Authorization")
     String authorization;
@@ -44,7 +45,8 @@ public class EditResource {
     String apiKey;
 
     public EditResource(EditService edits, JobStore jobs, ObjectStore storage, GatewayConfig config,
-            TenantResolver tenants, RateLimiter rateLimiter) {
+            TenantResolver tenants, RateLimiter rateLimiter, ImageFetcher imageFetcher) {
+        this.imageFetcher = imageFetcher;
         this.edits = edits;
         this.jobs = jobs;
         this.storage = storage;
@@ -55,12 +57,13 @@ public class EditResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit an edit", description = "Multipart form: image (file), instruction, optional "
+    @Operation(summary = "Submit an edit", description = "Multipart form: image (file) or image_url, instruction, optional "
             + "webhook_url, optional hints that replace detection: box (x1,y1,x2,y2), points ([[x,y],...]) or "
             + "mask (an image of the same size, white = edit). Answers 202 with the job id; the same "
             + "Idempotency-Key returns the same job.")
     public Response submit(
             @RestForm("image") FileUpload image,
+            @RestForm("image_url") String imageUrl,
             @RestForm("instruction") String instruction,
             @RestForm("webhook_url") String webhookUrl,
             @RestForm("box") String box,
@@ -70,10 +73,15 @@ public class EditResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         String tenant = tenants.tenant(authorization, apiKey);
         rateLimiter.acquire(tenant);
-        if (image == null) {
-            throw ApiException.badRequest("invalid_image", "the form has no 'image' file part");
+        byte[] imageBytes;
+        if (image != null) {
+            imageBytes = read(image);
+        } else if (imageUrl != null && !imageUrl.isBlank()) {
+            imageBytes = imageFetcher.fetch(imageUrl);
+        } else {
+            throw ApiException.badRequest("invalid_image", "the form has neither an 'image' file nor an 'image_url'");
         }
-        var accepted = edits.submit(new EditService.Submission(tenant, instruction, read(image),
+        var accepted = edits.submit(new EditService.Submission(tenant, instruction, imageBytes,
                 mask == null ? null : read(mask), box, points, webhookUrl, idempotencyKey));
         String statusUrl = "/v1/edits/" + accepted.jobId();
         return Response.status(accepted.created() ? Response.Status.ACCEPTED : Response.Status.OK)

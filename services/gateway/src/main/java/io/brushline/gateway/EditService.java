@@ -5,6 +5,7 @@ import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Hints;
 import io.brushline.common.messages.ImageRef;
 import io.brushline.common.messages.Point;
+import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
@@ -13,7 +14,6 @@ import io.brushline.common.storage.ObjectStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -56,9 +56,11 @@ public class EditService {
     private final JobStore jobs;
     private final GatewayConfig config;
     private final MutinyEmitter<EditJob> requested;
+    private final OutboundUrlPolicy outboundPolicy;
 
     public EditService(ImageInspector inspector, ObjectStore storage, JobStore jobs, GatewayConfig config,
-            @Channel("edit-requested") MutinyEmitter<EditJob> requested) {
+            @Channel("edit-requested") MutinyEmitter<EditJob> requested, OutboundUrlPolicy outboundPolicy) {
+        this.outboundPolicy = outboundPolicy;
         this.inspector = inspector;
         this.storage = storage;
         this.jobs = jobs;
@@ -149,20 +151,15 @@ public class EditService {
         return instruction;
     }
 
-    private static String validWebhookUrl(String raw) {
+    private String validWebhookUrl(String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }
         try {
-            URI uri = URI.create(raw.strip());
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri.toString();
-            }
-        } catch (IllegalArgumentException e) {
-            // refused below
+            return outboundPolicy.check(raw).toString();
+        } catch (OutboundUrlPolicy.Refused e) {
+            throw ApiException.badRequest("invalid_webhook_url", "webhook_url refused: " + e.getMessage());
         }
-        throw ApiException.badRequest("invalid_webhook_url", "webhook_url must be an absolute http(s) URL; got '"
-                + raw + "'");
     }
 
     /** A fresh W3C trace context, so the job's hops can be correlated in logs and traces. */

@@ -1,5 +1,10 @@
 package io.brushline.gateway;
 
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.ImageProcessingException;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.MetadataException;
+import com.drew.metadata.exif.ExifIFD0Directory;
 import io.brushline.common.stage.FailureCodes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
@@ -26,6 +31,8 @@ public class ImageInspector {
 
     public ImageInspector(GatewayConfig config) {
         this.config = config;
+        // Register the plugin readers (CMYK JPEG, WebP) with the class loader the application runs in.
+        ImageIO.scanForPlugins();
     }
 
     public ImageInfo inspect(byte[] bytes, String what) {
@@ -40,7 +47,7 @@ public class ImageInspector {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw ApiException.badRequest(FailureCodes.INVALID_IMAGE,
-                        "the " + what + " is not an image in a supported format (JPEG, PNG, BMP, GIF)");
+                        "the " + what + " is not an image in a supported format (JPEG, PNG, WebP, BMP, GIF)");
             }
             ImageReader reader = readers.next();
             try {
@@ -53,11 +60,17 @@ public class ImageInspector {
                                     + " pixels; the limit is " + config.maxPixels() + " pixels");
                 }
                 reader.addIIOReadWarningListener((source, warning) -> {
-                    throw new DamagedImage(warning);
+                    // Colour-profile notices (e.g. CMYK without an embedded profile) are not damage.
+                    if (!warning.contains("ICC") && !warning.contains("color profile")) {
+                        throw new DamagedImage(warning);
+                    }
                 });
                 reader.read(0);
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                return new ImageInfo("image/" + ("jpg".equals(format) ? "jpeg" : format), width, height);
+                String contentType = "image/" + ("jpg".equals(format) ? "jpeg" : format);
+                // The pipeline decodes JPEGs upright (EXIF orientation applied), so sizes are given that way too.
+                boolean quarterTurn = contentType.equals("image/jpeg") && turnsAQuarter(bytes);
+                return quarterTurn ? new ImageInfo(contentType, height, width) : new ImageInfo(contentType, width, height);
             } finally {
                 reader.dispose();
             }
@@ -67,6 +80,22 @@ public class ImageInspector {
             // DamagedImage from the warning listener, or the decoder's own error on broken data
             throw ApiException.badRequest(FailureCodes.INVALID_IMAGE,
                     "the " + what + " is damaged or truncated and cannot be decoded (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Whether the EXIF orientation (5 to 8) rotates the image by 90 or 270 degrees. */
+    static boolean turnsAQuarter(byte[] bytes) {
+        try {
+            Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
+            ExifIFD0Directory exif = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
+            if (exif == null || !exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                return false;
+            }
+            int orientation = exif.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+            return orientation >= 5 && orientation <= 8;
+        } catch (ImageProcessingException | MetadataException | IOException e) {
+            // unreadable metadata: the pixels decoded fine, so take the image as stored
+            return false;
         }
     }
 

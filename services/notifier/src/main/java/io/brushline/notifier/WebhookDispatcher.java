@@ -1,5 +1,6 @@
 package io.brushline.notifier;
 
+import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.state.JobStore;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,9 +32,11 @@ public class WebhookDispatcher {
     private final WebhookConfig config;
     private final WebhookSigner signer;
     private final HttpClient http;
+    private final OutboundUrlPolicy policy;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, WebhookConfig config) {
+    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, WebhookConfig config, OutboundUrlPolicy policy) {
+        this.policy = policy;
         this.queue = queue;
         this.jobs = jobs;
         this.config = config;
@@ -60,6 +63,14 @@ public class WebhookDispatcher {
     private void attempt(DeliveryQueue.Delivery delivery) {
         if (queue.isGone(delivery.url())) {
             finish(delivery, "gone", delivery.attempts());
+            return;
+        }
+        try {
+            // Checked again at delivery: the name may resolve to an internal address by now.
+            policy.check(delivery.url());
+        } catch (OutboundUrlPolicy.Refused e) {
+            LOG.warnf("webhook %s not sent: %s", delivery.webhookId(), e.getMessage());
+            finish(delivery, "refused", delivery.attempts());
             return;
         }
         int attempt = delivery.attempts() + 1;

@@ -130,6 +130,7 @@ class PipelineEndToEndTest {
                 "BRUSHLINE_MODELS_DIR", shared.resolve("models").toString(),
                 "BRUSHLINE_WEBHOOK_SECRET", WEBHOOK_SECRET,
                 "BRUSHLINE_WEBHOOK_INITIAL_BACKOFF", "PT0.2S",
+                "BRUSHLINE_OUTBOUND_ALLOWED_HOSTS", webhooks.hostAndPort(),
                 "BRUSHLINE_GATEWAY_API_KEYS_ACME", sha256(ACME_KEY),
                 "BRUSHLINE_GATEWAY_API_KEYS_GLOBEX", sha256(GLOBEX_KEY),
                 "BRUSHLINE_GATEWAY_SUBMISSIONS_PER_MINUTE", String.valueOf(SUBMISSIONS_PER_MINUTE)));

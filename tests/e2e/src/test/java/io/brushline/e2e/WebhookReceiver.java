@@ -64,6 +64,10 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    String hostAndPort() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
