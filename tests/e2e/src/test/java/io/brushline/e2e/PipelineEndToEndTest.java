@@ -58,7 +58,7 @@ class PipelineEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACME_KEY = "acme-e2e-key";
     private static final String GLOBEX_KEY = "globex-e2e-key";
-    private static final int SUBMISSIONS_PER_MINUTE = 60;
+    private static final int SUBMISSIONS_PER_MINUTE = 100;
 
     /** One submitted edit and what it must end as: SUCCEEDED, or FAILED with this code. */
     record Case(String image, String instruction, String box, String maskFile, String expectedFailure,
@@ -420,6 +420,88 @@ class PipelineEndToEndTest {
         }
         // a finished job stays as it ended
         assertEquals("SUCCEEDED", api.get("/v1/edits/" + finishedJob).json().path("state").asText());
+    }
+
+    @Test
+    @Order(14)
+    void unusualImagesGoThroughThePipelineUpright() throws Exception {
+        Path corpus = Path.of(System.getProperty("brushline.root", "../.."))
+                .resolve("services/gateway/src/test/resources/hostile");
+        Map<String, int[]> expectedSize = Map.of(
+                "cmyk.jpg", new int[] {64, 48},
+                "gray16.png", new int[] {64, 48},
+                "gray.jpg", new int[] {64, 48},
+                "alpha.png", new int[] {64, 48},
+                "valid.webp", new int[] {64, 48},
+                "exif-rotated-90.jpg", new int[] {48, 64});
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (String file : expectedSize.keySet()) {
+            var reply = api.submit(new MultipartForm().field("instruction", "remove this").field("box", "4,4,30,30")
+                    .file("image", Files.readAllBytes(corpus.resolve(file))), null);
+            assertEquals(202, reply.status(), file + ": " + reply.json());
+            ids.put(file, reply.json().path("id").asText());
+        }
+        for (var entry : ids.entrySet()) {
+            awaitTerminal(entry.getValue());
+            JsonNode status = finalStatus.get(entry.getValue());
+            assertEquals("SUCCEEDED", status.path("state").asText(), entry.getKey() + ": " + status);
+            Mat result = ImageCodec.decodeColor(api.get("/v1/edits/" + entry.getValue() + "/result").body(), "result");
+            int[] size = expectedSize.get(entry.getKey());
+            assertEquals(size[0], result.cols(), entry.getKey() + " width");
+            assertEquals(size[1], result.rows(), entry.getKey() + " height");
+        }
+    }
+
+    @Test
+    @Order(15)
+    void internalAndNonHttpUrlsAreRefusedAndAnAllowedImageUrlWorks() throws Exception {
+        byte[] jpeg = Files.readAllBytes(shared.resolve("data/images/sam_dog.jpg"));
+        for (String url : List.of("http://127.0.0.1:1/hook", "http://169.254.169.254/latest/meta-data/",
+                "http://10.0.0.7/hook", "file:///etc/passwd", "gopher://example.com/")) {
+            var reply = api.submit(new MultipartForm().field("instruction", "remove the dog")
+                    .field("webhook_url", url).file("image", jpeg), null);
+            assertEquals(400, reply.status(), url);
+            assertEquals("invalid_webhook_url", reply.json().path("error").asText(), url);
+            var fetch = api.submit(new MultipartForm().field("instruction", "remove the dog")
+                    .field("image_url", url), null);
+            assertEquals(400, fetch.status(), url);
+            assertEquals("invalid_image_url", fetch.json().path("error").asText(), url);
+        }
+        webhooks.serve("/images/dog.jpg", jpeg);
+        var fromUrl = api.submit(new MultipartForm().field("instruction", "remove this").field("box", "100,300,300,500")
+                .field("image_url", webhooks.url("/images/dog.jpg")), null);
+        assertEquals(202, fromUrl.status(), String.valueOf(fromUrl.json()));
+        String id = fromUrl.json().path("id").asText();
+        awaitTerminal(id);
+        assertEquals("SUCCEEDED", finalStatus.get(id).path("state").asText());
+        assertEquals(800, finalStatus.get(id).path("width").asInt());
+    }
+
+    @Test
+    @Order(16)
+    void hostileInstructionsEndInA4xxOrAReason() throws Exception {
+        byte[] jpeg = Files.readAllBytes(shared.resolve("data/images/sam_dog.jpg"));
+        var huge = api.submit(new MultipartForm().field("instruction", "a".repeat(100_000)).file("image", jpeg), null);
+        assertEquals(400, huge.status());
+        assertTrue(huge.json().path("message").asText().contains("limit"));
+
+        var control = api.submit(new MultipartForm().field("instruction", "remove\u0000 the\u0007 dog\u001b[31m")
+                .field("box", "100,300,300,500").file("image", jpeg), null);
+        assertEquals(202, control.status());
+        String controlId = control.json().path("id").asText();
+        awaitTerminal(controlId);
+        assertFalse(finalStatus.get(controlId).path("instruction").asText().chars().anyMatch(Character::isISOControl));
+
+        for (String foreign : List.of("entferne den Hund", "supprime le chien", "把狗去掉", "удалите собаку")) {
+            var reply = api.submit(new MultipartForm().field("instruction", foreign).file("image", jpeg), null);
+            assertEquals(202, reply.status(), foreign);
+            String id = reply.json().path("id").asText();
+            awaitTerminal(id);
+            JsonNode status = finalStatus.get(id);
+            String state = status.path("state").asText();
+            assertTrue(state.equals("SUCCEEDED") || !status.path("failure").path("reason").asText().isBlank(),
+                    foreign + " ends with a result or a reason: " + status);
+        }
     }
 
     @Test

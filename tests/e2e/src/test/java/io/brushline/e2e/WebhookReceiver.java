@@ -64,6 +64,15 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /** Serves {@code content} to GET requests for {@code path} (an image_url source). */
+    void serve(String path, byte[] content) {
+        server.createContext(path, exchange -> {
+            exchange.sendResponseHeaders(200, content.length);
+            exchange.getResponseBody().write(content);
+            exchange.close();
+        });
+    }
+
     String hostAndPort() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
