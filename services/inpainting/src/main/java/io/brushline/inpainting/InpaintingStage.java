@@ -31,7 +31,7 @@ public class InpaintingStage extends StageProcessor {
     MutinyEmitter<EditJob> completed;
 
     @Incoming("edit-masked")
-    @Blocking(ordered = false)
+    @Blocking(value = "painting", ordered = false)
     public void consume(ConsumerRecord<String, String> record) {
         handle(record);
     }

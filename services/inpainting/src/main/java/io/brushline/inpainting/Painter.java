@@ -1,6 +1,7 @@
 package io.brushline.inpainting;
 
 import java.util.List;
+import java.util.Optional;
 import org.opencv.core.Mat;
 
 /**
@@ -13,6 +14,14 @@ public interface Painter {
     String name();
 
     Mat paint(PaintRequest request);
+
+    /**
+     * Requests with equal keys can be painted together by {@link #paintAll}; empty when this painter
+     * gains nothing from batching.
+     */
+    default Optional<Object> batchKey(PaintRequest request) {
+        return Optional.empty();
+    }
 
     /**
      * Paints several requests; the default paints them one by one. Painters that can run compatible

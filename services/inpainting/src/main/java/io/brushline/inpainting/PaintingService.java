@@ -18,9 +18,11 @@ public final class PaintingService {
     static final String REMOVAL_PROMPT = "empty scene, background, seamless, high quality";
 
     private final PainterRegistry painters;
+    private final PaintBatcher batcher;
 
-    public PaintingService(PainterRegistry painters) {
+    public PaintingService(PainterRegistry painters, PaintBatcher batcher) {
         this.painters = painters;
+        this.batcher = batcher;
     }
 
     /** The encoded result and its size. */
@@ -42,7 +44,7 @@ public final class PaintingService {
             throw new StageFailure(FailureCodes.INTERNAL, "the mask is " + (int) mask.size().width + "x"
                     + (int) mask.size().height + " but the source image is " + source.cols() + "x" + source.rows());
         }
-        Mat painted = painter.paint(request(jobId, source, mask, classification));
+        Mat painted = batcher.paint(painter, request(jobId, source, mask, classification));
         Mat result = PasteBack.compose(source, painted, mask, featherPx);
         return new Painted(ImageCodec.encodePng(result), result.cols(), result.rows(), painter.name());
     }

@@ -10,6 +10,7 @@ import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ import org.opencv.core.Scalar;
 class PaintingServiceTest {
 
     private final PaintingService service = new PaintingService(new PainterRegistry(Map.of(),
-            new ClassicalFill(ClassicalFill.Method.FSR_FAST, 5, 512), Optional.empty(), Optional.empty()));
+            new ClassicalFill(ClassicalFill.Method.FSR_FAST, 5, 512), Optional.empty(), Optional.empty()),
+            new PaintBatcher(1, Duration.ZERO));
 
     private static Classification remove(String object) {
         return new Classification(Category.REMOVE, object, "a bench in a park", null, null, "rules");

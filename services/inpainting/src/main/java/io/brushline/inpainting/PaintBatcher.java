@@ -1,0 +1,105 @@
+package io.brushline.inpainting;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.opencv.core.Mat;
+
+/**
+ * Gathers compatible requests (same painter, same {@link Painter#batchKey}) from the consumer threads
+ * into batches: a batch runs when it is full or when its first request has waited {@code maxWait}.
+ * Batches run one at a time on a single thread, since they share one accelerator. A caller blocks
+ * until its own result is ready; requests a painter cannot batch are painted on the caller's thread.
+ */
+public final class PaintBatcher implements AutoCloseable {
+
+    private record Pending(PaintRequest request, CompletableFuture<Mat> result) {
+    }
+
+    private record GroupKey(Painter painter, Object key) {
+    }
+
+    private final int maxSize;
+    private final Duration maxWait;
+    private final Map<GroupKey, List<Pending>> open = new HashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            daemon("paint-batch-timer"));
+    private final ExecutorService accelerator = Executors.newSingleThreadExecutor(daemon("paint-batch"));
+
+    public PaintBatcher(int maxSize, Duration maxWait) {
+        this.maxSize = maxSize;
+        this.maxWait = maxWait;
+    }
+
+    public Mat paint(Painter painter, PaintRequest request) {
+        Optional<Object> key = painter.batchKey(request);
+        if (key.isEmpty() || maxSize <= 1) {
+            return painter.paint(request);
+        }
+        GroupKey group = new GroupKey(painter, key.get());
+        Pending pending = new Pending(request, new CompletableFuture<>());
+        synchronized (open) {
+            List<Pending> batch = open.computeIfAbsent(group, g -> new ArrayList<>());
+            batch.add(pending);
+            if (batch.size() == 1) {
+                timer.schedule(() -> dispatch(group, batch), maxWait.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            if (batch.size() >= maxSize) {
+                dispatch(group, batch);
+            }
+        }
+        try {
+            return pending.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Closes the batch (if the timer or the size limit has not already) and queues it to run. */
+    private void dispatch(GroupKey group, List<Pending> batch) {
+        synchronized (open) {
+            // The timer and the size limit may both try; the batch runs once.
+            if (open.get(group) != batch) {
+                return;
+            }
+            open.remove(group);
+        }
+        accelerator.execute(() -> {
+            try {
+                List<Mat> painted = group.painter().paintAll(batch.stream().map(Pending::request).toList());
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).result().complete(painted.get(i));
+                }
+            } catch (RuntimeException e) {
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            }
+        });
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        accelerator.shutdownNow();
+    }
+}

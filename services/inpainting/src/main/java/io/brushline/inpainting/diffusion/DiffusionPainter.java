@@ -1,0 +1,164 @@
+package io.brushline.inpainting.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.brushline.inpainting.PaintRequest;
+import io.brushline.inpainting.Painter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+
+/**
+ * What every latent-diffusion painter shares: the working size, the text encoder and autoencoder,
+ * the seeded starting noise, the sampling loop and the way back to the source size. Requests of the
+ * same working size run as one batch; the noise of each comes from its own seed, so a request paints
+ * the same pixels whatever else is in its batch.
+ */
+public abstract class DiffusionPainter implements Painter, AutoCloseable {
+
+    protected final TextEncoder text;
+    protected final Vae vae;
+    protected final Sampling sampling;
+    private final NoiseSchedule schedule = NoiseSchedule.stableDiffusion();
+
+    protected DiffusionPainter(TextEncoder text, Vae vae, Sampling sampling) {
+        this.text = text;
+        this.vae = vae;
+        this.sampling = sampling;
+    }
+
+    /** The inputs of one batch, at the working size. */
+    protected record Batch(
+            NDManager manager, List<PaintRequest> requests, WorkingSize size, NDArray pixels, NDArray masks,
+            NDArray latentMasks) {
+
+        int count() {
+            return requests.size();
+        }
+
+        List<String> prompts() {
+            return requests.stream().map(PaintRequest::prompt).toList();
+        }
+
+        List<String> negativePrompts() {
+            return requests.stream().map(r -> r.negativePrompt() == null ? "" : r.negativePrompt()).toList();
+        }
+    }
+
+    /** Predicts the (guided) noise of a batch's latents at timestep {@code t}. */
+    protected interface NoisePredictor {
+        NDArray predict(NDArray latents, int t);
+    }
+
+    /** Sets up the model inputs that stay fixed over the steps and returns the noise predictor. */
+    protected abstract NoisePredictor prepare(Batch batch);
+
+    /** The manager the painter's arrays of one batch are created on (the models' device). */
+    protected abstract NDManager newManager();
+
+    @Override
+    public Optional<Object> batchKey(PaintRequest request) {
+        return Optional.of(workingSize(request));
+    }
+
+    private WorkingSize workingSize(PaintRequest request) {
+        return WorkingSize.of(request.image().cols(), request.image().rows(), sampling.longSide());
+    }
+
+    @Override
+    public Mat paint(PaintRequest request) {
+        return paintAll(List.of(request)).get(0);
+    }
+
+    @Override
+    public List<Mat> paintAll(List<PaintRequest> requests) {
+        Map<WorkingSize, List<Integer>> bySize = new LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            bySize.computeIfAbsent(workingSize(requests.get(i)), s -> new ArrayList<>()).add(i);
+        }
+        Mat[] results = new Mat[requests.size()];
+        bySize.forEach((size, indices) -> {
+            List<Mat> painted = paintBatch(indices.stream().map(requests::get).toList(), size);
+            for (int k = 0; k < indices.size(); k++) {
+                results[indices.get(k)] = painted.get(k);
+            }
+        });
+        return List.of(results);
+    }
+
+    private List<Mat> paintBatch(List<PaintRequest> requests, WorkingSize size) {
+        try (NDManager manager = newManager()) {
+            Size pixelSize = size.size();
+            Size latentSize = new Size(size.latentWidth(), size.latentHeight());
+            List<Mat> masks = requests.stream().map(PaintRequest::mask).toList();
+            Batch batch = new Batch(manager, requests, size,
+                    ImageTensors.pixels(manager, requests.stream().map(PaintRequest::image).toList(), pixelSize),
+                    ImageTensors.masks(manager, masks, pixelSize),
+                    ImageTensors.masks(manager, masks, latentSize));
+            NoisePredictor predictor = prepare(batch);
+            NDArray latents = denoise(initialNoise(batch), sampling.scheduler().create(schedule, sampling.steps()),
+                    predictor);
+            NDArray pixels = vae.decodeScaled(latents);
+            return ImageTensors.images(pixels, requests.stream().map(r -> r.image().size()).toList());
+        }
+    }
+
+    /** The sampling loop: from pure noise down to a clean latent. */
+    static NDArray denoise(NDArray latents, Scheduler scheduler, NoisePredictor predictor) {
+        int[] timesteps = scheduler.timesteps();
+        NDArray sample = latents;
+        for (int i = 0; i < timesteps.length; i++) {
+            sample = scheduler.step(i, sample, predictor.predict(sample, timesteps[i]));
+        }
+        return sample;
+    }
+
+    /** Standard normal noise {@code [N,4,h,w]}, each request's from its own seed. */
+    private static NDArray initialNoise(Batch batch) {
+        int plane = 4 * batch.size().latentWidth() * batch.size().latentHeight();
+        float[] noise = new float[batch.count() * plane];
+        for (int n = 0; n < batch.count(); n++) {
+            Random random = new Random(batch.requests().get(n).seed());
+            for (int i = 0; i < plane; i++) {
+                noise[n * plane + i] = (float) random.nextGaussian();
+            }
+        }
+        return batch.manager().create(noise,
+                new Shape(batch.count(), 4, batch.size().latentHeight(), batch.size().latentWidth()));
+    }
+
+    /** The same timestep for every row of a model batch of {@code rows}. */
+    protected static NDArray timesteps(NDManager manager, int t, int rows) {
+        float[] values = new float[rows];
+        java.util.Arrays.fill(values, t);
+        return manager.create(values);
+    }
+
+    /** {@code copies} copies of {@code array} stacked along the batch axis. */
+    protected static NDArray repeatBatch(NDArray array, int copies) {
+        NDList list = new NDList();
+        for (int i = 0; i < copies; i++) {
+            list.add(array);
+        }
+        return NDArrays.concat(list, 0);
+    }
+
+    /** The masked image with the region to repaint blanked (0 in [-1, 1] pixels, as diffusers does). */
+    protected static NDArray maskedPixels(Batch batch) {
+        return batch.pixels().mul(batch.masks().neg().add(1));
+    }
+
+    @Override
+    public void close() {
+        text.close();
+        vae.close();
+    }
+}

@@ -1,0 +1,60 @@
+package io.brushline.inpainting.diffusion;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stable-Diffusion inpainting: a UNet whose input is 9 channels, the noisy latent (4), the mask at
+ * latent size (1, 1 = repaint) and the latent of the image with the region blanked (4), with
+ * classifier-free guidance against the negative prompt.
+ *
+ * <p>Model directory: {@code tokenizer.json}, {@code text_encoder.pt}, {@code vae_encoder.pt},
+ * {@code vae_decoder.pt}, {@code unet.pt} (see tools/export/README.md).
+ */
+public final class SdInpaintingPainter extends DiffusionPainter {
+
+    private final TorchScriptModule unet;
+
+    public SdInpaintingPainter(Path modelDir, Device device, Sampling sampling) {
+        super(new TextEncoder(modelDir, device), new Vae(modelDir, device), sampling);
+        this.unet = TorchScriptModule.load(modelDir, "unet", device);
+    }
+
+    @Override
+    public String name() {
+        return "sd-inpainting";
+    }
+
+    @Override
+    protected NDManager newManager() {
+        return unet.newManager();
+    }
+
+    @Override
+    protected NoisePredictor prepare(Batch batch) {
+        int n = batch.count();
+        List<String> prompts = new ArrayList<>(batch.negativePrompts());
+        prompts.addAll(batch.prompts());
+        NDArray embeddings = text.encode(batch.manager(), prompts);
+        NDArray condition = NDArrays.concat(new NDList(batch.latentMasks(), vae.encodeScaled(maskedPixels(batch))), 1);
+        NDArray guidedCondition = repeatBatch(condition, 2);
+        return (latents, t) -> {
+            NDArray input = NDArrays.concat(new NDList(repeatBatch(latents, 2), guidedCondition), 1);
+            NDArray noise = unet.forward(new NDList(input, timesteps(batch.manager(), t, 2 * n), embeddings)).head();
+            NDList halves = noise.split(2, 0);
+            return Guidance.classifierFree(halves.get(0), halves.get(1), sampling.guidanceScale());
+        };
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        unet.close();
+    }
+}

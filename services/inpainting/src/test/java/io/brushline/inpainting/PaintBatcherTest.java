@@ -1,0 +1,125 @@
+package io.brushline.inpainting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.brushline.common.messages.Category;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+
+class PaintBatcherTest {
+
+    static {
+        io.brushline.common.imaging.ImageCodec.init();
+    }
+
+    /** Batches by image width; paints each image with its seed as colour; records the batch sizes. */
+    private static final class RecordingPainter implements Painter {
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public Optional<Object> batchKey(PaintRequest request) {
+            return Optional.of(request.image().cols());
+        }
+
+        @Override
+        public Mat paint(PaintRequest request) {
+            return paintAll(List.of(request)).get(0);
+        }
+
+        @Override
+        public List<Mat> paintAll(List<PaintRequest> requests) {
+            batchSizes.add(requests.size());
+            if (requests.stream().anyMatch(r -> r.seed() < 0)) {
+                throw new IllegalStateException("bad seed in batch");
+            }
+            return requests.stream()
+                    .map(r -> new Mat(r.image().size(), CvType.CV_8UC3, new Scalar(r.seed())))
+                    .toList();
+        }
+    }
+
+    private static PaintRequest request(int width, long seed) {
+        Mat image = new Mat(4, width, CvType.CV_8UC3, new Scalar(0));
+        return new PaintRequest(image, new Mat(4, width, CvType.CV_8UC1, new Scalar(255)), Category.LOCAL, null,
+                "p", null, seed);
+    }
+
+    @Test
+    void concurrentCompatibleJobsShareBatchesAndEachGetsItsOwnResult() throws Exception {
+        var painter = new RecordingPainter();
+        ExecutorService consumers = Executors.newFixedThreadPool(8);
+        try (var batcher = new PaintBatcher(4, Duration.ofMillis(300))) {
+            List<Future<Mat>> results = IntStream.range(0, 8)
+                    .mapToObj(i -> consumers.submit(() -> batcher.paint(painter, request(i % 2 == 0 ? 8 : 16, i))))
+                    .toList();
+            for (int i = 0; i < results.size(); i++) {
+                Mat painted = results.get(i).get();
+                assertEquals(i, painted.get(0, 0)[0], "job " + i + " got its own result");
+                assertEquals(i % 2 == 0 ? 8 : 16, painted.cols());
+            }
+        } finally {
+            consumers.shutdownNow();
+        }
+        assertEquals(8, painter.batchSizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(painter.batchSizes.stream().allMatch(size -> size <= 4), painter.batchSizes.toString());
+        assertTrue(painter.batchSizes.size() < 8, "some jobs were batched: " + painter.batchSizes);
+    }
+
+    @Test
+    void aLoneJobRunsAfterTheMaximumWait() {
+        var painter = new RecordingPainter();
+        try (var batcher = new PaintBatcher(4, Duration.ofMillis(20))) {
+            assertEquals(3, batcher.paint(painter, request(8, 3)).get(0, 0)[0]);
+        }
+        assertEquals(List.of(1), painter.batchSizes);
+    }
+
+    @Test
+    void aFailingBatchFailsItsJobsWithTheCause() {
+        var painter = new RecordingPainter();
+        try (var batcher = new PaintBatcher(4, Duration.ofMillis(10))) {
+            var failure = assertThrows(IllegalStateException.class, () -> batcher.paint(painter, request(8, -1)));
+            assertEquals("bad seed in batch", failure.getMessage());
+        }
+    }
+
+    @Test
+    void painterThatDoesNotBatchPaintsOnTheCallersThread() {
+        Thread caller = Thread.currentThread();
+        Thread[] paintedOn = new Thread[1];
+        Painter direct = new Painter() {
+            @Override
+            public String name() {
+                return "direct";
+            }
+
+            @Override
+            public Mat paint(PaintRequest request) {
+                paintedOn[0] = Thread.currentThread();
+                return request.image();
+            }
+        };
+        try (var batcher = new PaintBatcher(4, Duration.ofSeconds(10))) {
+            batcher.paint(direct, request(8, 1));
+        }
+        assertSame(caller, paintedOn[0]);
+    }
+}
