@@ -43,6 +43,10 @@ public final class ClassicalFill implements Painter {
         this.method = method;
         this.radius = radius;
         this.maxSide = maxSide;
+        if (method != Method.TELEA && method != Method.NAVIER_STOKES) {
+            // Loading the contrib natives takes about a second: pay it at start-up, not in the first job.
+            XphotoInpaint.loadNatives();
+        }
     }
 
     @Override

@@ -60,8 +60,11 @@ public interface InpaintingConfig {
         @WithDefault("5")
         double radius();
 
-        /** The hole and its context are scaled down to this long side for the fill (the cost grows with the area). */
-        @WithDefault("512")
+        /**
+         * The hole and its context are scaled down to this long side for the fill: the cost grows with
+         * the hole's area (FSR fast on a 2048x1365 photo with a fifth of it masked: about 1.1 s at 384).
+         */
+        @WithDefault("384")
         int maxSide();
     }
 

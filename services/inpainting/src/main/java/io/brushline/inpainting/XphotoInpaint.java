@@ -1,5 +1,6 @@
 package io.brushline.inpainting;
 
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.global.opencv_xphoto;
@@ -15,6 +16,10 @@ import org.opencv.core.Mat;
 final class XphotoInpaint {
 
     private XphotoInpaint() {
+    }
+
+    static void loadNatives() {
+        Loader.load(opencv_xphoto.class);
     }
 
     static Mat fsrFast(Mat image, Mat hole) {
