@@ -41,7 +41,7 @@ public class InpaintingStage extends StageProcessor {
         if (job.mask() == null) {
             throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a mask");
         }
-        var painted = painting.paint(job.jobId(), store.get(job.source().key()), store.get(job.mask().key()),
+        var painted = painting.paint(job.jobId(), job.instruction(), store.get(job.source().key()), store.get(job.mask().key()),
                 job.classification(), job.mask().featherPx());
         String key = ObjectKeys.result(job.jobId());
         store.put(key, painted.png(), "image/png");

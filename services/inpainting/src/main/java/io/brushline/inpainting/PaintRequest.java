@@ -13,7 +13,9 @@ import org.opencv.core.Mat;
  * @param prompt         what the image should show after the edit
  * @param negativePrompt what it must not show; may be null
  * @param seed           the job's noise seed, so that a redelivered job paints the same pixels
+ * @param instruction    the user's instruction as written, for painters that follow instructions; may be null
  */
 public record PaintRequest(
-        Mat image, Mat mask, Category category, String object, String prompt, String negativePrompt, long seed) {
+        Mat image, Mat mask, Category category, String object, String prompt, String negativePrompt, long seed,
+        String instruction) {
 }

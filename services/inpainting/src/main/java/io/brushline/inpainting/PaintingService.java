@@ -32,7 +32,7 @@ public final class PaintingService {
     /**
      * @param featherPx how far inside the mask the painted pixels fade in (decided by the masking stage)
      */
-    public Painted paint(String jobId, byte[] sourceBytes, byte[] maskBytes, Classification classification,
+    public Painted paint(String jobId, String instruction, byte[] sourceBytes, byte[] maskBytes, Classification classification,
             int featherPx) {
         if (classification == null || classification.category() == null) {
             throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a category");
@@ -44,20 +44,21 @@ public final class PaintingService {
             throw new StageFailure(FailureCodes.INTERNAL, "the mask is " + (int) mask.size().width + "x"
                     + (int) mask.size().height + " but the source image is " + source.cols() + "x" + source.rows());
         }
-        Mat painted = batcher.paint(painter, request(jobId, source, mask, classification));
+        Mat painted = batcher.paint(painter, request(jobId, instruction, source, mask, classification));
         Mat result = PasteBack.compose(source, painted, mask, featherPx);
         return new Painted(ImageCodec.encodePng(result), result.cols(), result.rows(), painter.name());
     }
 
-    static PaintRequest request(String jobId, Mat source, Mat mask, Classification classification) {
+    static PaintRequest request(String jobId, String instruction, Mat source, Mat mask, Classification classification) {
         Category category = classification.category();
         String object = classification.object();
         if (category == Category.REMOVE) {
             String negative = join(object, classification.negativePrompt());
-            return new PaintRequest(source, mask, category, object, REMOVAL_PROMPT, negative, seedFor(jobId));
+            return new PaintRequest(source, mask, category, object, REMOVAL_PROMPT, negative, seedFor(jobId),
+                    instruction);
         }
         return new PaintRequest(source, mask, category, object, classification.targetPrompt(),
-                classification.negativePrompt(), seedFor(jobId));
+                classification.negativePrompt(), seedFor(jobId), instruction);
     }
 
     private static String join(String first, String second) {

@@ -33,7 +33,7 @@ class ClassicalFillTest {
         withHole.setTo(new Scalar(255, 0, 255), mask);
 
         Mat filled = new ClassicalFill(method, 5, maxSide)
-                .paint(new PaintRequest(withHole, mask, Category.REMOVE, null, null, null, 0));
+                .paint(new PaintRequest(withHole, mask, Category.REMOVE, null, null, null, 0, null));
 
         assertEquals(image.size(), filled.size());
         assertEquals(0, TestImages.differingPixels(filled, withHole, TestImages.inverted(mask)));

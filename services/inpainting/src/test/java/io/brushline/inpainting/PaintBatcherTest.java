@@ -59,7 +59,7 @@ class PaintBatcherTest {
     private static PaintRequest request(int width, long seed) {
         Mat image = new Mat(4, width, CvType.CV_8UC3, new Scalar(0));
         return new PaintRequest(image, new Mat(4, width, CvType.CV_8UC1, new Scalar(255)), Category.LOCAL, null,
-                "p", null, seed);
+                "p", null, seed, null);
     }
 
     @Test

@@ -32,7 +32,7 @@ class PaintingServiceTest {
     void removeFillsTheHoleAndKeepsEverythingElse() {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
-        var painted = service.paint("job-1", source, mask, remove("dog"), 4);
+        var painted = service.paint("job-1", "remove the dog", source, mask, remove("dog"), 4);
 
         Mat sourceImage = ImageCodec.decodeColor(source, "source");
         Mat maskImage = ImageCodec.decodeMask(mask, "mask");
@@ -50,7 +50,7 @@ class PaintingServiceTest {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
         var local = new Classification(Category.LOCAL, "dog", "a cat on a bench", null, null, "rules");
-        var failure = assertThrows(StageFailure.class, () -> service.paint("job-2", source, mask, local, 4));
+        var failure = assertThrows(StageFailure.class, () -> service.paint("job-2", "make the dog a cat", source, mask, local, 4));
         assertEquals(FailureCodes.NO_PAINTER, failure.code());
         assertTrue(failure.getMessage().contains("brushline.inpainting.diffusion.model-dir"), failure.getMessage());
     }
@@ -59,14 +59,14 @@ class PaintingServiceTest {
     void aMaskOfAnotherSizeIsRefused() {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_person__person.png");
-        var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", source, mask, remove("dog"), 4));
+        var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", "remove the dog", source, mask, remove("dog"), 4));
         assertTrue(failure.getMessage().contains("256x256"), failure.getMessage());
     }
 
     @Test
     void removeAsksForAnEmptySceneWithTheObjectAsNegativePrompt() {
         Mat image = new Mat(8, 8, org.opencv.core.CvType.CV_8UC3, new Scalar(0));
-        var request = PaintingService.request("job-4", image, image, remove("dog"));
+        var request = PaintingService.request("job-4", "remove the dog", image, image, remove("dog"));
         assertEquals(PaintingService.REMOVAL_PROMPT, request.prompt());
         assertEquals("dog", request.negativePrompt());
     }

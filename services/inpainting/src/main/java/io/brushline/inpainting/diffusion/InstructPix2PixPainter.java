@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.brushline.inpainting.PaintRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,8 @@ public final class InstructPix2PixPainter extends DiffusionPainter {
     protected NoisePredictor prepare(Batch batch) {
         int n = batch.count();
         // Rows: instruction + image, no instruction + image, no instruction + no image.
-        List<String> prompts = new ArrayList<>(batch.prompts());
+        List<String> prompts = new ArrayList<>(batch.requests().stream().map(InstructPix2PixPainter::instruction)
+                .toList());
         prompts.addAll(batch.negativePrompts());
         prompts.addAll(batch.negativePrompts());
         NDArray embeddings = text.encode(batch.manager(), prompts);
@@ -57,6 +59,12 @@ public final class InstructPix2PixPainter extends DiffusionPainter {
             return Guidance.instructPix2Pix(thirds.get(0), thirds.get(1), thirds.get(2), sampling.guidanceScale(),
                     imageGuidanceScale);
         };
+    }
+
+    /** The model was trained on instructions ("make it winter"); the target prompt is the fallback. */
+    private static String instruction(PaintRequest request) {
+        String instruction = request.instruction();
+        return instruction == null || instruction.isBlank() ? request.prompt() : instruction;
     }
 
     @Override

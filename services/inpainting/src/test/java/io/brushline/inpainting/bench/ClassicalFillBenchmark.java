@@ -25,7 +25,7 @@ public final class ClassicalFillBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        nu.pattern.OpenCV.loadLocally();
+        io.brushline.common.imaging.ImageCodec.init();
         List<HoleCase> cases = HoleCases.build(Path.of(args[0]));
         Path out = Files.createDirectories(Path.of(args[1]));
         Imgcodecs.imwrite(out.resolve("holes.png").toString(), HoleCases.contactSheet(cases, 8));
@@ -68,7 +68,7 @@ public final class ClassicalFillBenchmark {
     }
 
     private static PaintRequest request(Mat image, Mat hole) {
-        return new PaintRequest(image, hole, Category.REMOVE, null, null, null, 0);
+        return new PaintRequest(image, hole, Category.REMOVE, null, null, null, 0, null);
     }
 
     /** The photo with the hole painted black, so no method can see the ground truth. */

@@ -63,7 +63,8 @@ class DiffusionPainterTest {
         Core.randu(image, 0, 256);
         Mat mask = Mat.zeros(height, width, CvType.CV_8UC1);
         Imgproc.circle(mask, new Point(width / 2.0, height / 2.0), Math.min(width, height) / 4, new Scalar(255), -1);
-        return new PaintRequest(image, mask, Category.LOCAL, "dog", "a photo of a cat", "dog", seed);
+        return new PaintRequest(image, mask, Category.LOCAL, "dog", "a photo of a cat", "dog", seed,
+                "make the dog a cat");
     }
 
     private static double maxDifference(Mat a, Mat b) {
@@ -88,7 +89,7 @@ class DiffusionPainterTest {
         Mat again = sd.paint(request(64, 64, 11));
         PaintRequest otherSeed = request(64, 64, 11);
         Mat other = sd.paint(new PaintRequest(otherSeed.image(), otherSeed.mask(), otherSeed.category(),
-                otherSeed.object(), otherSeed.prompt(), otherSeed.negativePrompt(), 12));
+                otherSeed.object(), otherSeed.prompt(), otherSeed.negativePrompt(), 12, otherSeed.instruction()));
         assertEquals(0, maxDifference(first, again));
         assertTrue(maxDifference(first, other) > 0);
     }
