@@ -13,7 +13,8 @@ import org.opencv.imgcodecs.Imgcodecs;
 public final class ImageCodec {
 
     static {
-        nu.pattern.OpenCV.loadLocally();
+        // OpenCV's Java API (org.opencv.*) runs on the bytedeco build's natives, loaded here once.
+        org.bytedeco.javacpp.Loader.load(org.bytedeco.opencv.opencv_java.class);
     }
 
     private ImageCodec() {
