@@ -28,7 +28,9 @@ public final class ClassicalFill implements Painter {
         /** OpenCV xphoto: frequency-selective reconstruction, best variant (seconds per hole). */
         FSR_BEST,
         /** OpenCV xphoto: shift-map (copies patches from elsewhere in the region). */
-        SHIFT_MAP
+        SHIFT_MAP,
+        /** Exemplar-based, coarse to fine, with PatchMatch search (see {@link PatchMatchFill}). */
+        PATCH_MATCH
     }
 
     private final Method method;
@@ -43,7 +45,7 @@ public final class ClassicalFill implements Painter {
         this.method = method;
         this.radius = radius;
         this.maxSide = maxSide;
-        if (method != Method.TELEA && method != Method.NAVIER_STOKES) {
+        if (method == Method.FSR_FAST || method == Method.FSR_BEST || method == Method.SHIFT_MAP) {
             // Loading the contrib natives takes about a second: pay it at start-up, not in the first job.
             XphotoInpaint.loadNatives();
         }
@@ -100,6 +102,7 @@ public final class ClassicalFill implements Painter {
             case FSR_FAST -> XphotoInpaint.fsrFast(image, mask);
             case FSR_BEST -> XphotoInpaint.fsrBest(image, mask);
             case SHIFT_MAP -> XphotoInpaint.shiftMap(image, mask);
+            case PATCH_MATCH -> PatchMatchFill.fill(image, mask);
         };
     }
 

@@ -24,7 +24,8 @@ class ClassicalFillTest {
      * ({@code maxSide} below the hole's region), and leave the rest of the image alone.
      */
     @ParameterizedTest
-    @CsvSource({"TELEA, 512", "NAVIER_STOKES, 512", "FSR_FAST, 512", "SHIFT_MAP, 512", "TELEA, 40", "FSR_FAST, 40"})
+    @CsvSource({"TELEA, 512", "NAVIER_STOKES, 512", "FSR_FAST, 512", "SHIFT_MAP, 512", "PATCH_MATCH, 512", "TELEA, 40", "FSR_FAST, 40",
+        "PATCH_MATCH, 40"})
     void rebuildsAFlatBackground(ClassicalFill.Method method, int maxSide) {
         Mat image = new Mat(160, 200, CvType.CV_8UC3, new Scalar(40, 120, 200));
         Mat mask = Mat.zeros(160, 200, CvType.CV_8UC1);
