@@ -4,6 +4,7 @@ import io.brushline.common.messages.Category;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,7 +55,7 @@ public final class PainterRegistry {
         String edits = category.name() + " edits";
         return switch (choice) {
             case NONE -> edits + " are disabled on this service (brushline.inpainting.painter."
-                    + category.name().toLowerCase(java.util.Locale.ROOT) + "=none)";
+                    + category.name().toLowerCase(Locale.ROOT) + "=none)";
             case INSTRUCTION -> edits + " are configured to use the instruction model and none is configured"
                     + " (set brushline.inpainting.instruction.model-dir)";
             case INPAINTING -> edits + " are configured to use the inpainting model and none is configured"

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Core;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 
@@ -65,7 +66,7 @@ class PaintingServiceTest {
 
     @Test
     void removeAsksForAnEmptySceneWithTheObjectAsNegativePrompt() {
-        Mat image = new Mat(8, 8, org.opencv.core.CvType.CV_8UC3, new Scalar(0));
+        Mat image = new Mat(8, 8, CvType.CV_8UC3, new Scalar(0));
         var request = PaintingService.request("job-4", "remove the dog", image, image, remove("dog"));
         assertEquals(PaintingService.REMOVAL_PROMPT, request.prompt());
         assertEquals("dog", request.negativePrompt());

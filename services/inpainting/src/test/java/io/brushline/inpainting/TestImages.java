@@ -12,7 +12,7 @@ import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 
 /** The shared test photos and masks (system property {@code brushline.shared.dir}). */
-final class TestImages {
+public final class TestImages {
 
     static {
         ImageCodec.init();
@@ -34,7 +34,7 @@ final class TestImages {
     }
 
     /** The number of pixels where {@code a} and {@code b} differ and {@code where} is non-zero. */
-    static int differingPixels(Mat a, Mat b, Mat where) {
+    public static int differingPixels(Mat a, Mat b, Mat where) {
         Mat diff = new Mat();
         Core.absdiff(a, b, diff);
         Mat any = new Mat();
@@ -54,7 +54,7 @@ final class TestImages {
         return max;
     }
 
-    static Mat inverted(Mat mask) {
+    public static Mat inverted(Mat mask) {
         Mat outside = new Mat();
         Core.compare(mask, new Scalar(0), outside, Core.CMP_EQ);
         return outside;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.brushline.inpainting.PaintRequest;
 import io.brushline.inpainting.Painter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ public abstract class DiffusionPainter implements Painter, AutoCloseable {
     /** The same timestep for every row of a model batch of {@code rows}. */
     protected static NDArray timesteps(NDManager manager, int t, int rows) {
         float[] values = new float[rows];
-        java.util.Arrays.fill(values, t);
+        Arrays.fill(values, t);
         return manager.create(values);
     }
 
