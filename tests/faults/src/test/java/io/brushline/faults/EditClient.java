@@ -1,0 +1,103 @@
+package io.brushline.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.localstack.MultipartForm;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A client of the gateway that behaves like a careful real one: a submission that meets a
+ * connection error, 503 or 429 is sent again after a backoff with the same Idempotency-Key, so an
+ * interrupted submission is finished by the gateway rather than duplicated.
+ */
+final class EditClient {
+
+    /** An accepted submission: the job id, when the first attempt started and how many it took. */
+    record Submitted(String jobId, long firstAttemptMillis, long acceptedMillis, int attempts) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(3);
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String base;
+
+    EditClient(String base) {
+        this.base = base;
+    }
+
+    Submitted submit(byte[] image, String instruction, String box, String webhookUrl, String idempotencyKey)
+            throws InterruptedException {
+        var form = new MultipartForm().field("instruction", instruction).field("box", box)
+                .field("webhook_url", webhookUrl).file("image", image);
+        long first = System.currentTimeMillis();
+        long backoff = FIRST_BACKOFF_MILLIS;
+        String lastProblem = "";
+        for (int attempt = 1; System.currentTimeMillis() - first < GIVE_UP_AFTER.toMillis(); attempt++) {
+            var request = HttpRequest.newBuilder(URI.create(base + "/v1/edits"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", form.contentType())
+                    .header("Idempotency-Key", idempotencyKey)
+                    .POST(form.body())
+                    .build();
+            long wait;
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status == 202 || status == 200) {
+                    return new Submitted(JSON.readTree(response.body()).path("id").asText(), first,
+                            System.currentTimeMillis(), attempt);
+                }
+                if (status != 503 && status != 429) {
+                    throw new AssertionError("submission refused with " + status + ": " + response.body());
+                }
+                lastProblem = status + " " + response.body();
+                wait = response.headers().firstValue("Retry-After")
+                        .map(seconds -> Long.parseLong(seconds.trim()) * 1000).orElse(backoff);
+            } catch (IOException e) {
+                lastProblem = e.toString();
+                wait = backoff;
+            }
+            Thread.sleep(jittered(wait));
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+        }
+        throw new AssertionError("submission " + idempotencyKey + " not accepted within " + GIVE_UP_AFTER
+                + "; last answer: " + lastProblem);
+    }
+
+    /** The job's status, waiting out a gateway that is down or busy restarting. */
+    JsonNode status(String jobId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + GIVE_UP_AFTER.toMillis();
+        while (true) {
+            try {
+                var request = HttpRequest.newBuilder(URI.create(base + "/v1/edits/" + jobId))
+                        .timeout(Duration.ofSeconds(10)).GET().build();
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return JSON.readTree(response.body());
+                }
+                if (response.statusCode() != 503 || System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("status of " + jobId + " answered " + response.statusCode() + ": "
+                            + response.body());
+                }
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("status of " + jobId + " unreachable", e);
+                }
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long jittered(long millis) {
+        return (long) (millis * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    }
+}

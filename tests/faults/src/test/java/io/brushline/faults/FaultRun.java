@@ -1,0 +1,168 @@
+package io.brushline.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One run of cheap jobs submitted at a steady rate (open loop, as independent users would), with a
+ * fault injected part-way through; then waits until every job has ended and its webhook has been
+ * settled, and gathers what happened into a {@link RunReport}.
+ */
+final class FaultRun {
+
+    /** What a scenario does to the system; returns a short account of it (what was down, how long). */
+    @FunctionalInterface
+    interface Fault {
+        String inject() throws Exception;
+    }
+
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(4);
+    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELED");
+    private static final Set<String> WEBHOOK_SETTLED = Set.of("delivered", "gone", "exhausted");
+
+    private final FaultStack system;
+    private final String scenario;
+    private int jobs = jobsPerRun();
+    private double perSecond = Double.parseDouble(System.getProperty("faults.rate", "10"));
+    private double faultAt = 0.2;
+    private String webhookPath = "/ok/";
+
+    FaultRun(FaultStack system, String scenario) {
+        this.system = system;
+        this.scenario = scenario;
+    }
+
+    /** Jobs per run: {@code -Dfaults.jobs}, 600 by default (tools/faults.sh runs 2000). */
+    static int jobsPerRun() {
+        return Integer.getInteger("faults.jobs", 600);
+    }
+
+    FaultRun jobs(int value) {
+        this.jobs = value;
+        return this;
+    }
+
+    FaultRun perSecond(double value) {
+        this.perSecond = value;
+        return this;
+    }
+
+    /** When the fault starts, as a fraction of the submission period. */
+    FaultRun faultAt(double fraction) {
+        this.faultAt = fraction;
+        return this;
+    }
+
+    FaultRun webhookPath(String value) {
+        this.webhookPath = value;
+        return this;
+    }
+
+    RunReport run(Fault fault) throws Exception {
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        long start = System.currentTimeMillis();
+        long interval = Math.round(1000 / perSecond);
+        ExecutorService submitters = Executors.newFixedThreadPool(48);
+        ExecutorService faultThread = Executors.newSingleThreadExecutor();
+        long[] faultWindow = new long[2];
+        try {
+            List<Future<EditClient.Submitted>> submissions = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                int index = i;
+                long due = start + index * interval;
+                submissions.add(submitters.submit(() -> {
+                    sleepUntil(due);
+                    return system.client.submit(system.image(index), FaultStack.INSTRUCTION, FaultStack.BOX,
+                            system.webhooks.url(webhookPath), scenario + "-" + runId + "-" + index);
+                }));
+            }
+            Future<String> injected = faultThread.submit(() -> {
+                sleepUntil(start + Math.round(faultAt * jobs * interval));
+                faultWindow[0] = System.currentTimeMillis();
+                try {
+                    return fault.inject();
+                } finally {
+                    faultWindow[1] = System.currentTimeMillis();
+                }
+            });
+            Map<String, EditClient.Submitted> byJob = new LinkedHashMap<>();
+            for (var submission : submissions) {
+                EditClient.Submitted submitted = unwrap(submission);
+                byJob.put(submitted.jobId(), submitted);
+            }
+            String account = unwrap(injected);
+            Map<String, JsonNode> statuses = awaitSettled(byJob.keySet());
+            var audit = CompletionAudit.read(system.stack.kafkaBootstrap());
+            // Grouped by the job the event is about, not by webhook-id, so that the report can check the id.
+            Map<String, List<WebhookSink.Attempt>> attempts = new HashMap<>();
+            for (var attempt : system.webhooks.attempts()) {
+                String jobId = RunReport.data(attempt.body()).path("id").asText();
+                if (byJob.containsKey(jobId)) {
+                    attempts.computeIfAbsent(jobId, k -> new ArrayList<>()).add(attempt);
+                }
+            }
+            return new RunReport(scenario, account, faultWindow[0], faultWindow[1], byJob, statuses, attempts, audit);
+        } finally {
+            submitters.shutdownNow();
+            faultThread.shutdownNow();
+        }
+    }
+
+    /** Waits until every job has ended and its webhook is delivered, gone or exhausted. */
+    private Map<String, JsonNode> awaitSettled(Set<String> jobIds) throws InterruptedException {
+        Map<String, JsonNode> settled = new HashMap<>();
+        List<String> pending = new ArrayList<>(jobIds);
+        long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT.toMillis();
+        while (!pending.isEmpty()) {
+            List<String> stillPending = new ArrayList<>();
+            for (String id : pending) {
+                JsonNode status = system.client.status(id);
+                boolean ended = TERMINAL.contains(status.path("state").asText());
+                if (ended && WEBHOOK_SETTLED.contains(status.path("webhook").asText())) {
+                    settled.put(id, status);
+                } else {
+                    stillPending.add(id);
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new AssertionError(scenario + ": " + stillPending.size() + "+ jobs not settled within "
+                                + SETTLE_TIMEOUT + ", for example " + id + ": " + status + "; logs in "
+                                + system.logs());
+                    }
+                }
+            }
+            pending = stillPending;
+            if (!pending.isEmpty()) {
+                Thread.sleep(500);
+            }
+        }
+        return settled;
+    }
+
+    private static <T> T unwrap(Future<T> future) throws Exception {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw new AssertionError(e.getCause());
+        }
+    }
+
+    static void sleepUntil(long epochMillis) throws InterruptedException {
+        long wait = epochMillis - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+    }
+}

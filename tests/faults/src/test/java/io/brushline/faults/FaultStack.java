@@ -1,0 +1,133 @@
+package io.brushline.faults;
+
+import io.brushline.localstack.LocalStack;
+import io.brushline.localstack.ServerProcess;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * One local stack per test class (real Kafka, Redis, S3 server and the six services as processes),
+ * a webhook sink and a client, plus the cheap job inputs every fault run submits.
+ */
+final class FaultStack implements AutoCloseable {
+
+    static final String WEBHOOK_SECRET = "whsec_ZmF1bHQtdGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY=";
+    /** A box hint skips detection, so a job costs only a mask from the box and a classical fill. */
+    static final String INSTRUCTION = "remove the object in the box";
+    static final String BOX = "64,64,192,192";
+    static final int SIZE = 256;
+
+    final LocalStack stack;
+    final WebhookSink webhooks;
+    final EditClient client;
+    private final List<byte[]> images;
+
+    private FaultStack(LocalStack stack, WebhookSink webhooks, List<byte[]> images) {
+        this.stack = stack;
+        this.webhooks = webhooks;
+        this.images = images;
+        this.client = new EditClient(stack.gatewayUrl());
+    }
+
+    /**
+     * Starts everything; {@code serviceEnvironment} is added to (and overrides) the settings every
+     * service gets here.
+     */
+    static FaultStack start(String name, Map<String, String> serviceEnvironment) throws Exception {
+        Path root = Path.of(System.getProperty("brushline.root", "../.."));
+        Path shared = Path.of(System.getProperty("brushline.shared.dir", "../shared")).toAbsolutePath().normalize();
+        Path data = root.resolve("tests/faults/target/fault-stacks").resolve(name);
+        deleteRecursively(data);
+        List<byte[]> images = smallJpegs(shared.resolve("data/images"));
+        var webhooks = new WebhookSink(WEBHOOK_SECRET);
+        var stack = new LocalStack(root, data, LocalStack.freePorts(), 4).startInfrastructure();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("BRUSHLINE_MODELS_DIR", shared.resolve("models").toString());
+        env.put("BRUSHLINE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        // The client's backoff is the throttle under test here, not the per-tenant rate limit.
+        env.put("BRUSHLINE_GATEWAY_SUBMISSIONS_PER_MINUTE", "0");
+        // The webhook sink listens on loopback, which the outbound URL policy refuses unless allow-listed.
+        env.put("BRUSHLINE_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1");
+        env.putAll(serviceEnvironment);
+        try {
+            stack.startServices(env);
+        } catch (RuntimeException e) {
+            stack.close();
+            webhooks.close();
+            throw e;
+        }
+        return new FaultStack(stack, webhooks, images);
+    }
+
+    byte[] image(int index) {
+        return images.get(index % images.size());
+    }
+
+    ServerProcess process(String name) {
+        return stack.process(name);
+    }
+
+    Path logs() {
+        return stack.dataDir().resolve("logs");
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+        webhooks.close();
+    }
+
+    /** Every photo of the evaluation set, scaled to 256x256 and encoded as JPEG: small, real content. */
+    private static List<byte[]> smallJpegs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("evaluation photos missing at " + dir + " (-Dbrushline.shared.dir)");
+        }
+        List<byte[]> jpegs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().matches(".*\\.(jpg|png)")).sorted().toList()) {
+                BufferedImage source = ImageIO.read(file.toFile());
+                if (source == null) {
+                    continue;
+                }
+                BufferedImage scaled = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+                Graphics2D g = scaled.createGraphics();
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(source, 0, 0, SIZE, SIZE, null);
+                g.dispose();
+                var out = new ByteArrayOutputStream();
+                ImageIO.write(scaled, "jpg", out);
+                jpegs.add(out.toByteArray());
+            }
+        }
+        if (jpegs.isEmpty()) {
+            throw new IllegalStateException("no photos in " + dir);
+        }
+        return jpegs;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
