@@ -1,6 +1,10 @@
 package io.brushline.common.messages;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /** An axis-aligned box in source-image pixels; x2 and y2 are exclusive. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Box(int x1, int y1, int x2, int y2) {
 
     public int width() {
@@ -11,6 +15,7 @@ public record Box(int x1, int y1, int x2, int y2) {
         return y2 - y1;
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return width() <= 0 || height() <= 0;
     }

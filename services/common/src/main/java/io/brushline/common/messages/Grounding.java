@@ -1,11 +1,13 @@
 package io.brushline.common.messages;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * Step 3a: where the object is. {@code method} says how the boxes were found (hint, detector,
  * placement, none); boxes are ranked by score, best first.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Grounding(String method, List<Detection> boxes) {
 
     public static final String HINT = "hint";
