@@ -24,7 +24,7 @@ final class Lexicon {
             "add", "place", "put", "insert", "introduce", "include", "incorporate", "position", "attach", "affix",
             "nestle", "bring", "integrate", "embed", "set", "rest", "tuck", "scatter", "sprinkle", "arrange",
             "install", "lay", "align", "glide", "append", "plant", "hang", "mount", "perch", "stick", "pop",
-            "station", "situate", "draw", "spawn", "populate", "sit", "stand", "park", "float", "fly", "drape",
+            "station", "situate", "draw", "spawn", "sit", "stand", "park", "float", "fly", "drape",
             "prop", "seat", "locate", "inject", "implant", "overlay", "superimpose", "slip", "slide", "wedge", "invite");
 
     /** Verbs that add what follows "with": "adorn the scene with three birds". */
@@ -141,7 +141,7 @@ final class Lexicon {
             "plate", "herd", "flock", "pack", "stack", "pile", "bottle", "box", "bag", "basket", "vase", "jar",
             "can", "loaf", "bouquet", "school", "swarm", "crowd", "team", "row", "set", "bounty", "collection",
             "handful", "sheet", "couple", "mug", "pot", "cluster", "family", "string", "statue", "portrait",
-            "photo", "picture", "painting", "sculpture", "model", "tower", "pool", "field", "line", "bar", "ball");
+            "painting", "sculpture", "model", "tower", "pool", "field", "line", "bar", "ball");
 
     /** Words that end a noun phrase. */
     static final Set<String> PHRASE_STOPS = Set.of("to", "into", "from", "in", "on", "onto", "with", "for", "at",
@@ -156,7 +156,7 @@ final class Lexicon {
             "altogether", "thanks", "thank", "now", "too", "also", "again", ",", "?", "!", "off", "out", "away",
             "up", "down", "nicely", "gently", "carefully", "quickly", "here", "does", "do", "doesn't", "isn't",
             "aren't", "gets", "get", "go", "goes", "turn", "turns", "become", "becomes", "look", "looks",
-            "appear", "appears", "vanish", "vanishes", "disappear", "disappears", "it", "us", "me", "throughout", "not", "feature", "contain", "contains", "include", "includes", "show", "shows");
+            "appear", "appears", "vanish", "vanishes", "disappear", "disappears", "it", "us", "me", "throughout", "not", "feature", "contain", "contains", "include", "includes", "show", "shows", "remain", "remains", "gone", "anymore", "exist", "exists", "left");
 
     /** Restoration verbs that name their degradation: "dehaze the photo". */
     static final Set<String> DEGRADATION_VERBS = Set.of("dehaze", "deblur", "denoise", "derain", "desnow", "defog",
@@ -180,7 +180,7 @@ final class Lexicon {
             "technique", "techniques", "viewer", "elements", "element", "atmosphere", "weather", "influence",
             "aura", "presence", "artistry", "spontaneity", "intrigue", "ambiance", "ambience", "feel", "vista",
             "expression", "energy", "spirit", "touch", "magic", "glory", "splendor", "character", "identity",
-            "imperfections", "flaws");
+            "imperfections", "flaws", "season", "seasons", "time", "timing", "era", "period");
 
     /** Materials and finishes that describe a changed object: "turn the table into marble". */
     static final Set<String> MATERIALS = Set.of("wooden", "wood", "metal", "metallic", "glass", "gold", "golden",
@@ -198,6 +198,10 @@ final class Lexicon {
     /** Nouns before "can": "trash can", not the auxiliary. */
     static final Set<String> CAN_COMPOUNDS = Set.of("trash", "garbage", "rubbish", "soda", "beer", "tin",
             "watering", "paint", "spray", "oil", "milk");
+
+    /** Words that qualify a following colour: "light blue", "dark green". */
+    static final Set<String> COLOR_MODIFIERS = Set.of("light", "dark", "pale", "bright", "deep", "vivid", "pastel",
+            "neon", "hot", "soft", "dusty", "muted");
 
     static final Set<String> AUXILIARIES = Set.of("is", "are", "be", "should", "must", "shall", "ought", "needs",
             "need", "will", "would", "can", "could", "may", "might", "has", "have", "to", "get", "gets", "been");

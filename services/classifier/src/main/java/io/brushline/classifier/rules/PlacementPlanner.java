@@ -84,7 +84,8 @@ final class PlacementPlanner {
         return p.text();
     }
 
-    private static Placement placement(String relation, String anchor, ImageSize image) {
+    /** A placement for a relation and anchor already known. */
+    static Placement placement(String relation, String anchor, ImageSize image) {
         if (relation != null && anchor == null && Set.of("on", "in", "at", "on top of", "next to").contains(relation)) {
             relation = null;
         }

@@ -144,12 +144,18 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
                 from = with + 1;
             } else if (introducesNewThing(t, i)) {
                 from = i + 1;
+            } else if (lemma.equals("give") && recipientOf(t, i) != null) {
+                from = recipientOf(t, i).end();
             } else {
                 continue;
             }
             Predicate<Phrase> addable = p -> isAddable(t, p) && !followsSpatialPreposition(t, p);
             Phrase before = isPassiveParticiple(t, i) ? Phrase.first(t, 0, i, j -> isFiller(t, j), addable) : null;
             Phrase p = before != null ? before : Phrase.first(t, from, t.size(), j -> isFiller(t, j), addable);
+            if (p == null && t.get(i - 1).matches("should|must|can|could|will|would|shall")) {
+                // "a cat should sit on the windowsill": the new thing is the subject
+                p = Phrase.first(t, 0, i, j -> isFiller(t, j), addable);
+            }
             if (p != null) {
                 cue = i;
                 object = p;
@@ -159,14 +165,33 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
             return null;
         }
         int placementFrom = object.start() > cue ? object.end() : cue + 1;
-        Placement placement = PlacementPlanner.plan(t, placementFrom, t.size(), image);
+        Phrase recipient = Text.lemma(t.get(cue)).equals("give") ? recipientOf(t, cue) : null;
+        Placement placement = recipient != null
+                ? PlacementPlanner.placement("on", recipient.text(), image)
+                : PlacementPlanner.plan(t, placementFrom, t.size(), image);
         if (placement.relation() == null && object.start() < cue) {
             placement = PlacementPlanner.plan(t, object.end(), t.size(), image);
         }
-        String target = cleanTail(t, Math.min(object.start(), cue + 1), t.size());
+        String target = recipient != null
+                ? cleanTail(t, recipient.end(), t.size()) + " on the " + recipient.text()
+                : cleanTail(t, Math.min(object.start(), cue + 1), t.size());
         String name = stripPossessive(object.text());
         return new Classification(Category.ADD, name, target.isEmpty() ? name : target, null, placement,
                 ENGINE_NAME);
+    }
+
+    /** "give the man a hat": the man, when a new thing follows him. */
+    private Phrase recipientOf(Text t, int give) {
+        if (!t.get(give + 1).matches("the|this|that|these|those|his|her|their|my|our|your")) {
+            return null;
+        }
+        Phrase recipient = Phrase.at(t, give + 1);
+        boolean thingFollows = Lexicon.NUMBERS.contains(t.get(recipient.end()));
+        for (int i = recipient.end(); thingFollows && i < t.size() && !Lexicon.PHRASE_STOPS.contains(t.get(i)); i++) {
+            // "give the banana a green tint" recolours rather than adds
+            thingFollows = !Lexicon.COLORS.contains(t.get(i)) && !Lexicon.HUE_WORDS.contains(t.get(i));
+        }
+        return !recipient.words().isEmpty() && isConcrete(recipient) && thingFollows ? recipient : null;
     }
 
     /** "put the dog on a beach background" keeps the dog and swaps what is behind it. */
@@ -185,7 +210,8 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
         if (!countFollows) {
             return false;
         }
-        return w.equals("be") && t.get(i - 1).matches("should|must|could|can|would|there|will")
+        return w.equals("be") && (t.get(i - 1).matches("should|must|could|can|would|there|will")
+                    || t.get(i - 1).equals("to") && t.get(i - 2).matches("needs|need|has|have|ought|got|going"))
                 || (w.equals("want") || w.equals("need") || w.equals("like") || w.equals("see"))
                     && (t.get(i - 1).matches("i|we|would|to") || i == 0)
                 || w.equals("is") && t.get(i - 1).equals("there") && t.indexOf("not", 0) < 0
@@ -356,6 +382,9 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
                         || Lexicon.REMOVE_PARTICLES.contains(t.get(i + 3)) && !t.get(i + 3).equals("off"))) {
                 return i;
             }
+            if (lemma.matches("clear|free|cleanse|empty|strip|purge|rid") && clearsImageOf(t, i)) {
+                return i;
+            }
             if (REMOVAL_NEGATIONS.contains(w) && !(w.equals("no") && t.get(i + 1).equals("longer"))) {
                 return i;
             }
@@ -363,11 +392,24 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
                     && t.get(i + 1).matches("want|need|feature|have|contain|show|include|keep")) {
                 return i + 1;
             }
-            if (w.equals("go") && t.get(i + 1).equals("away")) {
+            if (w.equals("do") && t.get(i + 1).equals("away") && t.get(i + 2).equals("with")) {
+                return i;
+            }
+            if (w.equals("go") && (t.get(i + 1).equals("away") || t.get(i - 1).matches("to|must|should|can|will"))
+                    || w.equals("gone")) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** "clear the image of the bicycle": the image is emptied of what follows "of". */
+    private static boolean clearsImageOf(Text t, int verb) {
+        int i = verb + 1;
+        while (Phrase.isDeterminer(t.get(i)) && !t.get(i).equals("of")) {
+            i++;
+        }
+        return Lexicon.IMAGE_WORDS.contains(t.get(i)) && t.get(i + 1).equals("of");
     }
 
     private Classification removal(Text t) {
@@ -415,6 +457,13 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
             if (t.get(i).matches("with|for|by|to|into")) {
                 with = i;
                 break;
+            }
+        }
+        if (with >= 0 && t.get(with).equals("for") && Text.lemma(t.get(cue)).equals("substitute")) {
+            // "substitute a rabbit for the cat": the cat goes, the rabbit comes
+            Phrase replaced = Phrase.first(t, with + 1, t.size(), j -> isFiller(t, j), this::isConcrete);
+            if (replaced != null) {
+                return local(t, replaced, cleanTail(t, old.start(), with));
             }
         }
         String target = with < 0 ? "" : cleanTail(t, with + 1, t.size());
@@ -481,7 +530,12 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
     }
 
     private Classification recolor(Text t) {
-        List<String> colors = t.words.stream().filter(Lexicon.COLORS::contains).toList();
+        List<Integer> colors = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            if (Lexicon.COLORS.contains(t.get(i))) {
+                colors.add(i);
+            }
+        }
         boolean hue = t.containsAny(Lexicon.HUE_WORDS) || t.containsAny(Lexicon.COLOR_VERBS);
         if (colors.isEmpty() && !hue) {
             return null;
@@ -492,7 +546,12 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
             return null;
         }
         String object = stripPossessive(stripHue(p.words()));
-        String color = colors.isEmpty() ? "" : colors.get(colors.size() - 1) + " ";
+        String color = "";
+        if (!colors.isEmpty()) {
+            int last = colors.get(colors.size() - 1);
+            boolean modified = Lexicon.COLOR_MODIFIERS.contains(t.get(last - 1));
+            color = t.join(modified ? last - 1 : last, last + 1) + " ";
+        }
         return new Classification(Category.LOCAL, object, color + object, null, null, ENGINE_NAME);
     }
 
@@ -513,6 +572,11 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
                     ? global("a bright, well-exposed, sharp photo of the same scene", "dark, underexposed, blurry")
                     : global("the same scene, " + t.join(0, t.size()), null);
         }
+        if (t.get(0).matches("make|let|get") && p.end() == t.size() && p.words().size() >= 2) {
+            // "make the man older": the last word is what the object becomes
+            String object = stripPossessive(String.join(" ", p.words().subList(0, p.words().size() - 1)));
+            return new Classification(Category.LOCAL, object, p.head() + " " + object, null, null, ENGINE_NAME);
+        }
         String object = stripPossessive(p.text());
         return new Classification(Category.LOCAL, object, cleanTail(t, 0, t.size()), null, null, ENGINE_NAME);
     }
@@ -525,8 +589,15 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
 
     /** A thing in the picture, not the picture itself, a place in it, a quality, a style or an abstraction. */
     private boolean isConcrete(Phrase p) {
-        List<String> content = p.words().stream()
-                .filter(w -> !Lexicon.HUE_WORDS.contains(w) && !Lexicon.COLORS.contains(w)).toList();
+        List<String> content = new ArrayList<>();
+        for (int i = 0; i < p.words().size(); i++) {
+            String w = p.words().get(i);
+            boolean colorModifier = Lexicon.COLOR_MODIFIERS.contains(w) && i + 1 < p.words().size()
+                    && Lexicon.COLORS.contains(p.words().get(i + 1));
+            if (!Lexicon.HUE_WORDS.contains(w) && !Lexicon.COLORS.contains(w) && !colorModifier) {
+                content.add(w);
+            }
+        }
         if (content.isEmpty()) {
             return isColorNoun(p);
         }
@@ -608,7 +679,8 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
     private static String stripHue(List<String> words) {
         List<String> kept = new ArrayList<>(words);
         while (kept.size() > 1 && (Lexicon.HUE_WORDS.contains(kept.get(kept.size() - 1))
-                || Lexicon.COLORS.contains(kept.get(kept.size() - 1)))) {
+                || Lexicon.COLORS.contains(kept.get(kept.size() - 1))
+                || Lexicon.COLOR_MODIFIERS.contains(kept.get(kept.size() - 1)))) {
             kept.remove(kept.size() - 1);
         }
         return String.join(" ", kept);

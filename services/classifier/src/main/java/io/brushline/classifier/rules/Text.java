@@ -25,6 +25,15 @@ final class Text {
             Map.entry("there're", "there are"), Map.entry("wanna", "want to"), Map.entry("gonna", "going to"),
             Map.entry("lets", "let us"), Map.entry("i'll", "i will"), Map.entry("we'll", "we will"));
 
+    private static final Map<String, String> IRREGULAR = Map.ofEntries(
+            Map.entry("taken", "take"), Map.entry("took", "take"), Map.entry("got", "get"), Map.entry("gotten", "get"),
+            Map.entry("thrown", "throw"), Map.entry("threw", "throw"), Map.entry("brought", "bring"),
+            Map.entry("laid", "lay"), Map.entry("hung", "hang"), Map.entry("stuck", "stick"), Map.entry("drew", "draw"),
+            Map.entry("drawn", "draw"), Map.entry("made", "make"), Map.entry("gave", "give"),
+            Map.entry("given", "give"), Map.entry("sat", "sit"), Map.entry("stood", "stand"), Map.entry("lost", "lose"),
+            Map.entry("swapped", "swap"), Map.entry("placing", "place"), Map.entry("wiped", "wipe"),
+            Map.entry("became", "become"), Map.entry("turned", "turn"));
+
     /** Courtesy and framing before the request; longest first so that "can you please" goes at once. */
     private static final List<List<String>> LEADING_COURTESY = sortedLongestFirst(List.of(
             "please", "pls", "plz", "kindly", "hey", "hi", "hello", "ok", "okay", "so", "now", "then", "and",
@@ -133,6 +142,10 @@ final class Text {
     static String lemma(String word) {
         if (KNOWN_VERBS.contains(word)) {
             return word;
+        }
+        String irregular = IRREGULAR.get(word);
+        if (irregular != null) {
+            return irregular;
         }
         for (String candidate : inflectionCandidates(word)) {
             if (KNOWN_VERBS.contains(candidate)) {

@@ -11,6 +11,7 @@ import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class RuleBasedInstructionEngineTest {
@@ -67,6 +68,17 @@ class RuleBasedInstructionEngineTest {
         assertEquals(object, c.object(), instruction);
         assertNotNull(c.targetPrompt(), instruction);
         assertEquals(RuleBasedInstructionEngine.ENGINE_NAME, c.engine());
+    }
+
+    /** A wider set of own phrasings, one per line: category, instruction, expected object (may be empty). */
+    @ParameterizedTest(name = "{1} -> {0} / {2}")
+    @CsvFileSource(resources = "/own-phrasings.tsv", delimiter = '\t')
+    void understandsOwnPhrasings(Category category, String instruction, String object) {
+        Classification c = engine.understand(instruction, null);
+        assertEquals(category, c.category(), instruction);
+        if (object != null) {
+            assertEquals(object, c.object(), instruction);
+        }
     }
 
     @Test
