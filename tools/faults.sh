@@ -15,6 +15,7 @@ mvn -B verify -pl tests/faults -Dfaults.jobs=2000 "$@" || status=$?
 echo
 echo "== What each fault did (also in $figures)"
 if [[ -f "$figures" ]]; then
-  tr '|' '\n' < "$figures" | sed 's/^ */  /; s/^  \(.*fault:.*\)/  \1/'
+  # One line per run in the file, fields separated by '|': the scenario, then one figure per line.
+  awk -F' [|] ' '{ print $1; for (i = 2; i <= NF; i++) print "    " $i; print "" }' "$figures"
 fi
 exit "$status"

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +38,7 @@ final class FaultRun {
     private double perSecond = Double.parseDouble(System.getProperty("faults.rate", "10"));
     private double faultAt = 0.2;
     private String webhookPath = "/ok/";
+    private int baselineJobs = 20;
 
     FaultRun(FaultStack system, String scenario) {
         this.system = system;
@@ -64,12 +66,30 @@ final class FaultRun {
         return this;
     }
 
+    /**
+     * Jobs run before the measured run, without a fault, to learn the normal end-to-end latency at
+     * this rate on this machine (and to warm the services up); 0 to skip.
+     */
+    FaultRun baselineJobs(int value) {
+        this.baselineJobs = value;
+        return this;
+    }
+
     FaultRun webhookPath(String value) {
         this.webhookPath = value;
         return this;
     }
 
     RunReport run(Fault fault) throws Exception {
+        OptionalLong baseline = OptionalLong.empty();
+        if (baselineJobs > 0) {
+            RunReport quiet = submitAndSettle(baselineJobs, () -> "none", OptionalLong.empty());
+            baseline = OptionalLong.of(quiet.percentile(0.5));
+        }
+        return submitAndSettle(jobs, fault, baseline);
+    }
+
+    private RunReport submitAndSettle(int jobs, Fault fault, OptionalLong baseline) throws Exception {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         long start = System.currentTimeMillis();
         long interval = Math.round(1000 / perSecond);
@@ -112,7 +132,8 @@ final class FaultRun {
                     attempts.computeIfAbsent(jobId, k -> new ArrayList<>()).add(attempt);
                 }
             }
-            return new RunReport(scenario, account, faultWindow[0], faultWindow[1], byJob, statuses, attempts, audit);
+            return new RunReport(scenario, account, faultWindow[0], faultWindow[1], baseline, byJob, statuses, attempts,
+                    audit);
         } finally {
             submitters.shutdownNow();
             faultThread.shutdownNow();

@@ -57,6 +57,10 @@ final class FaultStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BRUSHLINE_MODELS_DIR", shared.resolve("models").toString());
         env.put("BRUSHLINE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        // The faults are in the orchestration, not in the engines: the cheapest mask (the box itself) and
+        // fill (Telea) keep a job at a few milliseconds of compute, so hundreds of jobs fit in a minute.
+        env.put("BRUSHLINE_MASKING_REFINE", "box");
+        env.put("BRUSHLINE_INPAINTING_CLASSICAL_METHOD", "telea");
         // The client's backoff is the throttle under test here, not the per-tenant rate limit.
         env.put("BRUSHLINE_GATEWAY_SUBMISSIONS_PER_MINUTE", "0");
         // The webhook sink listens on loopback, which the outbound URL policy refuses unless allow-listed.

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * The outcome of a {@link FaultRun}: per-job states, latencies, completion records and webhook
@@ -31,18 +32,21 @@ final class RunReport {
     final String faultAccount;
     final long faultStart;
     final long faultEnd;
+    /** Median latency of a quiet run just before this one, when there was one. */
+    private final OptionalLong quietLatency;
     final Map<String, EditClient.Submitted> submissions;
     final Map<String, JsonNode> statuses;
     final Map<String, List<WebhookSink.Attempt>> webhookAttempts;
     final CompletionAudit.Outcomes outcomes;
 
-    RunReport(String scenario, String faultAccount, long faultStart, long faultEnd,
+    RunReport(String scenario, String faultAccount, long faultStart, long faultEnd, OptionalLong quietLatency,
             Map<String, EditClient.Submitted> submissions, Map<String, JsonNode> statuses,
             Map<String, List<WebhookSink.Attempt>> webhookAttempts, CompletionAudit.Outcomes outcomes) {
         this.scenario = scenario;
         this.faultAccount = faultAccount;
         this.faultStart = faultStart;
         this.faultEnd = faultEnd;
+        this.quietLatency = quietLatency;
         this.submissions = submissions;
         this.statuses = statuses;
         this.webhookAttempts = webhookAttempts;
@@ -61,12 +65,18 @@ final class RunReport {
         return endedAt(jobId) - submissions.get(jobId).firstAttemptMillis();
     }
 
-    /** Median latency of the jobs that ended before the fault began: the run's normal pace. */
+    /**
+     * The run's normal pace: the median latency of the quiet run before it, else of the jobs that
+     * ended before the fault began, else of all jobs.
+     */
     long baselineLatency() {
+        if (quietLatency.isPresent()) {
+            return quietLatency.getAsLong();
+        }
         List<Long> before = submissions.keySet().stream().filter(id -> endedAt(id) < faultStart)
                 .map(this::latency).sorted().toList();
-        List<Long> all = submissions.keySet().stream().map(this::latency).sorted().toList();
-        List<Long> basis = before.isEmpty() ? all : before;
+        List<Long> basis = before.isEmpty() ? submissions.keySet().stream().map(this::latency).sorted().toList()
+                : before;
         return basis.get(basis.size() / 2);
     }
 

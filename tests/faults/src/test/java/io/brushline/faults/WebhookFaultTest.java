@@ -108,7 +108,7 @@ class WebhookFaultTest {
     @Order(4)
     void receiverDownForAWhileGetsEveryWebhookOnceItIsBack() throws Exception {
         long[] backAt = new long[1];
-        RunReport report = new FaultRun(system, "receiver down 6 s").jobs(JOBS).perSecond(20).faultAt(0).run(() -> {
+        RunReport report = new FaultRun(system, "receiver down 6 s").baselineJobs(0).jobs(JOBS).perSecond(20).faultAt(0).run(() -> {
             system.webhooks.stop();
             Thread.sleep(6000);
             system.webhooks.start();
@@ -125,13 +125,13 @@ class WebhookFaultTest {
     @Test
     @Order(5)
     void goneStopsEveryDeliveryToThatUrl() throws Exception {
-        RunReport first = new FaultRun(system, "receiver answers 410").jobs(1).faultAt(0)
+        RunReport first = new FaultRun(system, "receiver answers 410").baselineJobs(0).jobs(1).faultAt(0)
                 .webhookPath("/gone/").run(() -> "receiver answers 410").print();
         String job = first.submissions.keySet().iterator().next();
         assertEquals(1, first.webhookAttempts.get(job).size(), "410 is not retried");
         assertEquals("gone", first.statuses.get(job).path("webhook").asText());
 
-        RunReport later = new FaultRun(system, "later jobs to the gone URL").jobs(5).faultAt(0)
+        RunReport later = new FaultRun(system, "later jobs to the gone URL").baselineJobs(0).jobs(5).faultAt(0)
                 .webhookPath("/gone/").run(() -> "URL already gone").print();
         for (String id : later.submissions.keySet()) {
             assertTrue(later.webhookAttempts.getOrDefault(id, List.of()).isEmpty(),
@@ -143,7 +143,7 @@ class WebhookFaultTest {
 
     /** A batch of jobs whose webhooks go to {@code path}; the receiver's behaviour is the fault. */
     private RunReport deliver(String scenario, String path) throws Exception {
-        return new FaultRun(system, scenario).jobs(JOBS).perSecond(20).faultAt(0).webhookPath(path)
+        return new FaultRun(system, scenario).baselineJobs(0).jobs(JOBS).perSecond(20).faultAt(0).webhookPath(path)
                 .run(() -> scenario).print();
     }
 
