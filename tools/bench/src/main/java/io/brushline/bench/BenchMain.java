@@ -117,7 +117,9 @@ public final class BenchMain {
                 stack.startServiceInstance("inpainting", "inpainting-" + k, LocalStack.freePort(), env);
             }
             var finished = new FinishedJobs(stack.kafkaBootstrap());
-            var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // HTTP/1.1: the JDK client would otherwise try an h2c upgrade per connection.
+            var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
             String gateway = stack.gatewayUrl();
 
             var warmup = drive(http, gateway, finished, images, options.size(), options.warmup(), 0, 4);

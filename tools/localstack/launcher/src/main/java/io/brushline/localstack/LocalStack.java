@@ -151,8 +151,21 @@ public final class LocalStack implements AutoCloseable {
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + s3Dir,
                 ""));
-        start("s3", java(classpath("tools/localstack/s3-server"), "-Xmx256m", "org.gaul.s3proxy.Main",
-                "--properties", config.toString()), Map.of(), ports.s3());
+        // s3proxy ships no logging configuration, and logback's default logs every request at DEBUG,
+        // which costs more than serving it.
+        Path logging = dataDir.resolve("s3proxy-logback.xml");
+        write(logging, """
+                <configuration>
+                  <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%logger{20}] %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="WARN"><appender-ref ref="out"/></root>
+                </configuration>
+                """);
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m",
+                "-Dlogback.configurationFile=" + logging, "-cp", classpath("tools/localstack/s3-server"),
+                "org.gaul.s3proxy.Main", "--properties", config.toString()));
+        start("s3", command, Map.of(), ports.s3());
     }
 
     private void startKafka() {
