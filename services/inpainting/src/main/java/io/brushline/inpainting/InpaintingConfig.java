@@ -34,6 +34,12 @@ public interface InpaintingConfig {
         GPU
     }
 
+    /**
+     * BENCHMARK ONLY: when set, every category is "painted" by a stand-in that takes exactly this long
+     * per job, one at a time, and changes nothing (see {@link FixedServiceTimePainter}).
+     */
+    Optional<Duration> benchmarkServiceTime();
+
     interface Painters {
         @WithDefault("auto")
         PainterChoice local();

@@ -40,8 +40,13 @@ public class PainterSetup {
         choices.put(Category.BACKGROUND, painter.background());
         choices.put(Category.ADD, painter.add());
         choices.put(Category.GLOBAL, painter.global());
-        var classical = new ClassicalFill(config.classical().method(), config.classical().radius(),
+        Painter classical = new ClassicalFill(config.classical().method(), config.classical().radius(),
                 config.classical().maxSide());
+        if (config.benchmarkServiceTime().isPresent()) {
+            LOG.warnf("BENCHMARK MODE: every job takes %s and is returned unchanged", config.benchmarkServiceTime().get());
+            classical = new FixedServiceTimePainter(config.benchmarkServiceTime().get());
+            choices.replaceAll((category, choice) -> PainterChoice.CLASSICAL);
+        }
         Optional<Painter> inpainting = config.diffusion().modelDir().map(dir -> keep(switch (config.diffusion()
                 .architecture()) {
             case SD_INPAINTING -> new SdInpaintingPainter(dir, device(config), sampling(config.diffusion()));
