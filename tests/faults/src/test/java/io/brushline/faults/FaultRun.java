@@ -28,7 +28,8 @@ final class FaultRun {
         String inject() throws Exception;
     }
 
-    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(90);
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELED");
     private static final Set<String> WEBHOOK_SETTLED = Set.of("delivered", "gone", "exhausted");
 
@@ -38,7 +39,7 @@ final class FaultRun {
     private double perSecond = Double.parseDouble(System.getProperty("faults.rate", "10"));
     private double faultAt = 0.2;
     private String webhookPath = "/ok/";
-    private int baselineJobs = 20;
+    private int baselineJobs = 40;
 
     FaultRun(FaultStack system, String scenario) {
         this.system = system;
@@ -84,7 +85,7 @@ final class FaultRun {
         OptionalLong baseline = OptionalLong.empty();
         if (baselineJobs > 0) {
             RunReport quiet = submitAndSettle(baselineJobs, () -> "none", OptionalLong.empty());
-            baseline = OptionalLong.of(quiet.percentile(0.5));
+            baseline = OptionalLong.of(quiet.settledLatency());
         }
         return submitAndSettle(jobs, fault, baseline);
     }
@@ -140,28 +141,34 @@ final class FaultRun {
         }
     }
 
-    /** Waits until every job has ended and its webhook is delivered, gone or exhausted. */
+    /**
+     * Waits until every job has ended and its webhook is delivered, gone or exhausted; fails when no
+     * job has settled for {@link #STALL_TIMEOUT} (stuck jobs), or after {@link #SETTLE_TIMEOUT} in all.
+     */
     private Map<String, JsonNode> awaitSettled(Set<String> jobIds) throws InterruptedException {
         Map<String, JsonNode> settled = new HashMap<>();
-        List<String> pending = new ArrayList<>(jobIds);
+        Map<String, JsonNode> pending = new LinkedHashMap<>();
+        jobIds.forEach(id -> pending.put(id, null));
         long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT.toMillis();
+        long lastProgress = System.currentTimeMillis();
         while (!pending.isEmpty()) {
-            List<String> stillPending = new ArrayList<>();
-            for (String id : pending) {
+            for (String id : List.copyOf(pending.keySet())) {
                 JsonNode status = system.client.status(id);
                 boolean ended = TERMINAL.contains(status.path("state").asText());
                 if (ended && WEBHOOK_SETTLED.contains(status.path("webhook").asText())) {
                     settled.put(id, status);
+                    pending.remove(id);
+                    lastProgress = System.currentTimeMillis();
                 } else {
-                    stillPending.add(id);
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new AssertionError(scenario + ": " + stillPending.size() + "+ jobs not settled within "
-                                + SETTLE_TIMEOUT + ", for example " + id + ": " + status + "; logs in "
-                                + system.logs());
-                    }
+                    pending.put(id, status);
                 }
             }
-            pending = stillPending;
+            long now = System.currentTimeMillis();
+            if (!pending.isEmpty() && (now > deadline || now - lastProgress > STALL_TIMEOUT.toMillis())) {
+                throw new AssertionError(scenario + ": " + pending.size() + " jobs never settled (ended with their "
+                        + "webhook delivered); for example " + pending.values().stream().limit(3).toList()
+                        + "; logs in " + system.logs());
+            }
             if (!pending.isEmpty()) {
                 Thread.sleep(500);
             }

@@ -92,6 +92,14 @@ final class RunReport {
         return delayedJobs().stream().mapToLong(this::endedAt).max().orElse(faultStart) - faultStart;
     }
 
+    /** Median latency of the later half of the jobs: the first ones also pay for consumers joining and warming up. */
+    long settledLatency() {
+        List<Long> later = submissions.values().stream()
+                .sorted(java.util.Comparator.comparingLong(EditClient.Submitted::firstAttemptMillis))
+                .skip(submissions.size() / 2).map(s -> latency(s.jobId())).sorted().toList();
+        return later.get(later.size() / 2);
+    }
+
     long percentile(double p) {
         List<Long> sorted = submissions.keySet().stream().map(this::latency).sorted().toList();
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
