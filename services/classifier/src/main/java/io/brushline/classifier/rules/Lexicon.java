@@ -180,7 +180,13 @@ final class Lexicon {
             "technique", "techniques", "viewer", "elements", "element", "atmosphere", "weather", "influence",
             "aura", "presence", "artistry", "spontaneity", "intrigue", "ambiance", "ambience", "feel", "vista",
             "expression", "energy", "spirit", "touch", "magic", "glory", "splendor", "character", "identity",
-            "imperfections", "flaws", "season", "seasons", "time", "timing", "era", "period");
+            "imperfections", "flaws", "season", "seasons", "time", "timing", "era", "period",
+            // what a degradation looks like: "the rain particles", "the misty layer", "snow-covered portions"
+            "overlay", "overlays", "shroud", "layer", "splatters", "splatter", "particles", "film", "coating",
+            "spots", "flakes", "traces", "remnants", "residue", "patches", "covering", "drops", "marks",
+            "sections", "portions", "parts",
+            // processes rather than things: "through noise removal"
+            "removal", "reduction", "correction", "cleanup", "enhancement", "restoration", "processing");
 
     /** Materials and finishes that describe a changed object: "turn the table into marble". */
     static final Set<String> MATERIALS = Set.of("wooden", "wood", "metal", "metallic", "glass", "gold", "golden",

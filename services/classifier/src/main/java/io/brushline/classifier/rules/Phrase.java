@@ -4,12 +4,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** A noun phrase found in the instruction: words {@code [start, end)} of the text. */
-record Phrase(int start, int end, List<String> words) {
-
-    String text() {
-        return String.join(" ", words);
-    }
+/** A noun phrase found in the instruction: words {@code [start, end)} of the text, and how it reads. */
+record Phrase(int start, int end, List<String> words, String text) {
 
     boolean containsAny(Set<String> set) {
         return words.stream().anyMatch(set::contains);
@@ -46,7 +42,7 @@ record Phrase(int start, int end, List<String> words) {
             }
             i++;
         }
-        return new Phrase(start, i, t.words.subList(start, i));
+        return new Phrase(start, i, t.words.subList(start, i), t.join(start, i));
     }
 
     /**

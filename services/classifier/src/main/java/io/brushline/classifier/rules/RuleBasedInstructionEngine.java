@@ -99,7 +99,7 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
             if (p == null) {
                 p = Phrase.first(t, 0, cue, j -> isFiller(t, j), ph -> !ph.containsAny(Lexicon.IMAGE_WORDS));
             }
-            if (p == null || p.containsAny(Lexicon.DEGRADATIONS) || !isConcrete(p)) {
+            if (p == null || !isConcrete(p)) {
                 return true;
             }
         }
@@ -502,14 +502,14 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
         }
         if (subject == null) {
             boolean namesThing = Phrase.first(rest, 0, rest.size(), j -> isFiller(rest, j), this::isConcrete) != null;
-            return namesThing || target.isEmpty() ? null : global("the same scene " + target, null);
+            return namesThing || target.isEmpty() ? null : global("the same scene, " + target, null);
         }
-        return local(t, subject, localTarget(subject, rest));
+        return local(t, subject, localTarget(t, subject, rest));
     }
 
     /** "a metal one" -> "a metal kitten"; a bare colour or material -> "blue kitten". */
-    private static String localTarget(Phrase subject, Text target) {
-        String object = stripPossessive(stripHue(subject.words()));
+    private static String localTarget(Text t, Phrase subject, Text target) {
+        String object = stripPossessive(stripHue(t, subject));
         List<String> words = new ArrayList<>(target.words);
         words.removeIf(w -> Lexicon.HUE_WORDS.contains(w) && !w.equals("new"));
         if (words.isEmpty()) {
@@ -521,7 +521,7 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
             return String.join(" ", words);
         }
         boolean adjectiveOnly = words.stream().allMatch(w -> Lexicon.COLORS.contains(w)
-                || Lexicon.MATERIALS.contains(w) || Phrase.isDeterminer(w));
+                || Lexicon.COLOR_MODIFIERS.contains(w) || Lexicon.MATERIALS.contains(w) || Phrase.isDeterminer(w));
         if (adjectiveOnly) {
             words.removeIf(Phrase::isDeterminer);
             return String.join(" ", words) + " " + object;
@@ -545,7 +545,7 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
         if (p == null) {
             return null;
         }
-        String object = stripPossessive(stripHue(p.words()));
+        String object = stripPossessive(stripHue(t, p));
         String color = "";
         if (!colors.isEmpty()) {
             int last = colors.get(colors.size() - 1);
@@ -556,7 +556,7 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
     }
 
     private Classification local(Text t, Phrase object, String target) {
-        String name = stripPossessive(stripHue(object.words()));
+        String name = stripPossessive(stripHue(t, object));
         return new Classification(Category.LOCAL, name, target, null, null, ENGINE_NAME);
     }
 
@@ -570,15 +570,26 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
             boolean light = t.containsAny(Lexicon.QUALITY_WORDS) && !t.containsAny(Lexicon.ATMOSPHERE_WORDS);
             return light
                     ? global("a bright, well-exposed, sharp photo of the same scene", "dark, underexposed, blurry")
-                    : global("the same scene, " + t.join(0, t.size()), null);
+                    : global("the same scene, " + atmosphereOrRequest(t), null);
         }
         if (t.get(0).matches("make|let|get") && p.end() == t.size() && p.words().size() >= 2) {
             // "make the man older": the last word is what the object becomes
-            String object = stripPossessive(String.join(" ", p.words().subList(0, p.words().size() - 1)));
+            String object = stripPossessive(t.join(p.start(), p.end() - 1));
             return new Classification(Category.LOCAL, object, p.head() + " " + object, null, null, ENGINE_NAME);
         }
         String object = stripPossessive(p.text());
         return new Classification(Category.LOCAL, object, cleanTail(t, 0, t.size()), null, null, ENGINE_NAME);
+    }
+
+    /** "make it winter" -> "winter"; without a season or time of day, the request itself. */
+    private static String atmosphereOrRequest(Text t) {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            if (Lexicon.ATMOSPHERE_WORDS.contains(t.get(i))) {
+                words.add(t.get(i).equals("night") && t.get(i + 1).equals("time") ? "night time" : t.get(i));
+            }
+        }
+        return words.isEmpty() ? t.join(0, t.size()) : String.join(", ", words);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
@@ -676,14 +687,14 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
         return false;
     }
 
-    private static String stripHue(List<String> words) {
-        List<String> kept = new ArrayList<>(words);
-        while (kept.size() > 1 && (Lexicon.HUE_WORDS.contains(kept.get(kept.size() - 1))
-                || Lexicon.COLORS.contains(kept.get(kept.size() - 1))
-                || Lexicon.COLOR_MODIFIERS.contains(kept.get(kept.size() - 1)))) {
-            kept.remove(kept.size() - 1);
+    /** The phrase without trailing colour and hue words: "cat's color" -> "cat's", "shirt light blue" -> "shirt". */
+    private static String stripHue(Text t, Phrase p) {
+        int end = p.end();
+        while (end - p.start() > 1 && (Lexicon.HUE_WORDS.contains(t.get(end - 1))
+                || Lexicon.COLORS.contains(t.get(end - 1)) || Lexicon.COLOR_MODIFIERS.contains(t.get(end - 1)))) {
+            end--;
         }
-        return String.join(" ", kept);
+        return t.join(p.start(), end);
     }
 
     /** "the horse's" alone names the horse; "the man's beard" keeps its owner. */

@@ -59,12 +59,16 @@ final class Text {
     private static final Set<String> KEY_NOUNS = Set.of("background", "backdrop", "surroundings", "scenery",
             "environment", "watercolor", "painting", "brightness");
 
-    final String original;
-    final List<String> words;
+    /** Stands for a hyphen inside a compound while the text is cleaned. */
+    private static final String HYPHEN = "\u0001";
 
-    private Text(String original, List<String> words) {
-        this.original = original;
+    final List<String> words;
+    /** Whether each word was joined to the one before it by a hyphen. */
+    private final List<Boolean> hyphenated;
+
+    private Text(List<String> words, List<Boolean> hyphenated) {
         this.words = words;
+        this.hyphenated = hyphenated;
     }
 
     static Text parse(String instruction) {
@@ -72,20 +76,30 @@ final class Text {
                 .replace('\u2019', '\'').replace('\u2018', '\'').replace('`', '\'')
                 .replaceAll("[\"\u201c\u201d]", " ")
                 .replaceAll("([,;:?!])", " , ")
+                .replaceAll("(?<=[a-z0-9])-(?=[a-z0-9])", HYPHEN)
                 .replaceAll("[-/_]", " ")
-                .replaceAll("[^a-z0-9', ]", " ");
+                .replaceAll("[^a-z0-9', " + HYPHEN + "]", " ");
         List<String> words = new ArrayList<>();
+        List<Boolean> hyphenated = new ArrayList<>();
         for (String w : s.trim().split("\\s+")) {
             w = w.replaceAll("^'+|'+$", "");
             if (w.isEmpty()) {
                 continue;
             }
             String expanded = CONTRACTIONS.get(w);
-            words.addAll(Arrays.asList((expanded == null ? w : expanded).split(" ")));
+            if (expanded != null) {
+                w = expanded.replace(' ', HYPHEN.charAt(0));
+            }
+            String[] parts = w.split(HYPHEN);
+            for (int i = 0; i < parts.length; i++) {
+                words.add(parts[i]);
+                hyphenated.add(i > 0 && expanded == null);
+            }
         }
-        stripCourtesy(words);
-        correctTypos(words);
-        return new Text(instruction, List.copyOf(words));
+        int[] kept = requestRange(words);
+        List<String> request = new ArrayList<>(words.subList(kept[0], kept[1]));
+        correctTypos(request);
+        return new Text(List.copyOf(request), List.copyOf(hyphenated.subList(kept[0], kept[1])));
     }
 
     int size() {
@@ -96,8 +110,16 @@ final class Text {
         return i >= 0 && i < words.size() ? words.get(i) : "";
     }
 
+    /** The words {@code [from, to)} as text, hyphenated compounds rejoined ("t-shirt", "snow-covered"). */
     String join(int from, int to) {
-        return String.join(" ", words.subList(Math.max(0, from), Math.min(to, words.size())));
+        StringBuilder sb = new StringBuilder();
+        for (int i = Math.max(0, from); i < Math.min(to, words.size()); i++) {
+            if (sb.length() > 0) {
+                sb.append(hyphenated.get(i) ? "-" : " ");
+            }
+            sb.append(words.get(i));
+        }
+        return sb.toString();
     }
 
     /** Index of the first word at or after {@code from} whose base form is in {@code set}, else -1. */
@@ -123,7 +145,7 @@ final class Text {
         return words.stream().anyMatch(w -> set.contains(w) || set.contains(lemma(w)));
     }
 
-    /** True when the words {@code phrase} occur in order, adjacent, starting anywhere. */
+    /** Index where the words of {@code phrase} occur in order and adjacent, else -1. */
     int indexOfPhrase(String phrase) {
         String[] p = phrase.split(" ");
         outer:
@@ -185,26 +207,29 @@ final class Text {
         return out;
     }
 
-    private static void stripCourtesy(List<String> words) {
+    /** The words between the courtesy phrases at both ends, as {@code [from, to)}. */
+    private static int[] requestRange(List<String> words) {
+        int from = 0;
+        int to = words.size();
         boolean changed = true;
-        while (changed && !words.isEmpty()) {
+        while (changed && from < to) {
             changed = false;
             for (List<String> prefix : LEADING_COURTESY) {
-                if (words.size() > prefix.size() && words.subList(0, prefix.size()).equals(prefix)) {
-                    words.subList(0, prefix.size()).clear();
+                if (to - from > prefix.size() && words.subList(from, from + prefix.size()).equals(prefix)) {
+                    from += prefix.size();
                     changed = true;
                     break;
                 }
             }
             for (List<String> suffix : TRAILING_COURTESY) {
-                int n = words.size();
-                if (n > suffix.size() && words.subList(n - suffix.size(), n).equals(suffix)) {
-                    words.subList(n - suffix.size(), n).clear();
+                if (to - from > suffix.size() && words.subList(to - suffix.size(), to).equals(suffix)) {
+                    to -= suffix.size();
                     changed = true;
                     break;
                 }
             }
         }
+        return new int[] {from, to};
     }
 
     /**
