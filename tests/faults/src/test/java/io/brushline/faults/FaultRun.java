@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,7 +62,10 @@ final class FaultRun {
         return this;
     }
 
-    /** When the fault starts, as a fraction of the submission period. */
+    /**
+     * When the fault starts, as a fraction of the submission period; above 1, once every submission
+     * has been accepted.
+     */
     FaultRun faultAt(double fraction) {
         this.faultAt = fraction;
         return this;
@@ -108,19 +112,27 @@ final class FaultRun {
                             system.webhooks.url(webhookPath), scenario + "-" + runId + "-" + index);
                 }));
             }
-            Future<String> injected = faultThread.submit(() -> {
-                sleepUntil(start + Math.round(faultAt * jobs * interval));
+            // At a point of the submission schedule, or (faultAt > 1) once every submission was accepted.
+            Callable<String> injection = () -> {
+                sleepUntil(start + Math.round(Math.min(faultAt, 1.0) * jobs * interval));
                 faultWindow[0] = System.currentTimeMillis();
                 try {
                     return fault.inject();
                 } finally {
                     faultWindow[1] = System.currentTimeMillis();
                 }
-            });
+            };
+            Future<String> injected = faultAt <= 1.0 ? faultThread.submit(injection) : null;
             Map<String, EditClient.Submitted> byJob = new LinkedHashMap<>();
             for (var submission : submissions) {
                 EditClient.Submitted submitted = unwrap(submission);
-                byJob.put(submitted.jobId(), submitted);
+                if (byJob.put(submitted.jobId(), submitted) != null) {
+                    throw new AssertionError(scenario + ": two submissions with different Idempotency-Keys got the "
+                            + "same job " + submitted.jobId());
+                }
+            }
+            if (injected == null) {
+                injected = faultThread.submit(injection);
             }
             String account = unwrap(injected);
             Map<String, JsonNode> statuses = awaitSettled(byJob.keySet());

@@ -73,6 +73,21 @@ class InfrastructureFaultTest {
                 .assertEveryWebhookAcceptedOnce(0);
     }
 
+    /**
+     * The same outage once every submission is in: only the stages meet it, so their retries are
+     * tested even where the gateway's answer to an outage is wrong. Submitted faster than the
+     * pipeline drains, so that a backlog is in the stages when the store goes away.
+     */
+    @Test
+    @Order(4)
+    void objectStoreOutageWhileJobsAreInTheStages() throws Exception {
+        new FaultRun(system, "object store outage after the last submission").jobs(runSize() / 2).perSecond(40)
+                .faultAt(2)
+                .run(() -> outage("s3", STORAGE_OUTAGE_MILLIS)).print()
+                .assertEveryJobSucceededWithOneResult()
+                .assertEveryWebhookAcceptedOnce(0);
+    }
+
     /** Half the configured run per fault: three faults on one stack within the CI budget. */
     private static int runSize() {
         return Math.max(200, FaultRun.jobsPerRun() / 2);
