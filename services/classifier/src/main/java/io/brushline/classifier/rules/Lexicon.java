@@ -125,6 +125,9 @@ final class Lexicon {
             "features", "illuminating", "contrast", "gloom", "gloomy", "shadows", "light-levels", "luminous",
             "vividness", "vivid");
 
+    /** Words that point at something the client marked instead of naming it. */
+    static final Set<String> POINTING_PRONOUNS = Set.of("this", "that", "it", "them", "these", "those");
+
     static final Set<String> DETERMINERS = Set.of("the", "a", "an", "any", "all", "some", "every", "each", "this",
             "that", "these", "those", "both", "his", "her", "their", "its", "my", "our", "your", "another", "one",
             "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "few",

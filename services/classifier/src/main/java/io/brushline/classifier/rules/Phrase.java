@@ -72,7 +72,8 @@ record Phrase(int start, int end, List<String> words, String text) {
     }
 
     static boolean isDeterminer(String w) {
-        return Lexicon.DETERMINERS.contains(w) || w.chars().allMatch(Character::isDigit);
+        // non-empty: past the end Text yields "", which must not count as a (numeric) determiner
+        return Lexicon.DETERMINERS.contains(w) || !w.isEmpty() && w.chars().allMatch(Character::isDigit);
     }
 
     /** "the bicycle leaning on the wall": an -ing word after a noun and before a preposition or the end. */

@@ -421,6 +421,13 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
         if (p == null) {
             p = Phrase.first(t, 0, cue, j -> isFiller(t, j), this::isConcrete);
         }
+        boolean pointsAtMarkedObject = p == null ? Lexicon.POINTING_PRONOUNS.contains(t.get(cue + 1))
+                : Lexicon.POINTING_PRONOUNS.contains(p.text());
+        if (pointsAtMarkedObject) {
+            // "remove this", "erase them": the object is whatever the client's box, points or mask mark
+            return new Classification(Category.REMOVE, null, "the scene without the marked object, empty background",
+                    null, null, ENGINE_NAME);
+        }
         if (p == null) {
             return null;
         }

@@ -61,6 +61,11 @@ class RuleBasedInstructionEngineTest {
             the dog's fur should be golden                       | LOCAL      | dog's fur
             make the horse a zebra                               | LOCAL      | horse
             change the tulips to roses                           | LOCAL      | tulips
+            remove this                                          | REMOVE     |
+            please erase it from the picture                     | REMOVE     |
+            delete them                                          | REMOVE     |
+            remove this dog                                      | REMOVE     | dog
+            clear the photo of the bicycle                       | REMOVE     | bicycle
             """)
     void understandsVariedPhrasing(String instruction, Category category, String object) {
         Classification c = engine.understand(instruction, null);
