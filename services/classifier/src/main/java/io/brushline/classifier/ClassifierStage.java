@@ -3,6 +3,7 @@ package io.brushline.classifier;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobState;
+import io.brushline.common.storage.ObjectStore;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,9 @@ public class ClassifierStage extends StageProcessor {
     InstructionEngine engine;
 
     @Inject
+    ObjectStore store;
+
+    @Inject
     @Channel("edit-classified")
     MutinyEmitter<EditJob> classified;
 
@@ -31,7 +35,8 @@ public class ClassifierStage extends StageProcessor {
     @Override
     protected EditJob process(EditJob job) {
         var size = new ImageSize(job.source().width(), job.source().height());
-        return job.withClassification(engine.understand(job.instruction(), size));
+        return job.withClassification(engine.understand(job.instruction(), size,
+                () -> new EncodedImage(store.get(job.source().key()), job.source().contentType())));
     }
 
     @Override

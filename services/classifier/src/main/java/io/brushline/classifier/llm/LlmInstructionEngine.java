@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brushline.classifier.EncodedImage;
 import io.brushline.classifier.ImageSize;
 import io.brushline.classifier.InstructionEngine;
 import io.brushline.common.messages.Classification;
@@ -17,8 +18,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,15 +31,17 @@ import org.jboss.logging.Logger;
  * backoff; when the attempts run out the offline engine answers if so configured, and
  * {@link Classification#engine()} records why ("rules (fallback: llm timeout)").
  *
- * <p>The interface hands over only the image's size, so the request is text only: the size lets the
- * model place ADD boxes in pixels. Sending the picture itself as a data URL needs the image bytes at
- * this step.
+ * <p>The picture goes with the instruction as a data URL, so the model can place ADD boxes and write
+ * the target prompt from what it sees; its size is stated in the text, so boxes come back in source
+ * pixels. Pictures over {@link #MAX_PICTURE_BYTES} are left out (the request would exceed what chat
+ * endpoints accept) and the model works from the text and size alone.
  */
 public class LlmInstructionEngine implements InstructionEngine {
 
     private static final Logger LOG = Logger.getLogger(LlmInstructionEngine.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    static final int MAX_PICTURE_BYTES = 4_000_000;
     private static final JsonNode REPLY_SCHEMA = readSchema();
     private static final String SYSTEM_PROMPT = readResource("system-prompt.txt");
 
@@ -55,8 +60,13 @@ public class LlmInstructionEngine implements InstructionEngine {
 
     @Override
     public Classification understand(String instruction, ImageSize image) {
+        return understand(instruction, image, null);
+    }
+
+    @Override
+    public Classification understand(String instruction, ImageSize image, Supplier<EncodedImage> picture) {
         try {
-            return ask(instruction, image);
+            return ask(instruction, image, picture == null ? null : picture.get());
         } catch (LlmException e) {
             if (!settings.fallbackToRules() || fallback == null) {
                 throw e;
@@ -68,8 +78,8 @@ public class LlmInstructionEngine implements InstructionEngine {
         }
     }
 
-    private Classification ask(String instruction, ImageSize image) {
-        HttpRequest request = request(instruction, image);
+    private Classification ask(String instruction, ImageSize image, EncodedImage picture) {
+        HttpRequest request = request(instruction, image, picture);
         LlmException last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             Duration retryAfter = null;
@@ -106,7 +116,7 @@ public class LlmInstructionEngine implements InstructionEngine {
         throw last;
     }
 
-    private HttpRequest request(String instruction, ImageSize image) {
+    private HttpRequest request(String instruction, ImageSize image, EncodedImage picture) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", settings.model());
         body.put("temperature", 0);
@@ -116,7 +126,16 @@ public class LlmInstructionEngine implements InstructionEngine {
                 ? "No image size is known: give a null placement box."
                 : String.format(Locale.ROOT, "The image is %d x %d pixels (width x height).", image.width(),
                         image.height());
-        messages.addObject().put("role", "user").put("content", size + "\nInstruction: " + instruction);
+        String text = size + "\nInstruction: " + instruction;
+        ObjectNode user = messages.addObject().put("role", "user");
+        if (picture != null && picture.bytes().length <= MAX_PICTURE_BYTES) {
+            ArrayNode content = user.putArray("content");
+            content.addObject().put("type", "text").put("text", text);
+            content.addObject().put("type", "image_url").putObject("image_url").put("url", "data:"
+                    + picture.contentType() + ";base64," + Base64.getEncoder().encodeToString(picture.bytes()));
+        } else {
+            user.put("content", text);
+        }
         ObjectNode format = body.putObject("response_format");
         format.put("type", "json_schema");
         ObjectNode schema = format.putObject("json_schema");

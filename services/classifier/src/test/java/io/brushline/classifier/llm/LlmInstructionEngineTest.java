@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.brushline.classifier.EncodedImage;
 import io.brushline.classifier.ImageSize;
 import io.brushline.classifier.llm.FakeChatServer.Reply;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
@@ -73,6 +74,25 @@ class LlmInstructionEngineTest {
         assertEquals("system", body.path("messages").path(0).path("role").asText());
         String user = body.path("messages").path(1).path("content").asText();
         assertTrue(user.contains("4000 x 3000") && user.contains("add a hot air balloon in the sky"), user);
+    }
+
+    @Test
+    void showsThePictureAsADataUrlWhenTheStepHasIt() {
+        server.then(Reply.ok(ADD_REPLY)).then(Reply.ok(ADD_REPLY));
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+        engine(1, Duration.ofSeconds(5), false).understand("add a hot air balloon in the sky",
+                new ImageSize(4000, 3000), () -> new EncodedImage(png, "image/png"));
+        JsonNode content = server.received().get(0).body().path("messages").path(1).path("content");
+        assertEquals("text", content.path(0).path("type").asText());
+        assertTrue(content.path(0).path("text").asText().contains("4000 x 3000"));
+        assertEquals("data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png),
+                content.path(1).path("image_url").path("url").asText());
+
+        byte[] huge = new byte[LlmInstructionEngine.MAX_PICTURE_BYTES + 1];
+        engine(1, Duration.ofSeconds(5), false).understand("add a hot air balloon in the sky",
+                new ImageSize(4000, 3000), () -> new EncodedImage(huge, "image/jpeg"));
+        assertTrue(server.received().get(1).body().path("messages").path(1).path("content").isTextual(),
+                "an over-large picture is left out and the request stays text only");
     }
 
     @Test
