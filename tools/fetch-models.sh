@@ -24,5 +24,7 @@ for entry in "${models[@]}"; do
     curl -fsSL -o "$target/$name" "$url"
   fi
   echo "$sha  $target/$name" | sha256sum -c --quiet || { echo "checksum mismatch for $name" >&2; exit 1; }
+  # the services check the file against this at every start
+  echo "$sha  $name" > "$target/$name.sha256"
   echo "ok  $target/$name"
 done

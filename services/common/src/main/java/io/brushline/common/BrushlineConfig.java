@@ -16,6 +16,8 @@ public interface BrushlineConfig {
 
     Outbound outbound();
 
+    Models models();
+
     interface Redis {
         @WithDefault("redis://localhost:6379")
         String uri();
@@ -64,5 +66,15 @@ public interface BrushlineConfig {
          * they are internal addresses; for local testing only.
          */
         java.util.Optional<java.util.List<String>> allowedHosts();
+    }
+
+    interface Models {
+        /** Fetch model files missing locally from object storage (and cache them at their local path). */
+        @WithDefault("false")
+        boolean fetchFromStorage();
+
+        /** Where model files live in the bucket. */
+        @WithDefault("models/")
+        String storagePrefix();
     }
 }

@@ -124,8 +124,16 @@ class PipelineEndToEndTest {
         deleteRecursively(data);
         webhooks = new WebhookReceiver(WEBHOOK_SECRET);
         stack = new LocalStack(root, data, LocalStack.freePorts(), 4).startInfrastructure();
+        // Models come from object storage, as in a deployment: the services fetch, cache and verify them.
+        Path bucketModels = Files.createDirectories(data.resolve("s3").resolve(LocalStack.BUCKET).resolve("models"));
+        for (String model : List.of("yolox_nano.onnx", "deeplabv3_mobilenetv2_voc.onnx")) {
+            Path source = shared.resolve("models").resolve(model);
+            Files.copy(source, bucketModels.resolve(model));
+            Files.writeString(bucketModels.resolve(model + ".sha256"), sha256(Files.readAllBytes(source)) + "  " + model);
+        }
         stack.startServices(Map.of(
-                "BRUSHLINE_MODELS_DIR", shared.resolve("models").toString(),
+                "BRUSHLINE_MODELS_DIR", data.resolve("model-cache").toString(),
+                "BRUSHLINE_MODELS_FETCH_FROM_STORAGE", "true",
                 "BRUSHLINE_WEBHOOK_SECRET", WEBHOOK_SECRET,
                 "BRUSHLINE_WEBHOOK_INITIAL_BACKOFF", "PT0.2S",
                 "BRUSHLINE_OUTBOUND_ALLOWED_HOSTS", webhooks.hostAndPort(),
@@ -319,6 +327,15 @@ class PipelineEndToEndTest {
                 .file("image", jpeg), null);
         assertEquals(400, badBox.status());
         assertEquals("invalid_hint", badBox.json().path("error").asText());
+    }
+
+    @Test
+    @Order(17)
+    void modelsWereFetchedFromObjectStorageAndCached() {
+        Path cache = stack.dataDir().resolve("model-cache");
+        assertTrue(Files.isRegularFile(cache.resolve("yolox_nano.onnx")), "detector cached from storage");
+        assertTrue(Files.isRegularFile(cache.resolve("deeplabv3_mobilenetv2_voc.onnx")), "segmenter cached");
+        assertTrue(Files.isRegularFile(cache.resolve("yolox_nano.onnx.sha256")), "checksum fetched with it");
     }
 
     @Test
@@ -609,8 +626,11 @@ class PipelineEndToEndTest {
     }
 
     private static String sha256(String key) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static void deleteRecursively(Path dir) throws Exception {

@@ -1,5 +1,8 @@
 package io.brushline.masking.tools;
 
+import io.brushline.common.BrushlineConfig;
+import io.brushline.common.models.ModelFiles;
+import io.brushline.common.storage.ObjectStore;
 import io.brushline.grounding.DetectorProducer;
 import io.brushline.grounding.GroundingConfig;
 import io.brushline.grounding.ObjectDetector;
@@ -21,6 +24,7 @@ final class Engines {
 
     final GroundingConfig grounding;
     final MaskingConfig masking;
+    private final ModelFiles models;
 
     Engines() {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
@@ -28,19 +32,22 @@ final class Engines {
                 .addDefaultInterceptors()
                 .withMapping(GroundingConfig.class)
                 .withMapping(MaskingConfig.class)
+                .withMapping(BrushlineConfig.class)
                 .build();
         grounding = config.getConfigMapping(GroundingConfig.class);
         masking = config.getConfigMapping(MaskingConfig.class);
+        BrushlineConfig shared = config.getConfigMapping(BrushlineConfig.class);
+        models = new ModelFiles(new ObjectStore(shared), shared);
     }
 
     /** The detector the grounding service is configured with. */
     ObjectDetector configuredDetector() {
-        return new DetectorProducer().detector(grounding);
+        return new DetectorProducer().detector(grounding, models);
     }
 
     /** The segmenter the masking service is configured with. */
     Segmenter configuredSegmenter() {
-        return new SegmenterProducer().segmenter(masking);
+        return new SegmenterProducer().segmenter(masking, models);
     }
 
     /** YOLOX itself, for evaluations that ask for a COCO class directly. */
