@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * One local stack per test class (real Kafka, Redis, S3 server and the six services as processes),
@@ -96,9 +97,9 @@ final class FaultStack implements AutoCloseable {
 
     /** Every photo of the evaluation set, scaled to 256x256 and encoded as JPEG: small, real content. */
     private static List<byte[]> smallJpegs(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("evaluation photos missing at " + dir + " (-Dbrushline.shared.dir)");
-        }
+        // Like every test that needs ../shared: skipped, saying why, where it is missing.
+        Assumptions.assumeTrue(Files.isDirectory(dir), "evaluation photos missing at " + dir
+                + " (-Dbrushline.shared.dir)");
         List<byte[]> jpegs = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().matches(".*\\.(jpg|png)")).sorted().toList()) {

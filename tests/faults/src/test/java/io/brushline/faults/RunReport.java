@@ -66,18 +66,21 @@ final class RunReport {
     }
 
     /**
-     * The run's normal pace: the median latency of the quiet run before it, else of the jobs that
-     * ended before the fault began, else of all jobs.
+     * The run's normal pace: the median latency of the jobs that ended before the fault began (when
+     * at least 20 did), else of the quiet run before this one, else of all jobs. Jobs of this run
+     * come first because a quiet run on a fresh stack still pays for warming up.
      */
     long baselineLatency() {
+        List<Long> before = submissions.keySet().stream().filter(id -> endedAt(id) < faultStart)
+                .map(this::latency).sorted().toList();
+        if (before.size() >= 20) {
+            return before.get(before.size() / 2);
+        }
         if (quietLatency.isPresent()) {
             return quietLatency.getAsLong();
         }
-        List<Long> before = submissions.keySet().stream().filter(id -> endedAt(id) < faultStart)
-                .map(this::latency).sorted().toList();
-        List<Long> basis = before.isEmpty() ? submissions.keySet().stream().map(this::latency).sorted().toList()
-                : before;
-        return basis.get(basis.size() / 2);
+        List<Long> all = submissions.keySet().stream().map(this::latency).sorted().toList();
+        return all.get(all.size() / 2);
     }
 
     /** Jobs the fault slowed down: more than three times the normal latency, and at least a second more. */
