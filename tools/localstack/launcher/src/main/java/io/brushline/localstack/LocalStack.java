@@ -52,8 +52,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static Ports freePorts() {
-        int firstService = freeRange(SERVICES.size());
-        return new Ports(freePort(), freePort(), freePort(), freePort(), firstService);
+        // one consecutive block: Kafka, its controller, Redis, S3, then the services
+        int first = freeRange(4 + SERVICES.size());
+        return new Ports(first, first + 1, first + 2, first + 3, first + 4);
     }
 
     private final Path root;
@@ -340,27 +341,33 @@ public final class LocalStack implements AutoCloseable {
 
     /** A port nothing listens on right now. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return freeRange(1);
+    }
+
+    /**
+     * Ports are drawn below Linux's ephemeral range (32768-60999): a port the OS handed out with
+     * {@code bind(0)} can later become the source port of an outgoing connection, and a server
+     * restarted on it (after a crash test) would find it taken.
+     */
+    private static final int FIRST_PORT = 20_000;
+    private static final int LAST_PORT = 32_000;
+
+    private static boolean isFree(int port) {
+        try (ServerSocket ignored = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 
     /** The first of {@code count} consecutive free ports. */
     private static int freeRange(int count) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int first = freePort();
-            if (first + count > 65535) {
-                continue;
-            }
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = random.nextInt(FIRST_PORT, LAST_PORT - count);
             boolean allFree = true;
-            for (int port = first + 1; port < first + count && allFree; port++) {
-                try (ServerSocket ignored = new ServerSocket(port)) {
-                    // free
-                } catch (IOException taken) {
-                    allFree = false;
-                }
+            for (int port = first; port < first + count && allFree; port++) {
+                allFree = isFree(port);
             }
             if (allFree) {
                 return first;
