@@ -134,6 +134,14 @@ public class ObjectStore {
         T run() throws Exception;
     }
 
+    private static StorageException refused(ErrorResponseException e, String what) {
+        String code = e.errorResponse().code();
+        if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)) {
+            return new MissingObjectException(what + ": no such object", e);
+        }
+        return new StorageException(what + " failed: " + code, e);
+    }
+
     /** Nanoseconds the current thread has spent in storage calls so far (a running total). */
     public static long ioNanosOnThisThread() {
         return IO_NANOS.get()[0];
@@ -144,15 +152,13 @@ public class ObjectStore {
         try {
             return body.run();
         } catch (ErrorResponseException e) {
-            String code = e.errorResponse().code();
-            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)) {
-                throw new MissingObjectException(what + ": no such object", e);
-            }
-            throw new StorageException(what + " failed: " + code, e);
-        } catch (RuntimeException e) {
-            throw e;
+            throw refused(e, what);
         } catch (Exception e) {
-            throw new StorageException(what + " failed: " + e, e);
+            // The SDK wraps transport failures (connection refused, timeouts) in unchecked exceptions.
+            if (e.getCause() instanceof ErrorResponseException refusal) {
+                throw refused(refusal, what);
+            }
+            throw new StorageException(what + " failed: " + e.getMessage(), e);
         } finally {
             IO_NANOS.get()[0] += System.nanoTime() - started;
         }
