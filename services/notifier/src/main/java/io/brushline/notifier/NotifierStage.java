@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.stage.IncomingRecords;
+import io.brushline.common.stage.Retrying;
 import io.brushline.common.state.JobStore;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +25,11 @@ public class NotifierStage {
     private final JobStore jobs;
     private final ObjectMapper json;
     private final IncomingRecords incoming;
+    private final Retrying retrying;
 
-    public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json, IncomingRecords incoming) {
+    public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json, IncomingRecords incoming,
+            Retrying retrying) {
+        this.retrying = retrying;
         this.queue = queue;
         this.jobs = jobs;
         this.json = json;
@@ -35,13 +39,19 @@ public class NotifierStage {
     @Incoming("edit-completed")
     @Blocking(ordered = false)
     public void completed(ConsumerRecord<String, String> record) {
-        incoming.parse(record).ifPresent(job -> schedule(job, "edit.succeeded", "SUCCEEDED"));
+        receive(record, "edit.succeeded", "SUCCEEDED");
     }
 
     @Incoming("edit-failed")
     @Blocking(ordered = false)
     public void failed(ConsumerRecord<String, String> record) {
-        incoming.parse(record).ifPresent(job -> schedule(job, "edit.failed", "FAILED"));
+        receive(record, "edit.failed", "FAILED");
+    }
+
+    /** Redis briefly unreachable must not lose the event: reading and scheduling are retried. */
+    private void receive(ConsumerRecord<String, String> record, String type, String state) {
+        retrying.run("webhook for record " + record.topic() + "-" + record.partition() + "@" + record.offset(),
+                () -> incoming.parse(record).ifPresent(job -> schedule(job, type, state)));
     }
 
     private void schedule(EditJob job, String type, String state) {

@@ -1,6 +1,5 @@
 package io.brushline.common.stage;
 
-import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.state.JobState;
@@ -9,7 +8,6 @@ import io.brushline.common.storage.ObjectStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -32,14 +30,14 @@ public abstract class StageProcessor {
     protected JobStore jobs;
 
     @Inject
-    BrushlineConfig config;
-
-    @Inject
     @Channel("edit-failed")
     MutinyEmitter<EditJob> failed;
 
     @Inject
     IncomingRecords incoming;
+
+    @Inject
+    Retrying retrying;
 
     /** The stage's name as it appears in timings and failure reasons. */
     protected abstract String stageName();
@@ -58,45 +56,28 @@ public abstract class StageProcessor {
         return false;
     }
 
-    protected void handle(ConsumerRecord<String, String> record) {
-        try {
-            incoming.parse(record).ifPresent(job -> handle(record, job));
-        } catch (RuntimeException | Error e) {
-            // The connector parks the record on the dead-letter topic; say why here too.
-            LOG.errorf(e, "%s could not process record %s-%d@%d", stageName(), record.topic(), record.partition(),
-                    record.offset());
-            throw e;
-        }
-    }
-
     /**
-     * Runs the stage for one job, retrying with exponential backoff whatever may heal (object storage,
-     * Redis or Kafka briefly unreachable). Every step is idempotent, so a retry starts from the top.
+     * Runs the stage for one record, retrying with backoff whatever may heal (Redis, object storage or
+     * Kafka briefly unreachable), reading the record included. Every step is idempotent, so a retry
+     * starts from the top. A job that keeps failing is marked FAILED and the record, rethrown, is
+     * parked on the dead-letter topic by the connector.
      */
-    private void handle(ConsumerRecord<String, String> record, EditJob job) {
-        var settings = config.stage();
-        Duration backoff = settings.initialBackoff();
-        for (int attempt = 1; ; attempt++) {
-            try {
+    protected void handle(ConsumerRecord<String, String> record) {
+        String what = stageName() + " of record " + record.topic() + "-" + record.partition() + "@" + record.offset();
+        Optional<EditJob> job = Optional.empty();
+        try {
+            job = retrying.run(what, () -> incoming.parse(record));
+            job.ifPresent(parsed -> retrying.run(what + " (job " + parsed.jobId() + ")", () -> {
                 try {
-                    run(record, job);
+                    run(record, parsed);
                 } catch (StageFailure failure) {
-                    fail(job, failure.code(), failure.getMessage());
+                    fail(parsed, failure.code(), failure.getMessage());
                 }
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= settings.maxAttempts()) {
-                    giveUp(job, attempt, e);
-                    // Rethrow so that the record itself is parked on the dead-letter topic for operators.
-                    throw e;
-                }
-                LOG.warnf("job %s: %s attempt %d failed (%s), retrying in %s", job.jobId(), stageName(), attempt,
-                        e.toString(), backoff);
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
-                        ? settings.maxBackoff()
-                        : backoff.multipliedBy(2);
-            }
+            }));
+        } catch (RuntimeException | Error e) {
+            LOG.errorf(e, "%s could not be processed", what);
+            job.ifPresent(parsed -> giveUp(parsed, e));
+            throw e;
         }
     }
 
@@ -125,10 +106,9 @@ public abstract class StageProcessor {
         }
     }
 
-    private void giveUp(EditJob job, int attempts, RuntimeException cause) {
+    private void giveUp(EditJob job, Throwable cause) {
         try {
-            fail(job, FailureCodes.INTERNAL, "the " + stageName() + " stage kept failing after " + attempts
-                    + " attempts: " + cause.getMessage());
+            fail(job, FailureCodes.INTERNAL, "the " + stageName() + " stage kept failing: " + cause.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be marked failed either", job.jobId());
         }
@@ -144,14 +124,5 @@ public abstract class StageProcessor {
     /** Kafka record key = job id, so every message of a job lands on the same partition. */
     public static Message<EditJob> keyed(EditJob job) {
         return Message.of(job).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(job.jobId()).build());
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
-        }
     }
 }
