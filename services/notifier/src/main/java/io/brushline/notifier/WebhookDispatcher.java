@@ -2,8 +2,10 @@ package io.brushline.notifier;
 
 import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.state.JobStore;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +15,10 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -47,7 +52,33 @@ public class WebhookDispatcher {
                 .build();
     }
 
-    @Scheduled(every = "${brushline.webhook.poll-interval:PT0.1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // A thread of its own rather than @Scheduled: Quarkus' scheduler checks its triggers once a second,
+    // which would add up to a second to every delivery and stretch short retry gaps.
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "webhook-dispatcher");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    void start(@Observes StartupEvent started) {
+        long period = config.pollInterval().toMillis();
+        poller.scheduleWithFixedDelay(this::dispatchDueSafely, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        poller.shutdownNow();
+    }
+
+    private void dispatchDueSafely() {
+        try {
+            dispatchDue();
+        } catch (RuntimeException e) {
+            // Redis unreachable: the deliveries stay due and the next round picks them up.
+            LOG.warnf("could not look for due webhooks: %s", e.toString());
+        }
+    }
+
     void dispatchDue() {
         int free = config.concurrency() - inFlight.get();
         if (free <= 0) {
