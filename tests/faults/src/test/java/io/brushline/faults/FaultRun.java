@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One run of cheap jobs submitted at a steady rate (open loop, as independent users would), with a
@@ -149,7 +150,11 @@ final class FaultRun {
                     audit);
         } finally {
             submitters.shutdownNow();
-            faultThread.shutdownNow();
+            // A fault is let finish even when the run failed: it restarts what it stopped, for the next test.
+            faultThread.shutdown();
+            if (!faultThread.awaitTermination(3, TimeUnit.MINUTES)) {
+                faultThread.shutdownNow();
+            }
         }
     }
 

@@ -146,6 +146,9 @@ final class RunReport {
     RunReport print() {
         String line = figures();
         System.out.println("FAULT " + line);
+        submissions.keySet().stream().filter(id -> outcomes.completed(id) > 1).limit(20).forEach(id ->
+                System.out.println("  " + id + ": " + outcomes.completed(id) + " edit-completed records, results "
+                        + outcomes.results(id)));
         String file = System.getProperty("faults.figures");
         if (file != null) {
             try {
