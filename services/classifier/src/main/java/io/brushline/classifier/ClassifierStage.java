@@ -16,6 +16,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class ClassifierStage extends StageProcessor {
 
+    public ClassifierStage() {
+        super("classify", JobState.CLASSIFYING);
+    }
+
     @Inject
     InstructionEngine engine;
 
@@ -37,16 +41,6 @@ public class ClassifierStage extends StageProcessor {
         var size = new ImageSize(job.source().width(), job.source().height());
         return job.withClassification(engine.understand(job.instruction(), size,
                 () -> new EncodedImage(store.get(job.source().key()), job.source().contentType())));
-    }
-
-    @Override
-    protected String stageName() {
-        return "classify";
-    }
-
-    @Override
-    protected JobState runningState() {
-        return JobState.CLASSIFYING;
     }
 
     @Override

@@ -17,6 +17,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class GroundingStage extends StageProcessor {
 
+    public GroundingStage() {
+        super("ground", JobState.GROUNDING);
+    }
+
     @Inject
     ObjectDetector detector;
 
@@ -38,16 +42,6 @@ public class GroundingStage extends StageProcessor {
         var grounding = new Grounder(detector).ground(job,
                 () -> ImageCodec.decodeColor(store.get(job.source().key()), "source image"));
         return job.withGrounding(grounding);
-    }
-
-    @Override
-    protected String stageName() {
-        return "ground";
-    }
-
-    @Override
-    protected JobState runningState() {
-        return JobState.GROUNDING;
     }
 
     @Override

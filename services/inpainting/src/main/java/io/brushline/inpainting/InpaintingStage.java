@@ -20,6 +20,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class InpaintingStage extends StageProcessor {
 
+    public InpaintingStage() {
+        super("paint", JobState.PAINTING);
+    }
+
     @Inject
     ObjectStore store;
 
@@ -51,16 +55,6 @@ public class InpaintingStage extends StageProcessor {
     @Override
     protected boolean completesJob() {
         return true;
-    }
-
-    @Override
-    protected String stageName() {
-        return "paint";
-    }
-
-    @Override
-    protected JobState runningState() {
-        return JobState.PAINTING;
     }
 
     @Override

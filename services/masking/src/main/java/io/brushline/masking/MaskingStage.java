@@ -25,6 +25,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class MaskingStage extends StageProcessor {
 
+    public MaskingStage() {
+        super("mask", JobState.MASKING);
+    }
+
     @Inject
     Segmenter segmenter;
 
@@ -60,16 +64,6 @@ public class MaskingStage extends StageProcessor {
         } catch (MissingObjectException e) {
             throw new StageFailure(FailureCodes.INVALID_HINT, "the hint mask " + key + " is not in storage");
         }
-    }
-
-    @Override
-    protected String stageName() {
-        return "mask";
-    }
-
-    @Override
-    protected JobState runningState() {
-        return JobState.MASKING;
     }
 
     @Override

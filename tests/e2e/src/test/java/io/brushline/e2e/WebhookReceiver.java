@@ -1,17 +1,15 @@
 package io.brushline.e2e;
 
 import com.sun.net.httpserver.HttpServer;
+import io.brushline.localstack.WebhookSignatures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A local webhook endpoint that checks each delivery's Standard Webhooks signature. Paths under
@@ -24,20 +22,19 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final byte[] key;
+    private final WebhookSignatures signatures;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
 
     WebhookReceiver(String secret) throws IOException {
-        this.key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        this.signatures = new WebhookSignatures(secret);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String id = exchange.getRequestHeaders().getFirst("webhook-id");
             String timestamp = exchange.getRequestHeaders().getFirst("webhook-timestamp");
             String signature = exchange.getRequestHeaders().getFirst("webhook-signature");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            boolean valid = id != null && timestamp != null && signature != null
-                    && expectedSignature(id, timestamp, body).equals(signature);
+            boolean valid = signatures.valid(id, timestamp, signature, body);
             String path = exchange.getRequestURI().getPath();
             received.add(new Received(id, path, body, valid));
             int attempt = attemptsById.computeIfAbsent(id == null ? "" : id, k -> new AtomicInteger()).incrementAndGet();
@@ -50,18 +47,6 @@ final class WebhookReceiver implements AutoCloseable {
             exchange.close();
         });
         server.start();
-    }
-
-    /** Computed here, independently of the notifier's code, from the Standard Webhooks definition. */
-    private String expectedSignature(String id, String timestamp, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] digest = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(digest);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Serves {@code content} to GET requests for {@code path} (an image_url source). */

@@ -2,11 +2,11 @@ package io.brushline.faults;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.brushline.localstack.WebhookSignatures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A webhook receiver that can misbehave, and that deduplicates by webhook-id as the Standard
@@ -41,7 +39,7 @@ final class WebhookSink implements AutoCloseable {
             int answered, boolean late, boolean accepted) {
     }
 
-    private final byte[] key;
+    private final WebhookSignatures signatures;
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
     private final Set<String> acceptedIds = ConcurrentHashMap.newKeySet();
@@ -50,7 +48,7 @@ final class WebhookSink implements AutoCloseable {
     private HttpServer server;
 
     WebhookSink(String secret) throws IOException {
-        this.key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        this.signatures = new WebhookSignatures(secret);
         start();
     }
 
@@ -86,8 +84,7 @@ final class WebhookSink implements AutoCloseable {
         String timestamp = exchange.getRequestHeaders().getFirst("webhook-timestamp");
         String signature = exchange.getRequestHeaders().getFirst("webhook-signature");
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        boolean valid = id != null && timestamp != null && signature != null
-                && expectedSignature(id, timestamp, body).equals(signature);
+        boolean valid = signatures.valid(id, timestamp, signature, body);
         String path = exchange.getRequestURI().getPath();
         int attempt = attemptsById.computeIfAbsent(String.valueOf(id), k -> new AtomicInteger()).incrementAndGet();
 
@@ -120,18 +117,6 @@ final class WebhookSink implements AutoCloseable {
             // A slow answer whose sender timed out: nothing to tell it.
         } finally {
             exchange.close();
-        }
-    }
-
-    /** Computed here, independently of the notifier's code, from the Standard Webhooks definition. */
-    private String expectedSignature(String id, String timestamp, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] digest = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(digest);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 

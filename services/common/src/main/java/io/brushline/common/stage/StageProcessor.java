@@ -39,11 +39,17 @@ public abstract class StageProcessor {
     @Inject
     Retrying retrying;
 
-    /** The stage's name as it appears in timings and failure reasons. */
-    protected abstract String stageName();
+    private final String stageName;
+    private final JobState runningState;
 
-    /** The state the job is in while this stage works on it. */
-    protected abstract JobState runningState();
+    /**
+     * @param stageName the stage's name as it appears in timings and failure reasons
+     * @param runningState the state the job is in while this stage works on it
+     */
+    protected StageProcessor(String stageName, JobState runningState) {
+        this.stageName = stageName;
+        this.runningState = runningState;
+    }
 
     /** Where the job goes next. */
     protected abstract MutinyEmitter<EditJob> next();
@@ -63,7 +69,7 @@ public abstract class StageProcessor {
      * parked on the dead-letter topic by the connector.
      */
     protected void handle(ConsumerRecord<String, String> record) {
-        String what = stageName() + " of record " + record.topic() + "-" + record.partition() + "@" + record.offset();
+        String what = stageName + " of record " + record.topic() + "-" + record.partition() + "@" + record.offset();
         Optional<EditJob> job = Optional.empty();
         try {
             job = retrying.run(what, () -> incoming.parse(record));
@@ -82,14 +88,14 @@ public abstract class StageProcessor {
     }
 
     private void run(ConsumerRecord<String, String> record, EditJob job) {
-        Optional<JobState> previous = jobs.advance(job.jobId(), runningState());
+        Optional<JobState> previous = jobs.advance(job.jobId(), runningState);
         if (previous.isEmpty()) {
             incoming.park(record, "no job with id " + job.jobId());
             return;
         }
         JobState before = previous.get();
-        if (before.isTerminal() || before.ordinal() > runningState().ordinal()) {
-            LOG.debugf("job %s is %s, skipping %s", job.jobId(), before, stageName());
+        if (before.isTerminal() || before.ordinal() > runningState.ordinal()) {
+            LOG.debugf("job %s is %s, skipping %s", job.jobId(), before, stageName);
             return;
         }
         long started = System.nanoTime();
@@ -98,8 +104,8 @@ public abstract class StageProcessor {
         long storageNanos = ObjectStore.ioNanosOnThisThread() - ioBefore;
         // Engine time = compute and image codecs: the stage's work less its waits on object storage.
         long engineMillis = (System.nanoTime() - started - storageNanos) / 1_000_000;
-        output = output.withStageMillis(stageName(), engineMillis);
-        jobs.recordProgress(output, stageName(), engineMillis, storageNanos / 1_000_000);
+        output = output.withStageMillis(stageName, engineMillis);
+        jobs.recordProgress(output, stageName, engineMillis, storageNanos / 1_000_000);
         next().sendMessageAndAwait(keyed(output));
         if (completesJob()) {
             jobs.advance(job.jobId(), JobState.SUCCEEDED);
@@ -108,15 +114,15 @@ public abstract class StageProcessor {
 
     private void giveUp(EditJob job, Throwable cause) {
         try {
-            fail(job, FailureCodes.INTERNAL, "the " + stageName() + " stage kept failing: " + cause.getMessage());
+            fail(job, FailureCodes.INTERNAL, "the " + stageName + " stage kept failing: " + cause.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be marked failed either", job.jobId());
         }
     }
 
     private void fail(EditJob job, String code, String reason) {
-        EditJob failedJob = job.withFailure(new Failure(stageName(), code, reason));
-        jobs.recordProgress(failedJob, stageName(), 0, 0);
+        EditJob failedJob = job.withFailure(new Failure(stageName, code, reason));
+        jobs.recordProgress(failedJob, stageName, 0, 0);
         jobs.advance(job.jobId(), JobState.FAILED);
         failed.sendMessageAndAwait(keyed(failedJob));
     }
