@@ -1,6 +1,6 @@
 package io.brushline.grounding;
 
-import ai.djl.MalformedModelException;
+
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
@@ -8,16 +8,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
+
+
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
+
 import ai.djl.translate.TranslateException;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,31 +54,13 @@ public final class GroundingDinoDetector implements ObjectDetector {
 
     public GroundingDinoDetector(Path modelFile, Path tokenizerFile, int shortSide, int maxSide,
             double scoreThreshold, double nmsIou) {
-        for (Path file : List.of(modelFile, tokenizerFile)) {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalStateException("GroundingDINO file not found at " + file.toAbsolutePath()
-                        + " (make it with tools/export/export_grounding_dino.py, see tools/export/README.md)");
-            }
-        }
         this.shortSide = shortSide;
         this.maxSide = maxSide;
         this.scoreThreshold = scoreThreshold;
         this.nmsIou = nmsIou;
-        try {
-            this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile);
-            this.model = Criteria.builder()
-                    .setTypes(NDList.class, NDList.class)
-                    .optModelPath(modelFile)
-                    .optEngine("PyTorch")
-                    .optTranslator(new NoopTranslator())
-                    .build()
-                    .loadModel();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the GroundingDINO files", e);
-        } catch (ModelNotFoundException | MalformedModelException e) {
-            throw new IllegalStateException("cannot load the GroundingDINO model " + modelFile + ": "
-                    + e.getMessage(), e);
-        }
+        var loaded = TextPromptedModel.load("GroundingDINO", modelFile, tokenizerFile, "export_grounding_dino.py");
+        this.model = loaded.model();
+        this.tokenizer = loaded.tokenizer();
     }
 
     @Override

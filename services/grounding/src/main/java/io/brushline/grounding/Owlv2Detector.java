@@ -1,22 +1,22 @@
 package io.brushline.grounding;
 
-import ai.djl.MalformedModelException;
+
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
+
+
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
+
 import ai.djl.translate.TranslateException;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,29 +57,12 @@ public final class Owlv2Detector implements ObjectDetector {
     private final double nmsIou;
 
     public Owlv2Detector(Path modelFile, Path tokenizerFile, int imageSize, double scoreThreshold, double nmsIou) {
-        for (Path file : List.of(modelFile, tokenizerFile)) {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalStateException("OWLv2 file not found at " + file.toAbsolutePath()
-                        + " (make it with tools/export/export_owlv2.py, see tools/export/README.md)");
-            }
-        }
         this.imageSize = imageSize;
         this.scoreThreshold = scoreThreshold;
         this.nmsIou = nmsIou;
-        try {
-            this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile);
-            this.model = Criteria.builder()
-                    .setTypes(NDList.class, NDList.class)
-                    .optModelPath(modelFile)
-                    .optEngine("PyTorch")
-                    .optTranslator(new NoopTranslator())
-                    .build()
-                    .loadModel();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the OWLv2 files", e);
-        } catch (ModelNotFoundException | MalformedModelException e) {
-            throw new IllegalStateException("cannot load the OWLv2 model " + modelFile + ": " + e.getMessage(), e);
-        }
+        var loaded = TextPromptedModel.load("OWLv2", modelFile, tokenizerFile, "export_owlv2.py");
+        this.model = loaded.model();
+        this.tokenizer = loaded.tokenizer();
     }
 
     @Override
