@@ -7,12 +7,12 @@ Run with Debian's python3-torch (1.13; the files load in DJL's libtorch 2.7.1):
 
     /usr/bin/python3 tools/models/make_tiny_models.py
 
+GroundingDINO's test model is the golden one of make_detector_goldens.py (the real architecture).
+
 Writes, deterministically (fixed seed, traced modules are byte-identical across runs):
 
   services/grounding/src/test/resources/tiny/owlv2.pt            OWLv2 signature, 64x64 input, 16 px patches
   services/grounding/src/test/resources/tiny/owlv2-tokenizer.json  word-level tokenizer, CLIP special tokens
-  services/grounding/src/test/resources/tiny/grounding-dino.pt   GroundingDINO signature, any input size
-  services/grounding/src/test/resources/tiny/grounding-dino-tokenizer.json  word-level, BERT special tokens
   services/masking/src/test/resources/tiny/sam-encoder.pt         SAM image encoder signature, 128x128 input
   services/masking/src/test/resources/tiny/sam-decoder.pt         SAM prompt decoder signature
 
@@ -38,10 +38,6 @@ TEXT_LENGTH = 16
 VOCAB = ["!", "<|startoftext|>", "<|endoftext|>", "[UNK]", "a", "photo", "of", "the", "dog", "cat",
          "person", "car", "whale", "balloon"]
 
-DINO_VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", ".", "the", "dog", "cat", "person", "hot", "air", "balloon"]
-DINO_QUERIES = 16
-DINO_DIM = 8
-
 SAM_INPUT = 128
 SAM_PATCH = 16
 SAM_DIM = 4
@@ -65,25 +61,6 @@ class TinyOwlv2(nn.Module):
         logits = features @ queries.transpose(0, 1)
         boxes = torch.sigmoid(self.box(features))
         return logits, boxes
-
-
-class TinyGroundingDino(nn.Module):
-    """forward(pixel_values [1,3,H,W], input_ids [1,T] int64, attention_mask [1,T] int64,
-    token_type_ids [1,T] int64) -> logits [1,Q,T] (per query and token), pred_boxes [1,Q,4]
-    (cx, cy, w, h normalised to the image)."""
-
-    def __init__(self):
-        super().__init__()
-        self.embed = nn.Embedding(len(DINO_VOCAB), DINO_DIM)
-        self.patches = nn.Sequential(nn.AvgPool2d(32), nn.Conv2d(3, DINO_DIM, 1))
-        self.queries = nn.AdaptiveAvgPool2d(4)
-        self.box = nn.Linear(DINO_DIM, 4)
-
-    def forward(self, pixel_values, input_ids, attention_mask, token_type_ids):
-        text = self.embed(input_ids + 0 * token_type_ids) * attention_mask.unsqueeze(-1).float()
-        features = self.queries(self.patches(pixel_values)).flatten(2).transpose(1, 2)
-        logits = features @ text.transpose(1, 2)
-        return logits, torch.sigmoid(self.box(features))
 
 
 class TinySamEncoder(nn.Module):
@@ -184,15 +161,9 @@ def main():
         example = (torch.zeros(1, SAM_DIM, grid, grid), torch.tensor([[[10.0, 10.0], [50.0, 60.0]]]),
                    torch.tensor([[2.0, 3.0]]), torch.zeros(1, 1, SAM_LOW_RES, SAM_LOW_RES), torch.zeros(1))
         torch.jit.trace(decoder, example).save(os.path.join(MASKING, "sam-decoder.pt"))
-        dino = TinyGroundingDino().eval()
-        ids = torch.tensor([[2, 6, 4, 3]])
-        torch.jit.trace(dino, (torch.zeros(1, 3, 96, 160), ids, torch.ones_like(ids), torch.zeros_like(ids))).save(
-            os.path.join(GROUNDING, "grounding-dino.pt"))
     # OWLv2's real tokenizer pads with "!" (id 0) and wraps text in CLIP's start and end tokens.
     write_json(os.path.join(GROUNDING, "owlv2-tokenizer.json"),
                word_level_tokenizer(VOCAB, "[UNK]", "<|startoftext|>", "<|endoftext|>"))
-    write_json(os.path.join(GROUNDING, "grounding-dino-tokenizer.json"),
-               word_level_tokenizer(DINO_VOCAB, "[UNK]", "[CLS]", "[SEP]"))
 
 
 if __name__ == "__main__":

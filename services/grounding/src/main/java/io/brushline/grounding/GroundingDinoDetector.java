@@ -1,6 +1,5 @@
 package io.brushline.grounding;
 
-
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
@@ -8,16 +7,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
-
 import ai.djl.repository.zoo.ZooModel;
-
 import ai.djl.translate.TranslateException;
+import io.brushline.common.imaging.PilResize;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
-import java.io.IOException;
-
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +25,17 @@ import org.opencv.dnn.Image2BlobParams;
 /**
  * Open-vocabulary detection with GroundingDINO (IDEA-Research/grounding-dino-tiny exported to
  * TorchScript by {@code tools/export/export_grounding_dino.py}), run by DJL's PyTorch engine. The
- * phrase becomes a caption ending in " ." (the model's convention), BERT-tokenised; the image keeps
- * its aspect ratio with the short side at 800 and the long side at most 1333, ImageNet-normalised. A
- * query's score is its best sigmoid logit over the phrase's own tokens (not the special tokens or the
- * final dot); boxes are normalised (cx, cy, w, h) of the image.
+ * preprocessing and scoring follow transformers' GroundingDinoProcessor and its
+ * {@code post_process_grounded_object_detection}: the phrase becomes a caption ending in " ." (the
+ * model's convention), BERT-tokenised; the image keeps its aspect ratio with the short side at 800 and
+ * the long side at most 1333 (the computed side truncated, as the reference does), resized like Pillow's
+ * bilinear filter, ImageNet-normalised. A query's score is its best sigmoid logit over every text
+ * position, special tokens and the final dot included (that is the score the customary 0.35 threshold
+ * is set for); boxes are normalised (cx, cy, w, h) of the image.
  *
  * <p>Model signature: {@code forward(pixel_values [1,3,H,W], input_ids [1,T], attention_mask [1,T],
  * token_type_ids [1,T]) -> (logits [1,Q,T'], pred_boxes [1,Q,4])} with T' >= T (the real model pads
- * its text axis to 256).
+ * its text axis to 256 with -inf).
  */
 public final class GroundingDinoDetector implements ObjectDetector {
 
@@ -68,9 +65,7 @@ public final class GroundingDinoDetector implements ObjectDetector {
         String text = ObjectPhrase.withoutDeterminers(phrase);
         Caption caption = caption(text);
         Size size = inputSize(image.cols(), image.rows(), shortSide, maxSide);
-        var params = new Image2BlobParams(new Scalar(1 / (255 * STD[0]), 1 / (255 * STD[1]), 1 / (255 * STD[2])),
-                size, new Scalar(255 * MEAN[0], 255 * MEAN[1], 255 * MEAN[2]), true, CvType.CV_32F);
-        float[] pixels = Blobs.nchw(Dnn.blobFromImageWithParams(image, params));
+        float[] pixels = pixelValues(image, size);
         int length = caption.ids().length;
         try (NDManager manager = model.getNDManager().newSubManager();
                 Predictor<NDList, NDList> predictor = model.newPredictor()) {
@@ -80,8 +75,7 @@ public final class GroundingDinoDetector implements ObjectDetector {
                     manager.create(caption.attention(), new Shape(1, length)),
                     manager.create(caption.typeIds(), new Shape(1, length))));
             NDArray logits = output.get(0);
-            return decode(logits.toFloatArray(), (int) logits.getShape().get(2), caption.phraseTokens(),
-                    output.get(1).toFloatArray(), text, image.cols(), image.rows(), scoreThreshold, nmsIou,
+            return decode(logits.toFloatArray(), (int) logits.getShape().get(2), output.get(1).toFloatArray(), text, image.cols(), image.rows(), scoreThreshold, nmsIou,
                     ObjectPhrase.asksForAll(phrase));
         } catch (TranslateException e) {
             throw new IllegalStateException("GroundingDINO inference failed: " + e.getMessage(), e);
@@ -95,44 +89,56 @@ public final class GroundingDinoDetector implements ObjectDetector {
         return new DetectionOutcome(outcome.detections(), outcome.bestScore(), outcome.threshold(), true);
     }
 
-    /** The tokens of "{text} ." and which of them are the phrase's own words. */
-    record Caption(long[] ids, long[] attention, long[] typeIds, int[] phraseTokens) {
+    /** The tokens of "{text} .". */
+    record Caption(long[] ids, long[] attention, long[] typeIds) {
     }
 
     Caption caption(String text) {
         Encoding encoding = tokenizer.encode(text + " .");
-        String[] tokens = encoding.getTokens();
-        long[] special = encoding.getSpecialTokenMask();
-        List<Integer> phrase = new ArrayList<>();
-        for (int i = 0; i < tokens.length; i++) {
-            if (special[i] == 0 && !tokens[i].equals(".")) {
-                phrase.add(i);
-            }
-        }
-        return new Caption(encoding.getIds(), encoding.getAttentionMask(), encoding.getTypeIds(),
-                phrase.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    /** Short side to {@code shortSide} unless that makes the long side exceed {@code maxSide}. */
-    static Size inputSize(int width, int height, int shortSide, int maxSide) {
-        double scale = Math.min((double) shortSide / Math.min(width, height),
-                (double) maxSide / Math.max(width, height));
-        return new Size(Math.round(width * scale), Math.round(height * scale));
+        return new Caption(encoding.getIds(), encoding.getAttentionMask(), encoding.getTypeIds());
     }
 
     /**
-     * @param logits [Q, textLength] per query and token
-     * @param phraseTokens the token positions whose best logit is the query's score
+     * Short side to {@code shortSide} unless that makes the long side exceed {@code maxSide}, in which
+     * case the short side becomes the rounded {@code maxSide * short / long}; the other side is then
+     * truncated, as transformers' DETR-family processors compute it.
+     */
+    static Size inputSize(int width, int height, int shortSide, int maxSide) {
+        int shorter = Math.min(width, height);
+        int longer = Math.max(width, height);
+        int side = shortSide;
+        if ((double) longer / shorter * side > maxSide) {
+            // Python's round: half to even
+            side = (int) Math.rint((double) maxSide * shorter / longer);
+        }
+        if (shorter == side) {
+            return new Size(width, height);
+        }
+        return width < height
+                ? new Size(side, (int) ((double) side * height / width))
+                : new Size((int) ((double) side * width / height), side);
+    }
+
+    /** RGB, resized to {@code size} as Pillow's bilinear filter does, ImageNet-normalised, NCHW. */
+    static float[] pixelValues(Mat bgr, Size size) {
+        Mat resized = PilResize.bilinear(bgr, (int) size.width, (int) size.height);
+        var params = new Image2BlobParams(new Scalar(1 / (255 * STD[0]), 1 / (255 * STD[1]), 1 / (255 * STD[2])),
+                size, new Scalar(255 * MEAN[0], 255 * MEAN[1], 255 * MEAN[2]), true, CvType.CV_32F);
+        return Blobs.nchw(Dnn.blobFromImageWithParams(resized, params));
+    }
+
+    /**
+     * @param logits [Q, textLength] per query and text position; the best one is the query's score
      * @param boxes [Q, 4] normalised (cx, cy, w, h) of the image
      */
-    static DetectionOutcome decode(float[] logits, int textLength, int[] phraseTokens, float[] boxes, String label,
+    static DetectionOutcome decode(float[] logits, int textLength, float[] boxes, String label,
             int width, int height, double threshold, double nmsIou, boolean allInstances) {
         int queries = boxes.length / 4;
         List<Detection> candidates = new ArrayList<>();
         double best = 0;
         for (int q = 0; q < queries; q++) {
             double logit = Double.NEGATIVE_INFINITY;
-            for (int t : phraseTokens) {
+            for (int t = 0; t < textLength; t++) {
                 logit = Math.max(logit, logits[q * textLength + t]);
             }
             double score = 1 / (1 + Math.exp(-logit));
