@@ -6,7 +6,9 @@
     wget https://dl.fbaipublicfiles.com/segment_anything/sam_vit_b_01ec64.pth
     python tools/export/export_sam.py --checkpoint sam_vit_b_01ec64.pth --type vit_b --out models/
 
-Writes models/sam-encoder.pt and models/sam-decoder.pt, and prints their sha256.
+Writes models/sam-encoder.pt and models/sam-decoder.pt, and prints their sha256. The decoder file holds
+only the prompt encoder and the mask decoder (a few MB for every model type); the image encoder is in
+the encoder file alone.
 
 Signatures (what io.brushline.masking.SamSegmenter feeds and reads):
     encoder: forward(pixel_values [1,3,1024,1024]) -> image_embeddings [1,256,64,64]
@@ -38,21 +40,26 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    """The prompt encoder and mask decoder, reusing the point and mask embedding of the official ONNX
-    wrapper, without its upscaling (done in Java) and with the single-mask output."""
+    """The prompt encoder and mask decoder, embedding points (box corners included) and the mask input as
+    the official ONNX wrapper does, without its upscaling (done in Java) and with the single-mask output.
+
+    The wrapper's embedding methods are called on this module, which has the two attributes they read
+    (`model.prompt_encoder`, `img_size`), so that the wrapper itself, which holds the whole model image
+    encoder included, is not part of the traced file."""
 
     def __init__(self, sam):
         super().__init__()
-        self.prompts = SamOnnxModel(sam, return_single_mask=True)
+        self.model = nn.Module()
+        self.model.prompt_encoder = sam.prompt_encoder
         self.mask_decoder = sam.mask_decoder
-        self.dense_pe = sam.prompt_encoder.get_dense_pe
+        self.img_size = sam.image_encoder.img_size
 
     def forward(self, image_embeddings, point_coords, point_labels, mask_input, has_mask_input):
-        sparse = self.prompts._embed_points(point_coords, point_labels)
-        dense = self.prompts._embed_masks(mask_input, has_mask_input)
+        sparse = SamOnnxModel._embed_points(self, point_coords, point_labels)
+        dense = SamOnnxModel._embed_masks(self, mask_input, has_mask_input)
         masks, iou = self.mask_decoder.predict_masks(
             image_embeddings=image_embeddings,
-            image_pe=self.dense_pe(),
+            image_pe=self.model.prompt_encoder.get_dense_pe(),
             sparse_prompt_embeddings=sparse,
             dense_prompt_embeddings=dense,
         )
@@ -67,15 +74,9 @@ def sha256(path):
     return digest.hexdigest()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checkpoint", required=True)
-    parser.add_argument("--type", default="vit_b", choices=["vit_b", "vit_l", "vit_h"])
-    parser.add_argument("--out", default="models")
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-
-    sam = sam_model_registry[args.type](checkpoint=args.checkpoint).eval()
+def export(sam, out):
+    """Traces `sam` (a segment_anything Sam) into out/sam-encoder.pt and out/sam-decoder.pt."""
+    os.makedirs(out, exist_ok=True)
     side = sam.image_encoder.img_size
     with torch.no_grad():
         encoder = torch.jit.trace(Encoder(sam), (torch.zeros(1, 3, side, side),))
@@ -84,12 +85,24 @@ def main():
         example = (embeddings, torch.tensor([[[10.0, 10.0], [200.0, 300.0]]]), torch.tensor([[2.0, 3.0]]),
                    torch.zeros(1, 1, low, low), torch.zeros(1))
         decoder = torch.jit.trace(Decoder(sam), example)
-    encoder_file = os.path.join(args.out, "sam-encoder.pt")
-    decoder_file = os.path.join(args.out, "sam-decoder.pt")
+    encoder_file = os.path.join(out, "sam-encoder.pt")
+    decoder_file = os.path.join(out, "sam-decoder.pt")
     encoder.save(encoder_file)
     decoder.save(decoder_file)
+    image_encoder_keys = [k for k in torch.jit.load(decoder_file).state_dict() if "image_encoder" in k]
+    if image_encoder_keys:
+        raise SystemExit(f"the decoder file holds image encoder weights: {image_encoder_keys[:3]}")
     for path in (encoder_file, decoder_file):
         print(f"{sha256(path)}  {path}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checkpoint", required=True)
+    parser.add_argument("--type", default="vit_b", choices=["vit_b", "vit_l", "vit_h"])
+    parser.add_argument("--out", default="models")
+    args = parser.parse_args()
+    export(sam_model_registry[args.type](checkpoint=args.checkpoint).eval(), args.out)
 
 
 if __name__ == "__main__":

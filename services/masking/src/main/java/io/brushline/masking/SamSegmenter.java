@@ -11,6 +11,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import io.brushline.common.imaging.PilResize;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.Point;
@@ -32,8 +33,8 @@ import org.opencv.imgproc.Imgproc;
  * Segment Anything, split as image encoder + prompt decoder (TorchScript files made by
  * {@code tools/export/export_sam.py}), run by DJL's PyTorch engine. The encoder runs once per image;
  * each box is decoded on its own (two corner points labelled 2 and 3, no mask input, single mask) and
- * the masks are united. Java does the SAM pre- and post-processing: longest side resized to the input
- * side, ImageNet normalisation, zero padding at the bottom-right, prompt coordinates into that frame,
+ * the masks are united. Java does the SAM pre- and post-processing as segment-anything's SamPredictor
+ * does: longest side resized to the input side (Pillow's bilinear filter), ImageNet normalisation, zero padding at the bottom-right, prompt coordinates into that frame,
  * and the low-resolution mask logits upsampled to the input frame, cropped to the image and resized to
  * the source size, thresholded at 0.
  *
@@ -144,11 +145,15 @@ public final class SamSegmenter implements Segmenter {
         return prompt;
     }
 
-    /** ImageNet-normalised RGB of the resized image, zero-padded at the bottom-right to the input square. */
+    /**
+     * ImageNet-normalised RGB of the image resized as segment-anything does (Pillow's bilinear filter),
+     * zero-padded at the bottom-right to the input square.
+     */
     float[] pixelValues(Mat bgr, Frame frame) {
+        Mat scaled = PilResize.bilinear(bgr, frame.width(), frame.height());
         var params = new Image2BlobParams(new Scalar(1 / STD[0], 1 / STD[1], 1 / STD[2]),
                 new Size(frame.width(), frame.height()), new Scalar(MEAN[0], MEAN[1], MEAN[2]), true, CvType.CV_32F);
-        Mat blob = Dnn.blobFromImageWithParams(bgr, params);
+        Mat blob = Dnn.blobFromImageWithParams(scaled, params);
         float[] resized = new float[(int) blob.total()];
         blob.get(new int[blob.dims()], resized);
         float[] padded = new float[3 * inputSize * inputSize];

@@ -17,22 +17,23 @@ import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
+import org.opencv.imgproc.Imgproc;
 
 /**
- * The SAM code path on the tiny TorchScript models from tools/models/make_tiny_models.py (128 px input,
- * 8x8 embeddings, 32x32 low-res masks). The tiny decoder marks the prompt box and a disc around
- * foreground points in input-frame pixels, so a box given in source pixels must come back as a mask
- * over the same source pixels whatever the image's size and aspect ratio.
+ * The SAM code path on the tiny random-weight SAM of the golden data (tools/models/make_segmenter_goldens.py:
+ * segment-anything's architecture at toy widths, 256 px input, 16x16 embeddings, 64x64 low-res masks).
+ * {@link SamGoldenTest} compares its masks with segment-anything's; these tests cover what the golden
+ * cases do not: odd sizes, several boxes, and the coordinate helpers.
  */
 class SamSegmenterTest {
 
-    private static final int SIDE = 128;
+    private static final int SIDE = 256;
     private static SamSegmenter sam;
 
     @BeforeAll
     static void load() throws URISyntaxException {
         ImageCodec.init();
-        Path dir = Path.of(SamSegmenterTest.class.getResource("/tiny/sam-encoder.pt").toURI()).getParent();
+        Path dir = Path.of(SamSegmenterTest.class.getResource("/golden/sam/sam-encoder.pt").toURI()).getParent();
         sam = new SamSegmenter(dir.resolve("sam-encoder.pt"), dir.resolve("sam-decoder.pt"), SIDE);
     }
 
@@ -42,47 +43,43 @@ class SamSegmenterTest {
     }
 
     private static Mat image(int width, int height) {
-        return new Mat(height, width, CvType.CV_8UC3, new Scalar(40, 90, 160));
+        Mat image = new Mat(height, width, CvType.CV_8UC3, new Scalar(40, 90, 160));
+        Imgproc.circle(image, new org.opencv.core.Point(width / 2.0, height / 2.0), Math.min(width, height) / 4,
+                new Scalar(200, 30, 30), -1);
+        return image;
     }
 
     @Test
-    void aBoxComesBackOverTheSameSourcePixelsForOddSizesAndAspectRatios() {
-        for (int[] size : new int[][] {{301, 157}, {157, 301}, {640, 480}, {97, 97}}) {
+    void masksComeBackAtTheSourceSizeForOddSizesAndAspectRatios() {
+        for (int[] size : new int[][] {{301, 157}, {157, 301}, {97, 97}}) {
             int w = size[0];
             int h = size[1];
             Box box = new Box(w / 5, h / 4, w / 5 + w / 2, h / 4 + h / 2);
             Mat mask = sam.segment(image(w, h), List.of(new Detection(box, "thing", 0.9)), List.of());
             assertEquals(w, mask.cols());
             assertEquals(h, mask.rows());
-            double iou = OfflineSegmenterTest.iou(mask, MaskOps.ofBox(box, w, h));
-            // one low-res cell is 4 input pixels, i.e. up to 10 source pixels on the 301-pixel side
-            assertTrue(iou > 0.8, w + "x" + h + ": IoU " + iou);
-            assertEquals(255, (int) mask.get(box.y1() + box.height() / 2, box.x1() + box.width() / 2)[0]);
-            assertEquals(0, (int) mask.get(h - 1, w - 1)[0]);
+            assertEquals(CvType.CV_8UC1, mask.type());
         }
     }
 
     @Test
     void severalBoxesAreUnited() {
-        Box left = new Box(10, 10, 100, 100);
-        Box right = new Box(200, 50, 290, 140);
-        Mat mask = sam.segment(image(301, 157), List.of(new Detection(left, "a", 0.9), new Detection(right, "b", 0.8)),
-                List.of());
-        assertEquals(255, (int) mask.get(55, 55)[0]);
-        assertEquals(255, (int) mask.get(95, 245)[0]);
-        assertEquals(0, (int) mask.get(55, 150)[0]);
-    }
-
-    @Test
-    void aForegroundPointMarksTheRegionAroundIt() {
-        Mat mask = sam.segment(image(400, 200), List.of(), List.of(new Point(300, 100, true)));
-        assertEquals(255, (int) mask.get(100, 300)[0]);
-        assertEquals(0, (int) mask.get(100, 100)[0]);
+        Mat image = image(301, 157);
+        Detection left = new Detection(new Box(10, 10, 100, 100), "a", 0.9);
+        Detection right = new Detection(new Box(150, 50, 290, 140), "b", 0.8);
+        Mat both = sam.segment(image, List.of(left, right), List.of());
+        Mat union = new Mat();
+        Core.bitwise_or(sam.segment(image, List.of(left), List.of()), sam.segment(image, List.of(right), List.of()),
+                union);
+        Mat difference = new Mat();
+        Core.absdiff(both, union, difference);
+        assertTrue(Core.countNonZero(union) > 0);
+        assertEquals(0, Core.countNonZero(difference));
     }
 
     @Test
     void promptsAreInTheInputFrame() {
-        var frame = SamSegmenter.Frame.of(301, 157, SIDE);
+        var frame = SamSegmenter.Frame.of(301, 157, 128);
         assertEquals(128, frame.width());
         assertEquals(67, frame.height());
         List<float[]> prompt = SamSegmenter.boxPrompt(new Box(0, 0, 301, 157), List.of(), frame);
