@@ -1,22 +1,24 @@
 #!/usr/bin/python3
-"""Golden data for the neural detectors: a tiny random-weight GroundingDINO built from transformers'
-own classes (the real architecture: Swin backbone, BERT text encoder, deformable encoder/decoder, at toy
-widths), exported by the project's tools/export/export_grounding_dino.py, plus input images and what
-transformers' GroundingDinoProcessor, GroundingDinoForObjectDetection and
-post_process_grounded_object_detection make of them. The Java tests compare the service's detector
+"""Golden data for the neural detectors: tiny random-weight GroundingDINO and OWLv2 models built from
+transformers' own classes (the real architectures at toy widths), exported by the project's
+tools/export/export_grounding_dino.py and export_owlv2.py, plus input images and what transformers'
+processors, models and post-processing make of them. The Java tests compare the service's detectors
 with these outputs.
 
 Needs transformers 4.40.2, torch and Pillow (CI does not run this; the outputs are committed):
 
     /usr/bin/python3 tools/models/make_detector_goldens.py
 
-Without the Rust `tokenizers` package, the BERT tokenizer is transformers' Python one; its
-tokenizer.json (what the Java side loads) is written here in the layout of transformers' BertConverter.
+Without the Rust `tokenizers` package, the tokenizers are transformers' Python ones; their
+tokenizer.json (what the Java side loads) is written here in the layout of transformers' BertConverter
+and CLIPConverter.
 
 Writes services/grounding/src/test/resources/golden/grounding-dino/: grounding-dino.pt,
 grounding-dino-tokenizer.json, one PNG per image and cases.json (per image and phrase: the model's input
-size, token ids, and every query's score and box in source pixels).
+size, token ids, and every query's score and box in source pixels); and golden/owlv2/ the same for
+OWLv2 (every patch's score and box in source pixels, before clipping to the image).
 """
+import argparse
 import json
 import os
 import runpy
@@ -27,12 +29,19 @@ import tempfile
 import numpy as np
 import torch
 from PIL import Image
-from transformers import (BertTokenizer, GroundingDinoConfig, GroundingDinoForObjectDetection,
-                          GroundingDinoImageProcessor, GroundingDinoProcessor, SwinConfig)
+from transformers import (BertTokenizer, CLIPTokenizer, GroundingDinoConfig, GroundingDinoForObjectDetection,
+                          GroundingDinoImageProcessor, GroundingDinoProcessor, Owlv2Config,
+                          Owlv2ForObjectDetection, Owlv2ImageProcessor, Owlv2Processor, SwinConfig)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "services/grounding/src/test/resources/golden/grounding-dino")
 EXPORT = os.path.join(ROOT, "tools/export/export_grounding_dino.py")
+OWL_OUT = os.path.join(ROOT, "services/grounding/src/test/resources/golden/owlv2")
+OWL_EXPORT = os.path.join(ROOT, "tools/export/export_owlv2.py")
+OWL_SIDE = 64
+# downscaled (smoothed first: factors 2.5 and 3.1), and upscaled
+OWL_IMAGES = {"landscape.png": (160, 96), "portrait.png": (150, 200), "small.png": (48, 32)}
+OWL_PHRASES = ["red balloon", "dog"]
 
 # Smaller than the real 800/1333 so the Java test runs quickly, large enough that the backbone's last
 # stage stays wider than its 7-cell window for every image below.
@@ -80,15 +89,78 @@ def tokenizer_json(tokenizer):
     }
 
 
+def byte_symbols():
+    """CLIP's (GPT-2's) byte-level alphabet: printable bytes stand for themselves, the others are moved to
+    code points from 256 on, in byte order."""
+    printable = [b for b in range(256) if ord("!") <= b <= ord("~") or ord("\u00a1") <= b <= ord("\u00ac")
+                 or ord("\u00ae") <= b <= ord("\u00ff")]
+    symbols = {b: chr(b) for b in printable}
+    shifted = 0
+    for b in range(256):
+        if b not in symbols:
+            symbols[b] = chr(256 + shifted)
+            shifted += 1
+    return [symbols[b] for b in printable] + [symbols[b] for b in range(256) if b not in printable]
+
+
+def clip_vocab(directory):
+    """vocab.json and merges.txt of a small CLIP BPE: the byte alphabet (so "!" is id 0, OWL-ViT's pad),
+    the same with </w>, merges that build WORDS, then <|startoftext|> and <|endoftext|> last."""
+    alphabet = byte_symbols()
+    vocab = alphabet + [s + "</w>" for s in alphabet]
+    merges = []
+    for word in WORDS:
+        parts = list(word[:-1]) + [word[-1] + "</w>"]
+        while len(parts) > 1:
+            pair = (parts[0], parts[1])
+            if pair not in merges:
+                merges.append(pair)
+                vocab.append(pair[0] + pair[1])
+            parts = [parts[0] + parts[1]] + parts[2:]
+    vocab += ["<|startoftext|>", "<|endoftext|>"]
+    with open(os.path.join(directory, "vocab.json"), "w") as f:
+        json.dump({t: i for i, t in enumerate(dict.fromkeys(vocab))}, f)
+    with open(os.path.join(directory, "merges.txt"), "w") as f:
+        f.write("#version: 0.2\n" + "\n".join(f"{a} {b}" for a, b in merges) + "\n")
+
+
+def clip_tokenizer_json(tokenizer):
+    """tokenizer.json for a CLIP BPE tokenizer, as transformers' CLIPConverter writes it."""
+    return {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [{"id": token_id, "content": str(token), "single_word": token.single_word,
+                          "lstrip": token.lstrip, "rstrip": token.rstrip, "normalized": token.normalized,
+                          "special": token.special}
+                         for token_id, token in sorted(tokenizer.added_tokens_decoder.items())],
+        "normalizer": {"type": "Sequence", "normalizers": [
+            {"type": "NFC"}, {"type": "Replace", "pattern": {"Regex": r"\s+"}, "content": " "},
+            {"type": "Lowercase"}]},
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+            {"type": "Split",
+             "pattern": {"Regex": r"""'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""},
+             "behavior": "Removed", "invert": True},
+            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}]},
+        "post_processor": {"type": "RobertaProcessing", "sep": [tokenizer.eos_token, tokenizer.eos_token_id],
+                           "cls": [tokenizer.bos_token, tokenizer.bos_token_id], "trim_offsets": False,
+                           "add_prefix_space": False},
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": str(tokenizer.unk_token),
+                  "continuing_subword_prefix": "", "end_of_word_suffix": "</w>", "fuse_unk": False,
+                  "byte_fallback": False, "vocab": tokenizer.encoder,
+                  "merges": [" ".join(pair) for pair in tokenizer.bpe_ranks]},
+    }
+
+
 class _Backend:
-    """What export_grounding_dino.py calls to save the tokenizer (the Rust tokenizer's save)."""
+    """What the export scripts call to save a tokenizer (the Rust tokenizer's save)."""
 
     def __init__(self, tokenizer):
         self.tokenizer = tokenizer
 
     def save(self, path):
+        writer = clip_tokenizer_json if isinstance(self.tokenizer, CLIPTokenizer) else tokenizer_json
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(tokenizer_json(self.tokenizer), f, indent=1, sort_keys=True)
+            json.dump(writer(self.tokenizer), f, indent=1, sort_keys=True, ensure_ascii=False)
             f.write("\n")
 
 
@@ -124,8 +196,69 @@ def make_image(width, height, seed):
     return Image.fromarray(np.clip(image, 0, 255).astype(np.uint8))
 
 
+def make_owlv2_checkpoint(directory):
+    clip_vocab(directory)
+    tokenizer = CLIPTokenizer(os.path.join(directory, "vocab.json"), os.path.join(directory, "merges.txt"),
+                              pad_token="!", model_max_length=16)
+    torch.manual_seed(5)
+    config = Owlv2Config(
+        text_config=dict(vocab_size=len(tokenizer.encoder), hidden_size=32, intermediate_size=37,
+                         num_hidden_layers=2, num_attention_heads=4, max_position_embeddings=16,
+                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=0),
+        vision_config=dict(hidden_size=32, intermediate_size=37, num_hidden_layers=2, num_attention_heads=4,
+                           image_size=OWL_SIDE, patch_size=16),
+        projection_dim=32)
+    Owlv2ForObjectDetection(config).eval().save_pretrained(directory, safe_serialization=False)
+    image_processor = Owlv2ImageProcessor(size={"height": OWL_SIDE, "width": OWL_SIDE})
+    Owlv2Processor(image_processor=image_processor, tokenizer=tokenizer).save_pretrained(directory)
+
+
+def make_owlv2_goldens():
+    shutil.rmtree(OWL_OUT, ignore_errors=True)
+    os.makedirs(OWL_OUT)
+    with tempfile.TemporaryDirectory() as checkpoint:
+        make_owlv2_checkpoint(checkpoint)
+        sys.argv = [OWL_EXPORT, "--model", checkpoint, "--out", OWL_OUT]
+        runpy.run_path(OWL_EXPORT, run_name="__main__")
+        processor = Owlv2Processor.from_pretrained(checkpoint)
+        model = Owlv2ForObjectDetection.from_pretrained(checkpoint, use_safetensors=False).eval()
+    cases = []
+    for seed, (name, (width, height)) in enumerate(OWL_IMAGES.items()):
+        image = make_image(width, height, 10 + seed)
+        image.save(os.path.join(OWL_OUT, name))
+        for phrase in OWL_PHRASES:
+            inputs = processor(text=[[phrase]], images=image, return_tensors="pt")
+            with torch.no_grad():
+                outputs = model(**inputs)
+            side = max(width, height)
+            result = processor.post_process_object_detection(outputs, threshold=0.0,
+                                                             target_sizes=torch.tensor([[side, side]]))[0]
+            cases.append({
+                "image": name, "phrase": phrase,
+                "input_ids": inputs["input_ids"][0].tolist(),
+                "attention_mask": inputs["attention_mask"][0].tolist(),
+                "scores": [round(s, 7) for s in result["scores"].tolist()],
+                "boxes": [[round(v, 4) for v in box] for box in result["boxes"].tolist()],
+            })
+            print(f"OWLv2 {name} {width}x{height} '{phrase}': best score {max(cases[-1]['scores']):.4f}")
+    with open(os.path.join(OWL_OUT, "cases.json"), "w") as f:
+        json.dump({"input_side": OWL_SIDE, "cases": cases}, f, indent=1)
+        f.write("\n")
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["grounding-dino", "owlv2"], help="regenerate one model's data")
+    only = parser.parse_args().only
     BertTokenizer.backend_tokenizer = property(_Backend)
+    CLIPTokenizer.backend_tokenizer = property(_Backend)
+    if only != "grounding-dino":
+        make_owlv2_goldens()
+    if only != "owlv2":
+        make_grounding_dino_goldens()
+
+
+def make_grounding_dino_goldens():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     with tempfile.TemporaryDirectory() as checkpoint:

@@ -1,22 +1,15 @@
 package io.brushline.grounding;
 
-
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
-
 import ai.djl.repository.zoo.ZooModel;
-
 import ai.djl.translate.TranslateException;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
-import java.io.IOException;
-
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +21,7 @@ import org.opencv.core.Scalar;
 import org.opencv.core.Size;
 import org.opencv.dnn.Dnn;
 import org.opencv.dnn.Image2BlobParams;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * Open-vocabulary detection with OWLv2 (google/owlv2-base-patch16-ensemble exported to TorchScript by
@@ -106,19 +100,35 @@ public final class Owlv2Detector implements ObjectDetector {
         return new long[][] {ids, mask};
     }
 
-    /** The image padded to a grey square at the bottom-right, resized to {@code side}, CLIP-normalised RGB. */
+    /**
+     * The image padded to a grey square at the bottom-right, resized to {@code side}, CLIP-normalised RGB,
+     * as transformers' Owlv2ImageProcessor does: the grey is exactly 0.5 (127.5 of 255, so the padding is
+     * done in float), and a downscale first smooths with a Gaussian of sigma (factor - 1) / 2 (scipy's
+     * "mirror" border is OpenCV's BORDER_REFLECT_101), then samples linearly at pixel centres.
+     */
     static float[] pixelValues(Mat bgr, int side) {
         int square = Math.max(bgr.cols(), bgr.rows());
+        Mat image = new Mat();
+        bgr.convertTo(image, CvType.CV_32FC3);
         Mat padded = new Mat();
-        Core.copyMakeBorder(bgr, padded, 0, square - bgr.rows(), 0, square - bgr.cols(), Core.BORDER_CONSTANT,
+        Core.copyMakeBorder(image, padded, 0, square - bgr.rows(), 0, square - bgr.cols(), Core.BORDER_CONSTANT,
                 new Scalar(PAD_GREY, PAD_GREY, PAD_GREY));
+        double sigma = ((double) square / side - 1) / 2;
+        if (sigma > 0) {
+            // scipy's gaussian_filter truncates the kernel at 4 sigma
+            int radius = (int) (4 * sigma + 0.5);
+            Imgproc.GaussianBlur(padded, padded, new Size(2 * radius + 1, 2 * radius + 1), sigma, sigma,
+                    Core.BORDER_REFLECT_101);
+        }
+        Mat resized = new Mat();
+        Imgproc.resize(padded, resized, new Size(side, side), 0, 0, Imgproc.INTER_LINEAR);
         // (x - 255 mean) / (255 std) per channel, after swapping BGR to RGB
         var params = new Image2BlobParams(
                 new Scalar(1 / (255 * CLIP_STD[0]), 1 / (255 * CLIP_STD[1]), 1 / (255 * CLIP_STD[2])),
                 new Size(side, side),
                 new Scalar(255 * CLIP_MEAN[0], 255 * CLIP_MEAN[1], 255 * CLIP_MEAN[2]),
                 true, CvType.CV_32F);
-        return Blobs.nchw(Dnn.blobFromImageWithParams(padded, params));
+        return Blobs.nchw(Dnn.blobFromImageWithParams(resized, params));
     }
 
     /**

@@ -2,19 +2,15 @@ package io.brushline.grounding;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.imaging.ImageCodec;
-import io.brushline.common.messages.Box;
-import io.brushline.common.messages.Detection;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -34,9 +30,6 @@ import org.opencv.core.Size;
  * post_process_grounded_object_detection give.
  */
 class GroundingDinoGoldenTest {
-
-    private static final double SCORE_TOLERANCE = 1e-4;
-    private static final double BOX_TOLERANCE_PX = 1.0;
 
     private static Path dir;
     private static JsonNode golden;
@@ -83,64 +76,8 @@ class GroundingDinoGoldenTest {
         }
         assertArrayEquals(ids, detector.caption(phrase).ids(), "token ids");
 
-        double[] scores = new double[expected.get("scores").size()];
-        double[][] boxes = new double[scores.length][];
-        double best = 0;
-        int nonEmpty = 0;
-        for (int q = 0; q < scores.length; q++) {
-            scores[q] = expected.get("scores").get(q).asDouble();
-            JsonNode b = expected.get("boxes").get(q);
-            boxes[q] = new double[] {
-                clamp(b.get(0).asDouble(), width), clamp(b.get(1).asDouble(), height),
-                clamp(b.get(2).asDouble(), width), clamp(b.get(3).asDouble(), height)};
-            best = Math.max(best, scores[q]);
-            if (Boxes.clipped(b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble(),
-                    width, height) != null) {
-                nonEmpty++;
-            }
-        }
-
+        GoldenDetections reference = GoldenDetections.of(expected, width, height);
         DetectionOutcome outcome = detector.detect(image, phrase);
-        assertEquals(best, outcome.bestScore(), SCORE_TOLERANCE, "best score");
-        assertEquals(nonEmpty, outcome.detections().size(), "one detection per query with a box inside the image");
-        double worstScore = 0;
-        double worstBox = 0;
-        for (Detection d : outcome.detections()) {
-            int q = closestQuery(d, scores, boxes);
-            double scoreDifference = Math.abs(scores[q] - d.score());
-            double boxDifference = boxDifference(d.box(), boxes[q]);
-            assertTrue(scoreDifference <= SCORE_TOLERANCE && boxDifference <= BOX_TOLERANCE_PX,
-                    "no reference query has the score and box of " + d + " (closest: score " + scores[q] + ", box "
-                            + Arrays.toString(boxes[q]) + ")");
-            worstScore = Math.max(worstScore, scoreDifference);
-            worstBox = Math.max(worstBox, boxDifference);
-        }
-        System.out.printf("GroundingDINO golden %s \"%s\": max score difference %.2e, max box difference %.3f px%n",
-                imageName, phrase, worstScore, worstBox);
-    }
-
-    /** The reference query closest to the detection: within the score tolerance if any is, then by box. */
-    private static int closestQuery(Detection d, double[] scores, double[][] boxes) {
-        int best = 0;
-        double bestCost = Double.MAX_VALUE;
-        for (int q = 0; q < scores.length; q++) {
-            double scoreDifference = Math.abs(scores[q] - d.score());
-            double cost = (scoreDifference <= SCORE_TOLERANCE ? 0 : 1e6 + scoreDifference) + boxDifference(d.box(),
-                    boxes[q]);
-            if (cost < bestCost) {
-                bestCost = cost;
-                best = q;
-            }
-        }
-        return best;
-    }
-
-    private static double boxDifference(Box box, double[] reference) {
-        return Math.max(Math.max(Math.abs(reference[0] - box.x1()), Math.abs(reference[1] - box.y1())),
-                Math.max(Math.abs(reference[2] - box.x2()), Math.abs(reference[3] - box.y2())));
-    }
-
-    private static double clamp(double value, int limit) {
-        return Math.max(0, Math.min(limit, value));
+        reference.assertMatches(outcome, "GroundingDINO golden " + imageName + " \"" + phrase + "\"");
     }
 }

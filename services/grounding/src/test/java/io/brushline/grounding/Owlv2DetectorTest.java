@@ -16,9 +16,10 @@ import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 
 /**
- * The OWLv2 code path on the tiny random-weight TorchScript model from
- * tools/models/make_tiny_models.py (64x64 input, 16 px patches, word-level tokenizer): what does not
- * depend on weights, i.e. tokens, tensor shapes, box mapping, threshold and NMS.
+ * The OWLv2 code path on the tiny random-weight OWLv2 of the golden data (tools/models/make_detector_goldens.py:
+ * transformers' architecture at toy widths, 64x64 input, 16 px patches, a small CLIP BPE vocabulary):
+ * tokens, tensor shapes, box mapping, threshold and NMS. {@link Owlv2GoldenTest} compares its detections
+ * with transformers'.
  */
 class Owlv2DetectorTest {
 
@@ -27,7 +28,7 @@ class Owlv2DetectorTest {
     @BeforeAll
     static void load() throws URISyntaxException {
         ImageCodec.init();
-        Path dir = Path.of(Owlv2DetectorTest.class.getResource("/tiny/owlv2.pt").toURI()).getParent();
+        Path dir = Path.of(Owlv2DetectorTest.class.getResource("/golden/owlv2/owlv2.pt").toURI()).getParent();
         detector = new Owlv2Detector(dir.resolve("owlv2.pt"), dir.resolve("owlv2-tokenizer.json"), 64, 0.0, 0.3);
     }
 
@@ -38,16 +39,17 @@ class Owlv2DetectorTest {
 
     @Test
     void tokensAreWrappedInStartAndEndAndPaddedToSixteen() {
-        long[][] tokens = detector.tokens("the dog");
-        assertArrayEquals(new long[] {1, 7, 8, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, tokens[0]);
+        // <|startoftext|> red dog <|endoftext|>, then the pad "!" (id 0)
+        long[][] tokens = detector.tokens("red dog");
+        assertArrayEquals(new long[] {547, 517, 513, 548, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, tokens[0]);
         assertArrayEquals(new long[] {1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, tokens[1]);
     }
 
     @Test
     void aLongQueryIsCutButKeepsItsEndToken() {
-        long[] ids = detector.tokens("a photo of a dog a photo of a dog a photo of a dog a photo")[0];
+        long[] ids = detector.tokens("red dog red dog red dog red dog red dog red dog red dog red dog red dog")[0];
         assertEquals(16, ids.length);
-        assertEquals(2, ids[15]);
+        assertEquals(548, ids[15]);
     }
 
     @Test
