@@ -3,6 +3,10 @@ package io.brushline.masking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
@@ -28,13 +32,31 @@ import org.opencv.imgproc.Imgproc;
 class SamSegmenterTest {
 
     private static final int SIDE = 256;
+    private static Path dir;
     private static SamSegmenter sam;
 
     @BeforeAll
     static void load() throws URISyntaxException {
         ImageCodec.init();
-        Path dir = Path.of(SamSegmenterTest.class.getResource("/golden/sam/sam-encoder.pt").toURI()).getParent();
+        dir = Path.of(SamSegmenterTest.class.getResource("/golden/sam/sam-encoder.pt").toURI()).getParent();
         sam = new SamSegmenter(dir.resolve("sam-encoder.pt"), dir.resolve("sam-decoder.pt"), SIDE);
+    }
+
+    @Test
+    void theDecoderFileHoldsOnlyThePromptEncoderAndMaskDecoder() throws Exception {
+        // export_sam.py once saved the whole model, image encoder included, in the decoder file
+        try (ZooModel<NDList, NDList> decoder = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(dir.resolve("sam-decoder.pt"))
+                .optEngine("PyTorch")
+                .optTranslator(new NoopTranslator())
+                .build()
+                .loadModel()) {
+            List<String> names = decoder.getBlock().getParameters().keys();
+            assertTrue(names.stream().anyMatch(n -> n.contains("mask_decoder")), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.contains("prompt_encoder")), names.toString());
+            assertTrue(names.stream().noneMatch(n -> n.contains("image_encoder")), names.toString());
+        }
     }
 
     @AfterAll
