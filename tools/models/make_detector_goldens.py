@@ -213,15 +213,21 @@ def make_owlv2_checkpoint(directory):
     Owlv2Processor(image_processor=image_processor, tokenizer=tokenizer).save_pretrained(directory)
 
 
-def make_owlv2_goldens():
-    shutil.rmtree(OWL_OUT, ignore_errors=True)
-    os.makedirs(OWL_OUT)
+def exported(make_checkpoint_into, export_script, out, processor_class, model_class):
+    """Makes a checkpoint, runs the project's export script on it into `out` (emptied first), and returns
+    the reference processor and eager model loaded from the same checkpoint."""
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
     with tempfile.TemporaryDirectory() as checkpoint:
-        make_owlv2_checkpoint(checkpoint)
-        sys.argv = [OWL_EXPORT, "--model", checkpoint, "--out", OWL_OUT]
-        runpy.run_path(OWL_EXPORT, run_name="__main__")
-        processor = Owlv2Processor.from_pretrained(checkpoint)
-        model = Owlv2ForObjectDetection.from_pretrained(checkpoint, use_safetensors=False).eval()
+        make_checkpoint_into(checkpoint)
+        sys.argv = [export_script, "--model", checkpoint, "--out", out]
+        runpy.run_path(export_script, run_name="__main__")
+        return (processor_class.from_pretrained(checkpoint),
+                model_class.from_pretrained(checkpoint, use_safetensors=False).eval())
+
+
+def make_owlv2_goldens():
+    processor, model = exported(make_owlv2_checkpoint, OWL_EXPORT, OWL_OUT, Owlv2Processor, Owlv2ForObjectDetection)
     cases = []
     for seed, (name, (width, height)) in enumerate(OWL_IMAGES.items()):
         image = make_image(width, height, 10 + seed)
@@ -259,14 +265,7 @@ def main():
 
 
 def make_grounding_dino_goldens():
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(OUT)
-    with tempfile.TemporaryDirectory() as checkpoint:
-        make_checkpoint(checkpoint)
-        sys.argv = [EXPORT, "--model", checkpoint, "--out", OUT]
-        runpy.run_path(EXPORT, run_name="__main__")
-        processor = GroundingDinoProcessor.from_pretrained(checkpoint)
-        model = GroundingDinoForObjectDetection.from_pretrained(checkpoint, use_safetensors=False).eval()
+    processor, model = exported(make_checkpoint, EXPORT, OUT, GroundingDinoProcessor, GroundingDinoForObjectDetection)
     cases = []
     for seed, (name, (width, height)) in enumerate(IMAGES.items()):
         image = make_image(width, height, seed)

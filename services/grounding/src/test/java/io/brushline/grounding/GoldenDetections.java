@@ -4,8 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * A reference detector's output from a golden cases.json entry: every query's score and box in source
@@ -16,6 +24,23 @@ record GoldenDetections(double[] scores, double[][] boxes, double bestScore, int
 
     private static final double SCORE_TOLERANCE = 1e-4;
     private static final double BOX_TOLERANCE_PX = 1.0;
+
+    /** The cases.json of a golden folder as test arguments: image name, phrase, the case itself. */
+    static Stream<Arguments> cases(Path casesFile) throws IOException {
+        List<Arguments> cases = new ArrayList<>();
+        new ObjectMapper().readTree(casesFile.toFile()).get("cases").forEach(c -> cases.add(
+                Arguments.of(c.get("image").asText(), c.get("phrase").asText(), c)));
+        return cases.stream();
+    }
+
+    /** The folder of a golden resource, e.g. "/golden/owlv2". */
+    static Path folder(String resource) {
+        try {
+            return Path.of(GoldenDetections.class.getResource(resource + "/cases.json").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     static GoldenDetections of(JsonNode expected, int width, int height) {
         int count = expected.get("scores").size();

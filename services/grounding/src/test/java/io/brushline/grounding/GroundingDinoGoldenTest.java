@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.imaging.ImageCodec;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,10 +33,9 @@ class GroundingDinoGoldenTest {
     private static GroundingDinoDetector detector;
 
     @BeforeAll
-    static void load() throws URISyntaxException, IOException {
+    static void load() throws IOException {
         ImageCodec.init();
-        dir = Path.of(GroundingDinoGoldenTest.class.getResource("/golden/grounding-dino/cases.json").toURI())
-                .getParent();
+        dir = GoldenDetections.folder("/golden/grounding-dino");
         golden = new ObjectMapper().readTree(dir.resolve("cases.json").toFile());
         // threshold 0 and no suppression: every query comes back, to be compared one by one
         detector = new GroundingDinoDetector(dir.resolve("grounding-dino.pt"),
@@ -52,12 +48,8 @@ class GroundingDinoGoldenTest {
         detector.close();
     }
 
-    static Stream<Arguments> cases() throws URISyntaxException, IOException {
-        Path file = Path.of(GroundingDinoGoldenTest.class.getResource("/golden/grounding-dino/cases.json").toURI());
-        List<Arguments> cases = new ArrayList<>();
-        new ObjectMapper().readTree(file.toFile()).get("cases").forEach(c -> cases.add(
-                Arguments.of(c.get("image").asText(), c.get("phrase").asText(), c)));
-        return cases.stream();
+    static Stream<Arguments> cases() throws IOException {
+        return GoldenDetections.cases(GoldenDetections.folder("/golden/grounding-dino").resolve("cases.json"));
     }
 
     @ParameterizedTest(name = "{0} \"{1}\"")

@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.imaging.ImageCodec;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,9 +30,9 @@ class Owlv2GoldenTest {
     private static Owlv2Detector detector;
 
     @BeforeAll
-    static void load() throws URISyntaxException, IOException {
+    static void load() throws IOException {
         ImageCodec.init();
-        dir = Path.of(Owlv2GoldenTest.class.getResource("/golden/owlv2/cases.json").toURI()).getParent();
+        dir = GoldenDetections.folder("/golden/owlv2");
         int side = new ObjectMapper().readTree(dir.resolve("cases.json").toFile()).get("input_side").asInt();
         // threshold 0 and no suppression: every patch comes back, to be compared one by one
         detector = new Owlv2Detector(dir.resolve("owlv2.pt"), dir.resolve("owlv2-tokenizer.json"), side, 0.0, 1.0);
@@ -46,12 +43,8 @@ class Owlv2GoldenTest {
         detector.close();
     }
 
-    static Stream<Arguments> cases() throws URISyntaxException, IOException {
-        Path file = Path.of(Owlv2GoldenTest.class.getResource("/golden/owlv2/cases.json").toURI());
-        List<Arguments> cases = new ArrayList<>();
-        new ObjectMapper().readTree(file.toFile()).get("cases").forEach(c -> cases.add(
-                Arguments.of(c.get("image").asText(), c.get("phrase").asText(), c)));
-        return cases.stream();
+    static Stream<Arguments> cases() throws IOException {
+        return GoldenDetections.cases(GoldenDetections.folder("/golden/owlv2").resolve("cases.json"));
     }
 
     @ParameterizedTest(name = "{0} \"{1}\"")
