@@ -75,8 +75,8 @@ public final class GroundingDinoDetector implements ObjectDetector {
                     manager.create(caption.attention(), new Shape(1, length)),
                     manager.create(caption.typeIds(), new Shape(1, length))));
             NDArray logits = output.get(0);
-            return decode(logits.toFloatArray(), (int) logits.getShape().get(2), output.get(1).toFloatArray(), text, image.cols(), image.rows(), scoreThreshold, nmsIou,
-                    ObjectPhrase.asksForAll(phrase));
+            return decode(logits.toFloatArray(), (int) logits.getShape().get(2), output.get(1).toFloatArray(), text,
+                    image.cols(), image.rows(), scoreThreshold, nmsIou, ObjectPhrase.asksForAll(phrase));
         } catch (TranslateException e) {
             throw new IllegalStateException("GroundingDINO inference failed: " + e.getMessage(), e);
         }
