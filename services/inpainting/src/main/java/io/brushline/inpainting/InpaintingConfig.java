@@ -1,5 +1,6 @@
 package io.brushline.inpainting;
 
+import io.brushline.inpainting.diffusion.ModelDevice;
 import io.brushline.inpainting.diffusion.Scheduler;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -33,6 +34,13 @@ public interface InpaintingConfig {
         CPU,
         GPU
     }
+
+    /**
+     * The generative models' float type: {@code auto} is fp16 on a GPU and fp32 on the CPU. fp16 needs
+     * model files exported with {@code --dtype fp16} (see tools/export/PAINTING.md).
+     */
+    @WithDefault("auto")
+    ModelDevice.Precision dtype();
 
     /**
      * BENCHMARK ONLY: when set, every category is "painted" by a stand-in that takes exactly this long
@@ -88,7 +96,7 @@ public interface InpaintingConfig {
         @WithDefault("7.5")
         double guidanceScale();
 
-        /** The long side of the working size (multiples of 8); SD-1.5 models are trained at 512. */
+        /** The long side of the working size (both sides are multiples of 64); SD-1.5 models are trained at 512. */
         @WithDefault("512")
         int longSide();
     }

@@ -1,9 +1,11 @@
 package io.brushline.inpainting;
 
+import io.brushline.common.stage.StageFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,10 +20,16 @@ import org.opencv.core.Mat;
 /**
  * Gathers compatible requests (same painter, same {@link Painter#batchKey}) from the consumer threads
  * into batches: a batch runs when it is full or when its first request has waited {@code maxWait}.
- * Batches run one at a time on a single thread, since they share one accelerator. A caller blocks
- * until its own result is ready; requests a painter cannot batch are painted on the caller's thread.
+ * Batches run one at a time on a single thread, since they share one accelerator: even with
+ * batching off ({@code maxSize} 1) a model's sampling loops never run two at once. A caller blocks
+ * until its own result is ready; requests a painter cannot batch (the classical fills, which need no
+ * accelerator) are painted on the caller's thread. A batch that fails fails each of its jobs; one that
+ * runs out of memory fails them with {@link #OUT_OF_MEMORY}, so that no job is left waiting.
  */
 public final class PaintBatcher implements AutoCloseable {
+
+    /** The failure code of the jobs of a batch that ran out of (accelerator) memory. */
+    public static final String OUT_OF_MEMORY = "gpu_out_of_memory";
 
     private record Pending(PaintRequest request, CompletableFuture<Mat> result) {
     }
@@ -43,7 +51,7 @@ public final class PaintBatcher implements AutoCloseable {
 
     public Mat paint(Painter painter, PaintRequest request) {
         Optional<Object> key = painter.batchKey(request);
-        if (key.isEmpty() || maxSize <= 1) {
+        if (key.isEmpty()) {
             return painter.paint(request);
         }
         GroupKey group = new GroupKey(painter, key.get());
@@ -62,6 +70,9 @@ public final class PaintBatcher implements AutoCloseable {
             return pending.result().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
                 throw cause;
             }
             throw e;
@@ -83,10 +94,24 @@ public final class PaintBatcher implements AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result().complete(painted.get(i));
                 }
-            } catch (RuntimeException e) {
-                batch.forEach(p -> p.result().completeExceptionally(e));
+            } catch (RuntimeException | Error e) {
+                Throwable failure = outOfMemory(e) ? new StageFailure(OUT_OF_MEMORY, "painting ran out of memory on a"
+                        + " batch of " + batch.size() + (batch.size() == 1 ? " image" : " images")
+                        + "; try again, and if it keeps failing, paint smaller images or fewer at a time") : e;
+                batch.forEach(p -> p.result().completeExceptionally(failure));
             }
         });
+    }
+
+    /** Java's heap, or the accelerator's memory as libtorch reports it ("CUDA out of memory"). */
+    private static boolean outOfMemory(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError
+                    || t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains("out of memory")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ThreadFactory daemon(String name) {

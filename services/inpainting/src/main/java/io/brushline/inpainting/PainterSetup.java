@@ -6,6 +6,7 @@ import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.messages.Category;
 import io.brushline.inpainting.diffusion.BrushNetPainter;
 import io.brushline.inpainting.diffusion.InstructPix2PixPainter;
+import io.brushline.inpainting.diffusion.ModelDevice;
 import io.brushline.inpainting.diffusion.Sampling;
 import io.brushline.inpainting.diffusion.SdInpaintingPainter;
 import io.quarkus.runtime.Startup;
@@ -81,13 +82,14 @@ public class PainterSetup {
         return new Sampling(settings.steps(), settings.scheduler(), settings.guidanceScale(), settings.longSide());
     }
 
-    private static Device device(InpaintingConfig config) {
+    private static ModelDevice device(InpaintingConfig config) {
         // Without this, libtorch re-optimises the graph for every new input shape, slowly.
         System.getProperties().putIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
-        return switch (config.device()) {
+        Device device = switch (config.device()) {
             case CPU -> Device.cpu();
             case GPU -> Device.gpu();
             case AUTO -> Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         };
+        return ModelDevice.of(device, config.dtype());
     }
 }

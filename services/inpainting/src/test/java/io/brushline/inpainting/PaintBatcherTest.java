@@ -3,9 +3,11 @@ package io.brushline.inpainting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brushline.common.messages.Category;
+import io.brushline.common.stage.StageFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
@@ -98,6 +102,100 @@ class PaintBatcherTest {
         try (var batcher = new PaintBatcher(4, Duration.ofMillis(10))) {
             var failure = assertThrows(IllegalStateException.class, () -> batcher.paint(painter, request(8, -1)));
             assertEquals("bad seed in batch", failure.getMessage());
+        }
+    }
+
+    /** Batches every request together; records how many of its loops ever ran at once. */
+    private static class SlowModel implements Painter {
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "slow-model";
+        }
+
+        @Override
+        public Optional<Object> batchKey(PaintRequest request) {
+            return Optional.of("any");
+        }
+
+        @Override
+        public Mat paint(PaintRequest request) {
+            return paintAll(List.of(request)).get(0);
+        }
+
+        @Override
+        public List<Mat> paintAll(List<PaintRequest> requests) {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            return requests.stream().map(PaintRequest::image).toList();
+        }
+    }
+
+    @Test
+    void withBatchingOffAModelStillRunsOneSamplingLoopAtATime() throws Exception {
+        var model = new SlowModel();
+        ExecutorService consumers = Executors.newFixedThreadPool(4);
+        try (var batcher = new PaintBatcher(1, Duration.ofMillis(10))) {
+            List<Future<Mat>> results = IntStream.range(0, 8)
+                    .mapToObj(i -> consumers.submit(() -> batcher.paint(model, request(8, i)))).toList();
+            for (Future<Mat> result : results) {
+                result.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            consumers.shutdownNow();
+        }
+        assertEquals(1, model.mostAtOnce.get());
+    }
+
+    @Test
+    void aBatchThatRunsOutOfMemoryFailsItsJobsWithACodeInsteadOfHanging() {
+        Painter exhausted = new SlowModel() {
+            @Override
+            public List<Mat> paintAll(List<PaintRequest> requests) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        try (var batcher = new PaintBatcher(4, Duration.ofMillis(10))) {
+            var failure = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(StageFailure.class, () -> batcher.paint(exhausted, request(8, 1))));
+            assertEquals("gpu_out_of_memory", failure.code());
+            assertTrue(failure.getMessage().contains("ran out of memory on a batch of 1 image"), failure.getMessage());
+        }
+    }
+
+    @Test
+    void theAcceleratorRunningOutOfMemoryIsRecognisedByItsMessage() {
+        Painter exhausted = new SlowModel() {
+            @Override
+            public List<Mat> paintAll(List<PaintRequest> requests) {
+                throw new IllegalStateException("forward failed", new RuntimeException(
+                        "CUDA out of memory. Tried to allocate 2.00 GiB"));
+            }
+        };
+        try (var batcher = new PaintBatcher(4, Duration.ofMillis(10))) {
+            var failure = assertThrows(StageFailure.class, () -> batcher.paint(exhausted, request(8, 1)));
+            assertEquals("gpu_out_of_memory", failure.code());
+        }
+    }
+
+    @Test
+    void anotherErrorFailsTheJobInsteadOfHanging() {
+        Painter broken = new SlowModel() {
+            @Override
+            public List<Mat> paintAll(List<PaintRequest> requests) {
+                throw new StackOverflowError();
+            }
+        };
+        try (var batcher = new PaintBatcher(4, Duration.ofMillis(10))) {
+            assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(StackOverflowError.class, () -> batcher.paint(broken, request(8, 1))));
         }
     }
 

@@ -1,6 +1,5 @@
 package io.brushline.inpainting.diffusion;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -12,7 +11,8 @@ import java.util.List;
 /**
  * BrushNet (Ju et al. 2024): a branch that sees the noisy latent and a 5-channel condition, the
  * masked-image latent and the mask at latent size in BrushNet's own convention (1 = keep, the inverse
- * of ours), and returns residuals that a patched 4-channel UNet adds to its features.
+ * of ours), and returns residuals that a patched 4-channel UNet adds to its features. The masked
+ * image it encodes has the hole blacked out (-1), as BrushNet's training and pipeline blank it.
  *
  * <p>Model directory: as for {@link SdInpaintingPainter} plus {@code brushnet.pt}; {@code unet.pt} is
  * the base UNet exported to take BrushNet's residuals after its three usual inputs.
@@ -23,7 +23,7 @@ public final class BrushNetPainter extends DiffusionPainter {
     private final TorchScriptModule unet;
     private final double conditioningScale;
 
-    public BrushNetPainter(Path modelDir, Device device, Sampling sampling, double conditioningScale) {
+    public BrushNetPainter(Path modelDir, ModelDevice device, Sampling sampling, double conditioningScale) {
         super(new TextEncoder(modelDir, device), new Vae(modelDir, device), sampling);
         this.brushNet = TorchScriptModule.load(modelDir, "brushnet", device);
         this.unet = TorchScriptModule.load(modelDir, "unet", device);
@@ -43,20 +43,23 @@ public final class BrushNetPainter extends DiffusionPainter {
     @Override
     protected NoisePredictor prepare(Batch batch) {
         int n = batch.count();
-        List<String> prompts = new ArrayList<>(batch.negativePrompts());
+        boolean guided = textGuidance();
+        int copies = guided ? 2 : 1;
+        List<String> prompts = new ArrayList<>(guided ? batch.negativePrompts() : List.of());
         prompts.addAll(batch.prompts());
         NDArray embeddings = text.encode(batch.manager(), prompts);
         NDArray keep = batch.latentMasks().neg().add(1);
+        // BrushNet was trained on images whose hole is black (-1), not grey.
         NDArray condition = repeatBatch(
-                NDArrays.concat(new NDList(vae.encodeScaled(maskedPixels(batch)), keep), 1), 2);
+                NDArrays.concat(new NDList(vae.encodeScaled(maskedPixels(batch, -1)), keep), 1), copies);
         return (latents, t) -> {
-            NDArray doubled = repeatBatch(latents, 2);
-            NDArray steps = timesteps(batch.manager(), t, 2 * n);
-            NDList residuals = brushNet.forward(new NDList(doubled, steps, embeddings, condition));
-            NDList unetInputs = new NDList(doubled, steps, embeddings);
+            NDArray rows = repeatBatch(latents, copies);
+            NDArray steps = timesteps(batch.manager(), t, copies * n);
+            NDList residuals = brushNet.forward(new NDList(rows, steps, embeddings, condition));
+            NDList unetInputs = new NDList(rows, steps, embeddings);
             residuals.forEach(residual -> unetInputs.add(residual.mul(conditioningScale)));
-            NDList halves = unet.forward(unetInputs).head().split(2, 0);
-            return Guidance.classifierFree(halves.get(0), halves.get(1), sampling.guidanceScale());
+            NDArray noise = unet.forward(unetInputs).head();
+            return guided ? guided(noise) : noise;
         };
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.brushline.inpainting.PaintRequest;
 import io.brushline.inpainting.Painter;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.opencv.core.Mat;
-import org.opencv.core.Size;
 
 /**
  * What every latent-diffusion painter shares: the working size, the text encoder and autoencoder,
@@ -95,45 +95,72 @@ public abstract class DiffusionPainter implements Painter, AutoCloseable {
         return List.of(results);
     }
 
+    /** The batch's images and masks at the working size, on {@code manager}. */
+    static Batch batch(NDManager manager, List<PaintRequest> requests, WorkingSize size) {
+        NDArray masks = ImageTensors.masks(manager, requests.stream().map(PaintRequest::mask).toList(), size.size());
+        return new Batch(manager, requests, size,
+                ImageTensors.pixels(manager, requests.stream().map(PaintRequest::image).toList(), size.size()),
+                masks, ImageTensors.latentMasks(masks));
+    }
+
     private List<Mat> paintBatch(List<PaintRequest> requests, WorkingSize size) {
         try (NDManager manager = newManager()) {
-            Size pixelSize = size.size();
-            Size latentSize = new Size(size.latentWidth(), size.latentHeight());
-            List<Mat> masks = requests.stream().map(PaintRequest::mask).toList();
-            Batch batch = new Batch(manager, requests, size,
-                    ImageTensors.pixels(manager, requests.stream().map(PaintRequest::image).toList(), pixelSize),
-                    ImageTensors.masks(manager, masks, pixelSize),
-                    ImageTensors.masks(manager, masks, latentSize));
+            Batch batch = batch(manager, requests, size);
             NoisePredictor predictor = prepare(batch);
             NDArray latents = denoise(initialNoise(batch), sampling.scheduler().create(schedule, sampling.steps()),
-                    predictor);
+                    predictor, (step, sample) -> { });
             NDArray pixels = vae.decodeScaled(latents);
             return ImageTensors.images(pixels, requests.stream().map(r -> r.image().size()).toList());
         }
     }
 
-    /** The sampling loop: from pure noise down to a clean latent. */
-    static NDArray denoise(NDArray latents, Scheduler scheduler, NoisePredictor predictor) {
+    /** Told the sample after each step (tests watch the memory the loop holds). */
+    interface StepObserver {
+        void afterStep(int index, NDArray sample);
+    }
+
+    /**
+     * The sampling loop: from pure noise down to a clean latent. Each step's arrays (model inputs and
+     * outputs, guidance, the previous sample) are freed at the end of the step, so a batch holds the
+     * same accelerator memory at step 25 as at step 1; only the new sample and what the scheduler
+     * carries to the next step survive it.
+     */
+    static NDArray denoise(NDArray latents, Scheduler scheduler, NoisePredictor predictor, StepObserver observer) {
         int[] timesteps = scheduler.timesteps();
         NDArray sample = latents;
         for (int i = 0; i < timesteps.length; i++) {
-            sample = scheduler.step(i, sample, predictor.predict(sample, timesteps[i]));
+            NDArray next;
+            try (NDScope step = new NDScope()) {
+                next = scheduler.step(i, sample, predictor.predict(sample, timesteps[i]));
+                NDScope.unregister(next);
+                NDScope.unregister(scheduler.carried());
+            }
+            sample.close();
+            sample = next;
+            observer.afterStep(i, sample);
         }
         return sample;
     }
 
     /** Standard normal noise {@code [N,4,h,w]}, each request's from its own seed. */
-    private static NDArray initialNoise(Batch batch) {
+    static NDArray initialNoise(Batch batch) {
         int plane = 4 * batch.size().latentWidth() * batch.size().latentHeight();
         float[] noise = new float[batch.count() * plane];
         for (int n = 0; n < batch.count(); n++) {
-            Random random = new Random(batch.requests().get(n).seed());
-            for (int i = 0; i < plane; i++) {
-                noise[n * plane + i] = (float) random.nextGaussian();
-            }
+            System.arraycopy(gaussians(batch.requests().get(n).seed(), plane), 0, noise, n * plane, plane);
         }
         return batch.manager().create(noise,
                 new Shape(batch.count(), 4, batch.size().latentHeight(), batch.size().latentWidth()));
+    }
+
+    /** {@code count} standard normal values from {@code seed}, the same on every machine and JVM. */
+    static float[] gaussians(long seed, int count) {
+        Random random = new Random(seed);
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
     }
 
     /** The same timestep for every row of a model batch of {@code rows}. */
@@ -152,9 +179,24 @@ public abstract class DiffusionPainter implements Painter, AutoCloseable {
         return NDArrays.concat(list, 0);
     }
 
-    /** The masked image with the region to repaint blanked (0 in [-1, 1] pixels, as diffusers does). */
-    protected static NDArray maskedPixels(Batch batch) {
-        return batch.pixels().mul(batch.masks().neg().add(1));
+    /**
+     * The image with the region to repaint set to {@code holeValue} (pixels in [-1, 1]): each model
+     * must see the blank it was trained with.
+     */
+    protected static NDArray maskedPixels(Batch batch, double holeValue) {
+        NDArray kept = batch.pixels().mul(batch.masks().neg().add(1));
+        return holeValue == 0 ? kept : kept.add(batch.masks().mul(holeValue));
+    }
+
+    /** Whether the text guides at all: at a scale of 1 or less guidance is off and the model runs once. */
+    protected boolean textGuidance() {
+        return sampling.guidanceScale() > 1;
+    }
+
+    /** Classifier-free guidance over a model output whose first half is unconditional. */
+    protected NDArray guided(NDArray noise) {
+        NDList halves = noise.split(2, 0);
+        return Guidance.classifierFree(halves.get(0), halves.get(1), sampling.guidanceScale());
     }
 
     @Override

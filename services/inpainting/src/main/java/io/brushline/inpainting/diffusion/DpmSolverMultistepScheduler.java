@@ -1,10 +1,12 @@
 package io.brushline.inpainting.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 
 /**
  * DPM-Solver++ 2M (Lu et al. 2022), data prediction, midpoint variant, as diffusers runs Stable
- * Diffusion with it: timesteps spaced evenly over [0, 999] (rounded), the first step first order
+ * Diffusion with it: timesteps spaced evenly over [0, 999] (rounded half to even, as numpy rounds),
+ * the first step first order
  * (no previous prediction yet), and the last step to noise level zero first order, which returns the
  * predicted clean sample.
  *
@@ -22,9 +24,11 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     public DpmSolverMultistepScheduler(NoiseSchedule schedule, int steps) {
         this.schedule = schedule;
         this.timesteps = new int[steps];
-        int last = NoiseSchedule.TRAIN_STEPS - 1;
+        // The reference takes linspace(0, 999, steps + 1) (value i is i * (999 / steps)), rounds it half
+        // to even and drops the 0; Math.rint rounds half to even, Math.round would round 832.5 up.
+        double spacing = (double) (NoiseSchedule.TRAIN_STEPS - 1) / steps;
         for (int i = 0; i < steps; i++) {
-            timesteps[i] = (int) Math.round((double) last * (steps - i) / steps);
+            timesteps[i] = (int) Math.rint((steps - i) * spacing);
         }
     }
 
@@ -59,6 +63,11 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
     }
 
     @Override
+    public NDList carried() {
+        return previousDenoised == null ? new NDList() : new NDList(previousDenoised);
+    }
+
+    @Override
     public NDArray step(int index, NDArray sample, NDArray noise) {
         int t = timesteps[index];
         NDArray denoised = sample.sub(noise.mul(schedule.sigma(t))).div(schedule.alpha(t));
@@ -66,6 +75,9 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
         NDArray next = sample.mul(c[0]).add(denoised.mul(c[1]));
         if (c[2] != 0) {
             next = next.add(previousDenoised.mul(c[2]));
+        }
+        if (previousDenoised != null) {
+            previousDenoised.close();
         }
         previousDenoised = denoised;
         return next;

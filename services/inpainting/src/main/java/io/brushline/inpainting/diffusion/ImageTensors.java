@@ -2,6 +2,7 @@ package io.brushline.inpainting.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,7 @@ final class ImageTensors {
         float[] data = new float[images.size() * 3 * plane];
         byte[] bgr = new byte[3 * plane];
         for (int n = 0; n < images.size(); n++) {
-            Mat resized = new Mat();
-            Imgproc.resize(images.get(n), resized, size, 0, 0, Imgproc.INTER_AREA);
+            Mat resized = LanczosResampler.resize(images.get(n), size);
             resized.get(0, 0, bgr);
             int base = n * 3 * plane;
             for (int p = 0; p < plane; p++) {
@@ -40,23 +40,31 @@ final class ImageTensors {
     }
 
     /**
-     * Masks (255 = repaint) at {@code size} as {@code [N,1,H,W]} with 1 = repaint. A pixel is marked
-     * when any of the source pixels it covers is, so the region repainted is never smaller than asked.
+     * Masks (255 = repaint) at {@code size} as {@code [N,1,H,W]} with 1 = repaint: resized as the
+     * images are, then cut at half (as the Stable-Diffusion pipelines binarise theirs).
      */
     static NDArray masks(NDManager manager, List<Mat> masks, Size size) {
         int plane = (int) (size.width * size.height);
         float[] data = new float[masks.size() * plane];
         byte[] values = new byte[plane];
         for (int n = 0; n < masks.size(); n++) {
-            Mat resized = new Mat();
-            Imgproc.resize(masks.get(n), resized, size, 0, 0, Imgproc.INTER_AREA);
+            Mat resized = LanczosResampler.resize(masks.get(n), size);
             resized.get(0, 0, values);
             for (int p = 0; p < plane; p++) {
-                data[n * plane + p] = values[p] != 0 ? 1f : 0f;
+                data[n * plane + p] = (values[p] & 0xff) >= 128 ? 1f : 0f;
             }
             resized.release();
         }
         return manager.create(data, new Shape(masks.size(), 1, (long) size.height, (long) size.width));
+    }
+
+    /**
+     * Pixel masks {@code [N,1,H,W]} at latent size {@code [N,1,H/8,W/8]} by nearest neighbour (the
+     * top-left pixel of each 8x8 block), as the reference pipelines interpolate theirs. The masking
+     * stage's dilation is what widens a mask where a wider one is wanted.
+     */
+    static NDArray latentMasks(NDArray pixelMasks) {
+        return pixelMasks.get(new NDIndex(":, :, ::8, ::8"));
     }
 
     /** {@code [N,3,H,W]} RGB in [-1, 1] back to BGR images, each resized to its target size. */

@@ -1,6 +1,5 @@
 package io.brushline.inpainting.diffusion;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -25,7 +24,7 @@ public final class InstructPix2PixPainter extends DiffusionPainter {
     private final TorchScriptModule unet;
     private final double imageGuidanceScale;
 
-    public InstructPix2PixPainter(Path modelDir, Device device, Sampling sampling, double imageGuidanceScale) {
+    public InstructPix2PixPainter(Path modelDir, ModelDevice device, Sampling sampling, double imageGuidanceScale) {
         super(new TextEncoder(modelDir, device), new Vae(modelDir, device), sampling);
         this.unet = TorchScriptModule.load(modelDir, "unet", device);
         this.imageGuidanceScale = imageGuidanceScale;
@@ -44,17 +43,29 @@ public final class InstructPix2PixPainter extends DiffusionPainter {
     @Override
     protected NoisePredictor prepare(Batch batch) {
         int n = batch.count();
+        // As the reference pipeline: both guidances or none (a text scale of 1 or less, or an image
+        // scale below 1, runs the instructed row alone).
+        boolean guided = textGuidance() && imageGuidanceScale >= 1;
         // Rows: instruction + image, no instruction + image, no instruction + no image.
         List<String> prompts = new ArrayList<>(batch.requests().stream().map(InstructPix2PixPainter::instruction)
                 .toList());
-        prompts.addAll(batch.negativePrompts());
-        prompts.addAll(batch.negativePrompts());
-        NDArray embeddings = text.encode(batch.manager(), prompts);
         NDArray imageLatents = vae.encodeMean(batch.pixels());
-        NDArray imageCondition = NDArrays.concat(new NDList(imageLatents, imageLatents, imageLatents.zerosLike()), 0);
+        NDArray imageCondition = imageLatents;
+        if (guided) {
+            prompts.addAll(batch.negativePrompts());
+            prompts.addAll(batch.negativePrompts());
+            imageCondition = NDArrays.concat(new NDList(imageLatents, imageLatents, imageLatents.zerosLike()), 0);
+        }
+        NDArray embeddings = text.encode(batch.manager(), prompts);
+        NDArray condition = imageCondition;
+        int copies = guided ? 3 : 1;
         return (latents, t) -> {
-            NDArray input = NDArrays.concat(new NDList(repeatBatch(latents, 3), imageCondition), 1);
-            NDArray noise = unet.forward(new NDList(input, timesteps(batch.manager(), t, 3 * n), embeddings)).head();
+            NDArray input = NDArrays.concat(new NDList(repeatBatch(latents, copies), condition), 1);
+            NDArray noise = unet.forward(new NDList(input, timesteps(batch.manager(), t, copies * n), embeddings))
+                    .head();
+            if (!guided) {
+                return noise;
+            }
             NDList thirds = noise.split(3, 0);
             return Guidance.instructPix2Pix(thirds.get(0), thirds.get(1), thirds.get(2), sampling.guidanceScale(),
                     imageGuidanceScale);

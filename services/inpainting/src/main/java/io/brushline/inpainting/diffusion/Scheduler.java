@@ -1,6 +1,7 @@
 package io.brushline.inpainting.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 
 /**
  * A sampler over a {@link NoiseSchedule}: which timesteps the model is evaluated at, and how a sample
@@ -14,6 +15,11 @@ public interface Scheduler {
 
     /** The sample at the next timestep (or the final sample after the last one). */
     NDArray step(int index, NDArray sample, NDArray noise);
+
+    /** The arrays the scheduler keeps for its next step (freed by the scheduler when it replaces them). */
+    default NDList carried() {
+        return new NDList();
+    }
 
     /** The schedulers a deployment can choose. */
     enum Kind {

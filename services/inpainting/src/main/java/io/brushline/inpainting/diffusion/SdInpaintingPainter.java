@@ -1,6 +1,5 @@
 package io.brushline.inpainting.diffusion;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -12,7 +11,7 @@ import java.util.List;
 /**
  * Stable-Diffusion inpainting: a UNet whose input is 9 channels, the noisy latent (4), the mask at
  * latent size (1, 1 = repaint) and the latent of the image with the region blanked (4), with
- * classifier-free guidance against the negative prompt.
+ * classifier-free guidance against the negative prompt (off at a guidance scale of 1 or less).
  *
  * <p>Model directory: {@code tokenizer.json}, {@code text_encoder.pt}, {@code vae_encoder.pt},
  * {@code vae_decoder.pt}, {@code unet.pt} (see tools/export/README.md).
@@ -21,7 +20,7 @@ public final class SdInpaintingPainter extends DiffusionPainter {
 
     private final TorchScriptModule unet;
 
-    public SdInpaintingPainter(Path modelDir, Device device, Sampling sampling) {
+    public SdInpaintingPainter(Path modelDir, ModelDevice device, Sampling sampling) {
         super(new TextEncoder(modelDir, device), new Vae(modelDir, device), sampling);
         this.unet = TorchScriptModule.load(modelDir, "unet", device);
     }
@@ -39,16 +38,19 @@ public final class SdInpaintingPainter extends DiffusionPainter {
     @Override
     protected NoisePredictor prepare(Batch batch) {
         int n = batch.count();
-        List<String> prompts = new ArrayList<>(batch.negativePrompts());
+        boolean guided = textGuidance();
+        int copies = guided ? 2 : 1;
+        List<String> prompts = new ArrayList<>(guided ? batch.negativePrompts() : List.of());
         prompts.addAll(batch.prompts());
         NDArray embeddings = text.encode(batch.manager(), prompts);
-        NDArray condition = NDArrays.concat(new NDList(batch.latentMasks(), vae.encodeScaled(maskedPixels(batch))), 1);
-        NDArray guidedCondition = repeatBatch(condition, 2);
+        // The hole is 0 (grey) in the image the UNet was trained to condition on.
+        NDArray condition = repeatBatch(NDArrays.concat(
+                new NDList(batch.latentMasks(), vae.encodeScaled(maskedPixels(batch, 0))), 1), copies);
         return (latents, t) -> {
-            NDArray input = NDArrays.concat(new NDList(repeatBatch(latents, 2), guidedCondition), 1);
-            NDArray noise = unet.forward(new NDList(input, timesteps(batch.manager(), t, 2 * n), embeddings)).head();
-            NDList halves = noise.split(2, 0);
-            return Guidance.classifierFree(halves.get(0), halves.get(1), sampling.guidanceScale());
+            NDArray input = NDArrays.concat(new NDList(repeatBatch(latents, copies), condition), 1);
+            NDArray noise = unet.forward(new NDList(input, timesteps(batch.manager(), t, copies * n), embeddings))
+                    .head();
+            return guided ? guided(noise) : noise;
         };
     }
 

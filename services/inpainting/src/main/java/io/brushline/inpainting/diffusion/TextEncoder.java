@@ -1,6 +1,5 @@
 package io.brushline.inpainting.diffusion;
 
-import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -27,7 +26,7 @@ public final class TextEncoder implements AutoCloseable {
     private final TorchScriptModule encoder;
     private final long endId;
 
-    public TextEncoder(Path modelDir, Device device) {
+    public TextEncoder(Path modelDir, ModelDevice device) {
         try {
             // Truncation keeps the end token last; padding is done here, with the end token.
             this.tokenizer = HuggingFaceTokenizer.newInstance(modelDir.resolve("tokenizer.json"),

@@ -1,6 +1,5 @@
 package io.brushline.inpainting.diffusion;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.nio.file.Path;
@@ -18,7 +17,7 @@ public final class Vae implements AutoCloseable {
     private final TorchScriptModule encoder;
     private final TorchScriptModule decoder;
 
-    public Vae(Path modelDir, Device device) {
+    public Vae(Path modelDir, ModelDevice device) {
         this.encoder = TorchScriptModule.load(modelDir, "vae_encoder", device);
         this.decoder = TorchScriptModule.load(modelDir, "vae_decoder", device);
     }

@@ -4,18 +4,22 @@ import org.opencv.core.Size;
 
 /**
  * The size a job is painted at: the source's aspect ratio with the long side at {@code longSide},
- * both sides multiples of 8 (the autoencoder downsamples by 8). Jobs of the same working size can
- * share a batch.
+ * both sides multiples of {@link #MULTIPLE}. The autoencoder halves the size three times (latents are
+ * an eighth) and Stable Diffusion's UNet halves the latents three more times, so a side that is not a
+ * multiple of 64 pixels would reach the UNet's skip connections at mismatched sizes. Jobs of the same
+ * working size can share a batch.
  */
 public record WorkingSize(int width, int height) {
 
+    static final int MULTIPLE = 64;
+
     public static WorkingSize of(int sourceWidth, int sourceHeight, int longSide) {
         double scale = (double) longSide / Math.max(sourceWidth, sourceHeight);
-        return new WorkingSize(multipleOf8(sourceWidth * scale), multipleOf8(sourceHeight * scale));
+        return new WorkingSize(multiple(sourceWidth * scale), multiple(sourceHeight * scale));
     }
 
-    private static int multipleOf8(double side) {
-        return Math.max(8, (int) Math.round(side / 8) * 8);
+    private static int multiple(double side) {
+        return Math.max(MULTIPLE, (int) Math.round(side / MULTIPLE) * MULTIPLE);
     }
 
     public int latentWidth() {

@@ -34,6 +34,16 @@ class SchedulerTest {
         assertArrayEquals(new int[] {999, 799, 599, 400, 200}, new DpmSolverMultistepScheduler(schedule, 5).timesteps());
     }
 
+    @Test
+    void dpmSolverRoundsHalfwayTimestepsToEvenAsNumpyDoes() {
+        // 999 * k / 6 = 832.5, 499.5, 166.5: numpy's round() goes to the even neighbour.
+        assertArrayEquals(new int[] {999, 832, 666, 500, 333, 166}, new DpmSolverMultistepScheduler(schedule, 6).timesteps());
+        // 13 * (999 / 26) is 499.49999999999994 in doubles, as numpy computes it: 499, not 500.
+        assertEquals(499, new DpmSolverMultistepScheduler(schedule, 26).timesteps()[13]);
+        assertArrayEquals(new int[] {999, 916, 832, 749, 666, 583, 500, 416, 333, 250, 166, 83},
+                new DpmSolverMultistepScheduler(schedule, 12).timesteps());
+    }
+
     /** Karras noise level {@code sigma / alpha} at timestep t. */
     private double karrasSigma(int t) {
         return Math.sqrt((1 - schedule.alphaBar(t)) / schedule.alphaBar(t));
