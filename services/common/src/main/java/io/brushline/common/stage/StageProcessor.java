@@ -114,7 +114,7 @@ public abstract class StageProcessor {
 
     private void giveUp(EditJob job, Throwable cause) {
         try {
-            fail(job, FailureCodes.INTERNAL, "the " + stageName + " stage kept failing: " + cause.getMessage());
+            fail(job, FailureCodes.INTERNAL, FailureReasons.internal(stageName, cause));
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be marked failed either", job.jobId());
         }
