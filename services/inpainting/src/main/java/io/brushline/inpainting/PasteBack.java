@@ -50,7 +50,7 @@ public final class PasteBack {
     }
 
     /** 1 deep inside the mask, ramping down towards its edge, 0 outside; {@code CV_32FC1}. */
-    static Mat featherAlpha(Mat mask, int featherPx) {
+    public static Mat featherAlpha(Mat mask, int featherPx) {
         Mat inside = new Mat();
         Core.compare(mask, new Scalar(0), inside, Core.CMP_GT);
         Mat alpha = new Mat();
