@@ -31,16 +31,21 @@ class FirstJobsEndToEndTest {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
 
-    /** One first job per category and how it must end: SUCCEEDED, or FAILED with this code. */
-    record FirstJob(String category, String image, String instruction, String expectedFailure) {
+    /**
+     * One first job per category and how it must end: SUCCEEDED, or FAILED with this code; and the
+     * tier and operation the job record must name.
+     */
+    record FirstJob(String category, String image, String instruction, String expectedFailure, String tier,
+            String operation) {
     }
 
     private static final List<FirstJob> FIRST_JOBS = List.of(
-            new FirstJob("GLOBAL", "samhq_example4_bench.jpg", "make it look like winter", "no_painter_configured"),
-            new FirstJob("ADD", "sam_groceries.jpg", "add a hot air balloon in the sky", "no_painter_configured"),
-            new FirstJob("LOCAL", "gsam_demo2_dog.jpg", "make the dog red", "no_painter_configured"),
-            new FirstJob("BACKGROUND", "iopaint_person.png", "change the background to a beach", "no_painter_configured"),
-            new FirstJob("REMOVE", "sam_dog.jpg", "remove the dog", null));
+            new FirstJob("GLOBAL", "samhq_example4_bench.jpg", "make it black and white", null, "cpu", "greyscale"),
+            new FirstJob("ADD", "sam_groceries.jpg", "add a hot air balloon in the sky", "no_painter_configured",
+                    "generative", "inpaint-add"),
+            new FirstJob("LOCAL", "gsam_demo2_dog.jpg", "make the dog red", null, "cpu", "recolour"),
+            new FirstJob("BACKGROUND", "iopaint_person.png", "blur the background", null, "cpu", "background-blur"),
+            new FirstJob("REMOVE", "sam_dog.jpg", "remove the dog", null, "cpu", "classical"));
 
     private Path shared;
     private LocalStack stack;
@@ -96,6 +101,13 @@ class FirstJobsEndToEndTest {
                 assertEquals("FAILED", status.path("state").asText(), label);
                 assertEquals(job.expectedFailure(), status.path("failure").path("code").asText(), label);
             }
+            assertEquals(job.tier(), status.path("operation").path("tier").asText(), label);
+            // the classical fill is named with its method (classical-telea, ...)
+            assertTrue(status.path("operation").path("name").asText().startsWith(job.operation()), label);
+            if (job.expectedFailure() != null) {
+                assertTrue(status.path("failure").path("reason").asText().contains("model"),
+                        "the reason names the kind of model: " + label);
+            }
             if (status.has("failure")) {
                 String reason = status.path("failure").path("reason").asText();
                 assertFalse(reason.isBlank(), label);
@@ -119,6 +131,25 @@ class FirstJobsEndToEndTest {
             }
             assertTrue(reported, service + " reports its native libraries: " + ready.json());
         }
+    }
+
+    /** After the first jobs: a supplied background of another shape is scaled to cover, and the job says so. */
+    @Test
+    void aSuppliedBackgroundImageIsCompositedAndAnImageThatIsNoneIsRefused() throws Exception {
+        byte[] person = Files.readAllBytes(shared.resolve("data/images/iopaint_person.png"));
+        var refused = api.submit(new MultipartForm().field("instruction", "put her on this background")
+                .file("image", person).file("background_image", "not an image".getBytes()), null);
+        assertEquals(400, refused.status(), String.valueOf(refused.json()));
+        assertEquals("invalid_image", refused.json().path("error").asText(), String.valueOf(refused.json()));
+
+        var accepted = api.submit(new MultipartForm().field("instruction", "replace the background with this one")
+                .file("image", person)
+                .file("background_image", Files.readAllBytes(shared.resolve("data/images/sam_truck.jpg"))), null);
+        assertEquals(202, accepted.status(), String.valueOf(accepted.json()));
+        JsonNode status = awaitTerminal(accepted.json().path("id").asText());
+        assertEquals("SUCCEEDED", status.path("state").asText(), status.toString());
+        assertEquals("background-image", status.path("operation").path("name").asText(), status.toString());
+        assertTrue(status.path("operation").path("note").asText().contains("scaled to cover"), status.toString());
     }
 
     private JsonNode awaitTerminal(String id) throws Exception {
