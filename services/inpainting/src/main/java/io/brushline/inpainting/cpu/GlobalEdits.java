@@ -106,16 +106,22 @@ final class GlobalEdits {
     static Mat dehaze(Mat image, double omega) {
         Mat imageF = new Mat();
         image.convertTo(imageF, CvType.CV_32FC3, 1.0 / 255);
-        Mat dark = darkChannel(imageF, 7);
-        Scalar airlight = airlight(imageF, dark);
+        // Haze and transmission are smooth: estimate them at a quarter of the size (a 5 px window there is
+        // about 15 px at full size), then recover the scene at full size.
+        Mat small = new Mat();
+        Imgproc.resize(imageF, small, new Size(Math.max(1, image.cols() / 4), Math.max(1, image.rows() / 4)), 0, 0,
+                Imgproc.INTER_AREA);
+        Scalar airlight = airlight(small, darkChannel(small, 2));
         Mat normalised = new Mat();
-        Core.divide(imageF, airlight, normalised);
+        Core.divide(small, airlight, normalised);
         Mat transmission = new Mat();
-        darkChannel(normalised, 7).convertTo(transmission, CvType.CV_32F, -omega, 1.0);
+        darkChannel(normalised, 2).convertTo(transmission, CvType.CV_32F, -omega, 1.0);
         Mat guide = new Mat();
-        Imgproc.cvtColor(imageF, guide, Imgproc.COLOR_BGR2GRAY);
+        Imgproc.cvtColor(small, guide, Imgproc.COLOR_BGR2GRAY);
+        Mat smallRefined = new Mat();
+        org.opencv.ximgproc.Ximgproc.guidedFilter(guide, transmission, smallRefined, 10, 1e-3);
         Mat refined = new Mat();
-        org.opencv.ximgproc.Ximgproc.guidedFilter(guide, transmission, refined, 40, 1e-3);
+        Imgproc.resize(smallRefined, refined, image.size(), 0, 0, Imgproc.INTER_LINEAR);
         Core.max(refined, new Scalar(0.1), refined);
         Mat transmission3 = new Mat();
         Imgproc.cvtColor(refined, transmission3, Imgproc.COLOR_GRAY2BGR);
@@ -172,30 +178,58 @@ final class GlobalEdits {
         return out;
     }
 
+    /**
+     * The painterly filters run at a working size of at most this many pixels on the long side and
+     * are scaled back: their output has no fine detail to lose, and their cost grows with the area
+     * (stylization takes seconds on a 2048 px photo).
+     */
+    static final int PAINTERLY_WORKING_SIDE = 1024;
+
     static Mat stylization(Mat image) {
-        Mat out = new Mat();
-        Photo.stylization(image, out, 60, 0.45f);
-        return out;
+        return atWorkingSize(image, small -> {
+            Mat out = new Mat();
+            Photo.stylization(small, out, 60, 0.45f);
+            return out;
+        });
     }
 
     static Mat pencilSketch(Mat image) {
-        Mat grey = new Mat();
-        Mat colour = new Mat();
-        Photo.pencilSketch(image, grey, colour, 60, 0.07f, 0.02f);
-        Mat out = new Mat();
-        Imgproc.cvtColor(grey, out, Imgproc.COLOR_GRAY2BGR);
-        return out;
+        return atWorkingSize(image, small -> {
+            Mat grey = new Mat();
+            Mat colour = new Mat();
+            Photo.pencilSketch(small, grey, colour, 60, 0.07f, 0.02f);
+            Mat out = new Mat();
+            Imgproc.cvtColor(grey, out, Imgproc.COLOR_GRAY2BGR);
+            return out;
+        });
     }
 
     static Mat edgePreserving(Mat image) {
-        Mat out = new Mat();
-        Photo.edgePreservingFilter(image, out, Photo.RECURS_FILTER, 60, 0.4f);
-        return out;
+        return atWorkingSize(image, small -> {
+            Mat out = new Mat();
+            Photo.edgePreservingFilter(small, out, Photo.RECURS_FILTER, 60, 0.4f);
+            return out;
+        });
     }
 
     static Mat oilPainting(Mat image, int size) {
+        return atWorkingSize(image, small -> {
+            Mat out = new Mat();
+            Xphoto.oilPainting(small, out, size, 1);
+            return out;
+        });
+    }
+
+    private static Mat atWorkingSize(Mat image, java.util.function.UnaryOperator<Mat> filter) {
+        double scale = (double) PAINTERLY_WORKING_SIDE / Math.max(image.cols(), image.rows());
+        if (scale >= 1) {
+            return filter.apply(image);
+        }
+        Mat small = new Mat();
+        Imgproc.resize(image, small, new Size(Math.round(image.cols() * scale), Math.round(image.rows() * scale)),
+                0, 0, Imgproc.INTER_AREA);
         Mat out = new Mat();
-        Xphoto.oilPainting(image, out, size, 1);
+        Imgproc.resize(filter.apply(small), out, image.size(), 0, 0, Imgproc.INTER_CUBIC);
         return out;
     }
 
