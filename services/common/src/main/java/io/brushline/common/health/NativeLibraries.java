@@ -4,7 +4,6 @@ import io.brushline.common.imaging.ImageCodec;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -23,10 +22,12 @@ public class NativeLibraries implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(NativeLibraries.class);
     static final String CHECK_NAME = "native-libraries";
 
-    @ConfigProperty(name = "brushline.native-libraries.opencv", defaultValue = "true")
-    boolean opencv;
-
+    private final boolean opencv;
     private volatile String problem;
+
+    public NativeLibraries(NativeLibrariesConfig config) {
+        this.opencv = config.opencv();
+    }
 
     @PostConstruct
     void load() {

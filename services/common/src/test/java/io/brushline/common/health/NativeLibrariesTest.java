@@ -12,8 +12,7 @@ class NativeLibrariesTest {
 
     @Test
     void afterStartUpOpenCvCallsWorkAndTheServiceIsReady() {
-        var libraries = new NativeLibraries();
-        libraries.opencv = true;
+        var libraries = new NativeLibraries(() -> true);
         libraries.load();
         HealthCheckResponse response = libraries.call();
         assertEquals(HealthCheckResponse.Status.UP, response.getStatus());
