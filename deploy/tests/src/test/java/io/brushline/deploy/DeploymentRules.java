@@ -46,6 +46,8 @@ final class DeploymentRules {
       new ServiceSpec("masking", 8083, "brushline-masking", List.of("edit-grounded"), Set.of("kafka", "redis", "storage")),
       new ServiceSpec("inpainting", 8084, "brushline-inpainting", List.of("edit-masked"),
           Set.of("kafka", "redis", "storage")),
+      new ServiceSpec("painter-cpu", 8086, "brushline-inpainting-cpu", List.of("edit-masked-cpu"),
+          Set.of("kafka", "redis", "storage")),
       new ServiceSpec("notifier", 8085, "brushline-notifier", List.of("edit-completed", "edit-failed"),
           Set.of("kafka", "redis", "webhooks")));
 
@@ -55,7 +57,7 @@ final class DeploymentRules {
   private static final int STORAGE_PORT = 9000;
 
   static final List<String> TOPICS = List.of("edit-requested", "edit-classified", "edit-grounded",
-      "edit-masked", "edit-completed", "edit-failed", "edit-dead-letter");
+      "edit-masked", "edit-masked-cpu", "edit-completed", "edit-failed", "edit-dead-letter");
 
   static final String GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
   static final String GPU_TAINT = "nvidia.com/gpu";

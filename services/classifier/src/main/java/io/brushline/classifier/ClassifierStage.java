@@ -1,5 +1,6 @@
 package io.brushline.classifier;
 
+import io.brushline.classifier.operations.OperationPlanner;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobState;
@@ -27,6 +28,9 @@ public class ClassifierStage extends StageProcessor {
     ObjectStore store;
 
     @Inject
+    OperationPlanner planner;
+
+    @Inject
     @Channel("edit-classified")
     MutinyEmitter<EditJob> classified;
 
@@ -39,8 +43,11 @@ public class ClassifierStage extends StageProcessor {
     @Override
     protected EditJob process(EditJob job) {
         var size = new ImageSize(job.source().width(), job.source().height());
-        return job.withClassification(engine.understand(job.instruction(), size,
-                () -> new EncodedImage(store.get(job.source().key()), job.source().contentType())));
+        var classification = engine.understand(job.instruction(), size,
+                () -> new EncodedImage(store.get(job.source().key()), job.source().contentType()));
+        boolean backgroundImage = job.hints() != null && job.hints().backgroundKey() != null;
+        return job.withClassification(classification)
+                .withOperation(planner.plan(job.instruction(), classification.category(), backgroundImage));
     }
 
     @Override

@@ -59,7 +59,8 @@ public class EditResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit an edit", description = "Multipart form: image (file) or image_url, instruction, optional "
             + "webhook_url, optional hints that replace detection: box (x1,y1,x2,y2), points ([[x,y],...]) or "
-            + "mask (an image of the same size, white = edit). Answers 202 with the job id; the same "
+            + "mask (an image of the same size, white = edit); optional background_image (file) to put behind "
+            + "the subject of a background edit, scaled to cover the photo. Answers 202 with the job id; the same "
             + "Idempotency-Key returns the same job.")
     public Response submit(
             @RestForm("image") FileUpload image,
@@ -69,6 +70,7 @@ public class EditResource {
             @RestForm("box") String box,
             @RestForm("points") String points,
             @RestForm("mask") FileUpload mask,
+            @RestForm("background_image") FileUpload backgroundImage,
             @Parameter(description = "Retries with the same key return the job of the first call")
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         String tenant = tenants.tenant(authorization, apiKey);
@@ -82,7 +84,8 @@ public class EditResource {
             throw ApiException.badRequest("invalid_image", "the form has neither an 'image' file nor an 'image_url'");
         }
         var accepted = edits.submit(new EditService.Submission(tenant, instruction, imageBytes,
-                mask == null ? null : read(mask), box, points, webhookUrl, idempotencyKey));
+                mask == null ? null : read(mask), box, points, webhookUrl, idempotencyKey,
+                backgroundImage == null ? null : read(backgroundImage)));
         String statusUrl = "/v1/edits/" + accepted.jobId();
         return Response.status(accepted.created() ? Response.Status.ACCEPTED : Response.Status.OK)
                 .location(URI.create(statusUrl))

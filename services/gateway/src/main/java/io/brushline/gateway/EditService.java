@@ -44,7 +44,14 @@ public class EditService {
             String boxHint,
             String pointsHint,
             String webhookUrl,
-            String idempotencyKey) {
+            String idempotencyKey,
+            byte[] backgroundImage) {
+
+        /** A submission without a background image. */
+        public Submission(String tenant, String instruction, byte[] image, byte[] hintMask, String boxHint,
+                String pointsHint, String webhookUrl, String idempotencyKey) {
+            this(tenant, instruction, image, hintMask, boxHint, pointsHint, webhookUrl, idempotencyKey, null);
+        }
     }
 
     /** The job id, and whether this call created it (false: an earlier call with the same key did). */
@@ -81,6 +88,10 @@ public class EditService {
                         + " but the image is " + image.width() + "x" + image.height() + "; they must match");
             }
         }
+        if (submission.backgroundImage() != null) {
+            // any size or shape will do: it is scaled to cover the photo, and the job says so
+            inspector.inspect(submission.backgroundImage(), "background_image");
+        }
 
         String jobId = UUID.randomUUID().toString();
         String key = submission.idempotencyKey();
@@ -116,10 +127,14 @@ public class EditService {
             storage.put(ObjectKeys.hintMask(jobId), submission.hintMask(), "image/png");
             hints = new Hints(locationHints.box(), locationHints.points(), ObjectKeys.hintMask(jobId));
         }
+        if (submission.backgroundImage() != null) {
+            storage.put(ObjectKeys.backgroundImage(jobId), submission.backgroundImage(), "application/octet-stream");
+            hints = new Hints(hints.box(), hints.points(), hints.maskKey(), ObjectKeys.backgroundImage(jobId));
+        }
         EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, submission.tenant(), 1, newTraceparent(),
                 Instant.now().toString(), instruction,
                 new ImageRef(ObjectKeys.source(jobId), image.contentType(), image.width(), image.height()),
-                hints.isEmpty() ? null : hints, webhookUrl, null, null, null, null, null, null);
+                hints.isEmpty() && hints.backgroundKey() == null ? null : hints, webhookUrl, null, null, null, null, null, null);
         jobs.create(job);
         try {
             requested.sendMessageAndAwait(StageProcessor.keyed(job));

@@ -26,6 +26,9 @@ final class JobView {
         putIfPresent(view, "negative_prompt", job.get("negativePrompt"));
         putIfPresent(view, "engine", job.get("engine"));
         putIfPresent(view, "grounding", job.get("grounding"));
+        if (job.containsKey("operation")) {
+            view.put("operation", operation(job));
+        }
 
         Map<String, String> transitions = new LinkedHashMap<>();
         for (JobState state : JobState.values()) {
@@ -49,6 +52,22 @@ final class JobView {
         }
         putIfPresent(view, "webhook", job.get("webhook"));
         return view;
+    }
+
+    /** Which tier and operation painted (or will paint) the job, with its parameters. */
+    private static Map<String, Object> operation(Map<String, String> job) {
+        Map<String, Object> operation = new LinkedHashMap<>();
+        operation.put("tier", job.get("tier"));
+        operation.put("name", job.get("operation"));
+        Map<String, String> params = new TreeMap<>();
+        job.forEach((field, value) -> {
+            if (field.startsWith("param.")) {
+                params.put(field.substring("param.".length()), value);
+            }
+        });
+        operation.put("params", params);
+        putIfPresent(operation, "note", job.get("operationNote"));
+        return operation;
     }
 
     private static Map<String, Long> byStage(Map<String, String> job, String prefix) {

@@ -2,6 +2,7 @@ package io.brushline.inpainting;
 
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.ImageRef;
+import io.brushline.common.messages.Operation;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
 import io.brushline.common.stage.StageProcessor;
@@ -12,6 +13,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -49,7 +51,10 @@ public class InpaintingStage extends StageProcessor {
                 job.classification(), job.mask().featherPx());
         String key = ObjectKeys.result(job.jobId());
         store.put(key, painted.png(), "image/png");
-        return job.withResult(new ImageRef(key, "image/png", painted.width(), painted.height()));
+        // The job record names the painter that ran; the classical fill is the one that needs no model.
+        String tier = painted.painter().startsWith("classical") ? Operation.CPU : Operation.GENERATIVE;
+        return job.withResult(new ImageRef(key, "image/png", painted.width(), painted.height()))
+                .withOperation(new Operation(tier, painted.painter(), Map.of(), null));
     }
 
     @Override

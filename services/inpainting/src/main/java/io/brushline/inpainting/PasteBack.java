@@ -29,20 +29,12 @@ public final class PasteBack {
                     + " and mask " + mask.size() + " must have the same size");
         }
         Mat alpha = featherAlpha(mask, featherPx);
-        Mat sourceF = new Mat();
-        Mat paintedF = new Mat();
-        source.convertTo(sourceF, CvType.CV_32FC3);
-        painted.convertTo(paintedF, CvType.CV_32FC3);
-        Mat alpha3 = new Mat();
-        Imgproc.cvtColor(alpha, alpha3, Imgproc.COLOR_GRAY2BGR);
-        // out = source + alpha * (painted - source)
-        Mat blended = new Mat();
-        Core.subtract(paintedF, sourceF, blended);
-        Core.multiply(blended, alpha3, blended);
-        Core.add(blended, sourceF, blended);
+        Mat keep = new Mat();
+        Core.subtract(Mat.ones(alpha.size(), CvType.CV_32F), alpha, keep);
+        // out = alpha * painted + (1 - alpha) * source, in one pass over the 8-bit images
         Mat result = new Mat();
-        blended.convertTo(result, CvType.CV_8UC3);
-        // Float arithmetic already gives the source back where alpha is 0; copying makes it a guarantee.
+        Imgproc.blendLinear(painted, source, alpha, keep, result);
+        // The blend already gives the source back where alpha is 0; copying makes it a guarantee.
         Mat outside = new Mat();
         Core.compare(mask, new Scalar(0), outside, Core.CMP_EQ);
         source.copyTo(result, outside);
@@ -50,7 +42,7 @@ public final class PasteBack {
     }
 
     /** 1 deep inside the mask, ramping down towards its edge, 0 outside; {@code CV_32FC1}. */
-    static Mat featherAlpha(Mat mask, int featherPx) {
+    public static Mat featherAlpha(Mat mask, int featherPx) {
         Mat inside = new Mat();
         Core.compare(mask, new Scalar(0), inside, Core.CMP_GT);
         Mat alpha = new Mat();

@@ -21,11 +21,11 @@ public final class TestImages {
     private TestImages() {
     }
 
-    static Path imagesDir() {
+    public static Path imagesDir() {
         return Path.of(System.getProperty("brushline.shared.dir", "../../../shared"), "data", "images");
     }
 
-    static byte[] bytes(String relative) {
+    public static byte[] bytes(String relative) {
         try {
             return Files.readAllBytes(imagesDir().resolve(relative));
         } catch (IOException e) {

@@ -42,6 +42,11 @@ public class MaskingStage extends StageProcessor {
     @Channel("edit-masked")
     MutinyEmitter<EditJob> masked;
 
+    /** Jobs an exact CPU operation paints go to their own topic, so they never wait behind generative ones. */
+    @Inject
+    @Channel("edit-masked-cpu")
+    MutinyEmitter<EditJob> maskedForCpu;
+
     @Incoming("edit-grounded")
     @Blocking(ordered = false)
     public void consume(ConsumerRecord<String, String> record) {
@@ -69,5 +74,10 @@ public class MaskingStage extends StageProcessor {
     @Override
     protected MutinyEmitter<EditJob> next() {
         return masked;
+    }
+
+    @Override
+    protected MutinyEmitter<EditJob> next(EditJob output) {
+        return output.operation() != null && output.operation().isCpu() ? maskedForCpu : masked;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
  * decided and never calls back to an earlier stage. Kafka record key = {@code jobId}.
  *
  * @param stageMillis the engine time each stage spent on this job (compute and image codecs), by stage
+ * @param operation   what the painting step does (CPU operation or generative painter); null until classified
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EditJob(
@@ -26,40 +27,54 @@ public record EditJob(
         MaskRef mask,
         ImageRef result,
         Failure failure,
-        Map<String, Long> stageMillis) {
+        Map<String, Long> stageMillis,
+        Operation operation) {
 
     public static final int SCHEMA_VERSION = 1;
 
+    /** A job with no operation decided yet. */
+    public EditJob(int schemaVersion, String jobId, String tenant, int attempt, String traceparent, String createdAt,
+            String instruction, ImageRef source, Hints hints, String webhookUrl, Classification classification,
+            Grounding grounding, MaskRef mask, ImageRef result, Failure failure, Map<String, Long> stageMillis) {
+        this(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints, webhookUrl,
+                classification, grounding, mask, result, failure, stageMillis, null);
+    }
+
+    public EditJob withOperation(Operation value) {
+        return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
+                webhookUrl, classification, grounding, mask, result, failure, stageMillis, value);
+    }
+
     public EditJob withClassification(Classification value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, value, grounding, mask, result, failure, stageMillis);
+                webhookUrl, value, grounding, mask, result, failure, stageMillis, operation);
     }
 
     public EditJob withGrounding(Grounding value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, value, mask, result, failure, stageMillis);
+                webhookUrl, classification, value, mask, result, failure, stageMillis, operation);
     }
 
     public EditJob withMask(MaskRef value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, value, result, failure, stageMillis);
+                webhookUrl, classification, grounding, value, result, failure, stageMillis, operation);
     }
 
     public EditJob withResult(ImageRef value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, value, failure, stageMillis);
+                webhookUrl, classification, grounding, mask, value, failure, stageMillis, operation);
     }
 
     public EditJob withFailure(Failure value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, value, stageMillis);
+                webhookUrl, classification, grounding, mask, result, value, stageMillis, operation);
     }
 
     public EditJob withStageMillis(String stage, long millis) {
         var timings = new java.util.TreeMap<String, Long>(stageMillis == null ? Map.of() : stageMillis);
         timings.put(stage, millis);
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, failure, timings);
+                webhookUrl, classification, grounding, mask, result, failure, timings, operation);
     }
 
     public Category category() {

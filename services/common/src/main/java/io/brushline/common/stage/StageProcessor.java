@@ -54,6 +54,11 @@ public abstract class StageProcessor {
     /** Where the job goes next. */
     protected abstract MutinyEmitter<EditJob> next();
 
+    /** Where this job goes next, for stages that route by what they decided; {@link #next()} by default. */
+    protected MutinyEmitter<EditJob> next(EditJob output) {
+        return next();
+    }
+
     /** This stage's work; throws {@link StageFailure} for what retrying will not fix. */
     protected abstract EditJob process(EditJob job);
 
@@ -106,7 +111,7 @@ public abstract class StageProcessor {
         long engineMillis = (System.nanoTime() - started - storageNanos) / 1_000_000;
         output = output.withStageMillis(stageName, engineMillis);
         jobs.recordProgress(output, stageName, engineMillis, storageNanos / 1_000_000);
-        next().sendMessageAndAwait(keyed(output));
+        next(output).sendMessageAndAwait(keyed(output));
         if (completesJob()) {
             jobs.advance(job.jobId(), JobState.SUCCEEDED);
         }
@@ -114,7 +119,7 @@ public abstract class StageProcessor {
 
     private void giveUp(EditJob job, Throwable cause) {
         try {
-            fail(job, FailureCodes.INTERNAL, "the " + stageName + " stage kept failing: " + cause.getMessage());
+            fail(job, FailureCodes.INTERNAL, FailureReasons.internal(stageName, cause));
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be marked failed either", job.jobId());
         }

@@ -114,6 +114,12 @@ public class JobStore {
         if (job.grounding() != null) {
             fields.put("grounding", job.grounding().method());
         }
+        if (job.operation() != null) {
+            fields.put("tier", job.operation().tier());
+            fields.put("operation", job.operation().name());
+            job.operation().params().forEach((name, value) -> fields.put("param." + name, value));
+            putIfPresent(fields, "operationNote", job.operation().note());
+        }
         if (job.mask() != null) {
             fields.put("maskKey", job.mask().key());
         }

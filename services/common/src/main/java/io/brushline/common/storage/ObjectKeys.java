@@ -14,6 +14,11 @@ public final class ObjectKeys {
         return "jobs/" + jobId + "/hint-mask.png";
     }
 
+    /** An image the client supplied to put behind the subject. */
+    public static String backgroundImage(String jobId) {
+        return "jobs/" + jobId + "/background";
+    }
+
     public static String mask(String jobId) {
         return "jobs/" + jobId + "/mask.png";
     }

@@ -29,8 +29,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class LocalStack implements AutoCloseable {
 
     public static final List<String> TOPICS = List.of(
-            "edit-requested", "edit-classified", "edit-grounded", "edit-masked", "edit-completed", "edit-failed",
-            "edit-dead-letter");
+            "edit-requested", "edit-classified", "edit-grounded", "edit-masked", "edit-masked-cpu", "edit-completed",
+            "edit-failed", "edit-dead-letter");
     public static final List<String> SERVICES = List.of(
             "gateway", "classifier", "grounding", "masking", "inpainting", "notifier");
     public static final String ACCESS_KEY = "brushline";

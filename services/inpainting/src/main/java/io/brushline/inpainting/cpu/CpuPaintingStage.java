@@ -1,0 +1,92 @@
+package io.brushline.inpainting.cpu;
+
+import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.messages.CpuOperation;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.ImageRef;
+import io.brushline.common.messages.Operation;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
+import io.brushline.common.stage.StageProcessor;
+import io.brushline.common.state.JobState;
+import io.brushline.common.storage.MissingObjectException;
+import io.brushline.common.storage.ObjectKeys;
+import io.brushline.common.storage.ObjectStore;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.opencv.core.Mat;
+
+/**
+ * Step 4 for edits an exact CPU operation does: consumes {@code edit-masked-cpu}, its own topic and
+ * worker pool, so these jobs never wait behind generative ones and never occupy a GPU pod. The result
+ * is written only once the operation has succeeded; a failed operation leaves nothing behind.
+ */
+@ApplicationScoped
+public class CpuPaintingStage extends StageProcessor {
+
+    public CpuPaintingStage() {
+        super("paint", JobState.PAINTING);
+    }
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    @Channel("edit-completed")
+    MutinyEmitter<EditJob> completed;
+
+    private final CpuPainter painter = new CpuPainter();
+
+    @Incoming("edit-masked-cpu")
+    @Blocking(value = "cpu-painting", ordered = false)
+    public void consume(ConsumerRecord<String, String> record) {
+        handle(record);
+    }
+
+    @Override
+    protected EditJob process(EditJob job) {
+        Operation operation = job.operation();
+        if (operation == null || !operation.isCpu() || job.mask() == null) {
+            throw new StageFailure(FailureCodes.INTERNAL, "the job reached the CPU painter without a CPU operation"
+                    + " and a mask");
+        }
+        CpuOperation cpu = CpuOperation.fromWireName(operation.name()).orElseThrow(() -> new StageFailure(
+                FailureCodes.INTERNAL, "this painting service does not know the operation " + operation.name()));
+        Mat source = ImageCodec.decodeColor(store.get(job.source().key()), "source image");
+        Mat mask = ImageCodec.decodeMask(store.get(job.mask().key()), "mask");
+        var painted = painter.paint(cpu, operation.params(), source, mask, job.mask().featherPx(),
+                () -> backgroundImage(job));
+        String key = ObjectKeys.result(job.jobId());
+        store.put(key, ImageCodec.encodePng(painted.image()), "image/png");
+        return job.withResult(new ImageRef(key, "image/png", painted.image().cols(), painted.image().rows()))
+                .withOperation(operation.withNote(painted.note()));
+    }
+
+    private Mat backgroundImage(EditJob job) {
+        String key = job.hints() == null ? null : job.hints().backgroundKey();
+        if (key == null) {
+            throw new StageFailure(FailureCodes.INVALID_HINT, "put the subject on a new background by sending the"
+                    + " image in the background_image form field");
+        }
+        try {
+            return ImageCodec.decodeColor(store.get(key), "background image");
+        } catch (MissingObjectException e) {
+            throw new StageFailure(FailureCodes.INVALID_HINT, "the background image is no longer in storage");
+        }
+    }
+
+    @Override
+    protected boolean completesJob() {
+        return true;
+    }
+
+    @Override
+    protected MutinyEmitter<EditJob> next() {
+        return completed;
+    }
+}
