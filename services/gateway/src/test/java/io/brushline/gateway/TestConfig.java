@@ -39,6 +39,30 @@ final class TestConfig {
                 return 600;
             }
 
+            public int readsPerMinute() {
+                return 1200;
+            }
+
+            public int maxProgressStreamsPerTenant() {
+                return 10;
+            }
+
+            public Duration maxProgressStreamDuration() {
+                return Duration.ofMinutes(30);
+            }
+
+            public Duration imageFetchTimeout() {
+                return Duration.ofSeconds(2);
+            }
+
+            public int concurrentImageChecks() {
+                return 2;
+            }
+
+            public Duration imageCheckWait() {
+                return Duration.ofSeconds(60);
+            }
+
             public String defaultTenant() {
                 return "default";
             }
