@@ -46,6 +46,25 @@ class ImageInspectorTest {
     }
 
     @Test
+    void aLargeImageIsCheckedFromASubsampledDecodeThatStillFindsDamage() throws IOException {
+        // 3 megapixels: decoded keeping every second pixel of every second row
+        var image = new BufferedImage(2000, 1500, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 1500; y++) {
+            for (int x = 0; x < 2000; x++) {
+                image.setRGB(x, y, (x * 7919 + y * 104729) & 0xffffff);
+            }
+        }
+        var large = new ImageInspector(TestConfig.gateway(20_000_000, 40_000_000, java.util.Map.of()));
+        for (String format : new String[] {"jpg", "png"}) {
+            byte[] encoded = encode(image, format);
+            assertEquals(2000, large.inspect(encoded, "image").width());
+            var e = assertThrows(ApiException.class,
+                    () -> large.inspect(Arrays.copyOf(encoded, encoded.length * 2 / 3), "image"), format);
+            assertEquals("invalid_image", e.code(), format);
+        }
+    }
+
+    @Test
     void refusesTruncatedJpeg() throws IOException {
         var image = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 256; y++) {
