@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ public class ProgressStreams {
     private final Executor blockingWork;
     private final Map<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
 
+    @Inject
     public ProgressStreams(JobStore jobs, GatewayConfig config) {
         this(jobs, config, Infrastructure.getDefaultWorkerPool());
     }
