@@ -38,6 +38,13 @@ class WebhookSecretStartupTest {
     }
 
     @Test
+    void anEmptySecretAsTheManifestsShipItCountsAsNone() throws IOException {
+        WebhookConfig production = configFor("prod", Map.of("brushline.webhook.secret", ""));
+        var refused = assertThrows(IllegalStateException.class, () -> WebhookSigner.ofConfigured(production.secret()));
+        assertTrue(refused.getMessage().contains("set BRUSHLINE_WEBHOOK_SECRET"), refused.getMessage());
+    }
+
+    @Test
     void aMalformedSecretIsRefusedToo() throws IOException {
         WebhookConfig production = configFor("prod", Map.of("brushline.webhook.secret", "whsec_not base64!"));
         var refused = assertThrows(IllegalStateException.class, () -> WebhookSigner.ofConfigured(production.secret()));
