@@ -1,10 +1,10 @@
 package io.brushline.gateway;
 
-import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
 import io.smallrye.mutiny.Multi;
 import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectStore;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -33,10 +33,10 @@ public class EditResource {
     private final EditService edits;
     private final JobStore jobs;
     private final ObjectStore storage;
-    private final GatewayConfig config;
     private final TenantResolver tenants;
     private final RateLimiter rateLimiter;
     private final ImageFetcher imageFetcher;
+    private final ProgressStreams progress;
 
     @HeaderParam("Authorization")
     String authorization;
@@ -44,13 +44,13 @@ public class EditResource {
     @HeaderParam("X-API-Key")
     String apiKey;
 
-    public EditResource(EditService edits, JobStore jobs, ObjectStore storage, GatewayConfig config,
-            TenantResolver tenants, RateLimiter rateLimiter, ImageFetcher imageFetcher) {
+    public EditResource(EditService edits, JobStore jobs, ObjectStore storage,
+            TenantResolver tenants, RateLimiter rateLimiter, ImageFetcher imageFetcher, ProgressStreams progress) {
+        this.progress = progress;
         this.imageFetcher = imageFetcher;
         this.edits = edits;
         this.jobs = jobs;
         this.storage = storage;
-        this.config = config;
         this.tenants = tenants;
         this.rateLimiter = rateLimiter;
     }
@@ -74,7 +74,7 @@ public class EditResource {
             @Parameter(description = "Retries with the same key return the job of the first call")
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         String tenant = tenants.tenant(authorization, apiKey);
-        rateLimiter.acquire(tenant);
+        rateLimiter.acquire(tenant, RateLimiter.Kind.SUBMISSIONS);
         byte[] imageBytes;
         if (image != null) {
             imageBytes = read(image);
@@ -121,22 +121,13 @@ public class EditResource {
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Progress as server-sent events: the job's status each time it changes, until it ends")
+    // The checks below read Redis: on a worker thread, not the event loop a Multi method would run on.
+    @Blocking
+    @Operation(summary = "Progress as server-sent events: the job's status each time it changes, until it ends "
+            + "(a stream closes after brushline.gateway.max-progress-stream-duration; open a new one to go on)")
     public Multi<Map<String, Object>> events(@PathParam("id") String id) {
-        existing(id);
-        Map<String, Object> end = Map.of();
-        return Multi.createFrom().ticks().every(config.progressPollInterval())
-                .map(tick -> JobView.of(id, jobs.get(id)))
-                .skip().repetitions()
-                // emit the terminal status itself, then end the stream
-                .onItem().transformToMultiAndConcatenate(view -> isTerminal(view)
-                        ? Multi.createFrom().items(view, end)
-                        : Multi.createFrom().item(view))
-                .select().first(view -> view != end);
-    }
-
-    private static boolean isTerminal(Map<String, Object> view) {
-        return JobState.valueOf((String) view.get("state")).isTerminal();
+        Map<String, String> job = existing(id);
+        return progress.follow(job.get("tenant"), id);
     }
 
     @DELETE
@@ -166,10 +157,13 @@ public class EditResource {
         }
     }
 
+    /** The job of the caller's tenant, counted as one read of that tenant. */
     private Map<String, String> existing(String id) {
+        String tenant = tenants.tenant(authorization, apiKey);
+        rateLimiter.acquire(tenant, RateLimiter.Kind.READS);
         Map<String, String> job = jobs.get(id);
         // Another tenant's job answers exactly like a job that does not exist.
-        if (job.isEmpty() || !tenants.tenant(authorization, apiKey).equals(job.get("tenant"))) {
+        if (job.isEmpty() || !tenant.equals(job.get("tenant"))) {
             throw new ApiException(Response.Status.NOT_FOUND, "not_found", "no edit job with id " + id);
         }
         return job;

@@ -19,6 +19,21 @@ public interface GatewayConfig {
     @WithDefault("2000")
     int maxInstructionLength();
 
+    /** How long downloading an {@code image_url} may take in all: connecting, redirects and the whole body. */
+    @WithDefault("PT20S")
+    Duration imageFetchTimeout();
+
+    /**
+     * Images decoded at once to validate them; further uploads wait their turn. With the subsampled
+     * decode this bounds the memory validation takes whatever the number of concurrent uploads.
+     */
+    @WithDefault("2")
+    int concurrentImageChecks();
+
+    /** How long an upload waits for its turn to be validated before the gateway answers 503. */
+    @WithDefault("PT30S")
+    Duration imageCheckWait();
+
     /** How long an Idempotency-Key keeps returning the job it created. */
     @WithDefault("P1D")
     Duration idempotencyTtl();
@@ -36,6 +51,18 @@ public interface GatewayConfig {
     /** Submissions a tenant may make per minute (0 = unlimited). */
     @WithDefault("600")
     int submissionsPerMinute();
+
+    /** Reads (status, result, mask, progress streams, cancel) a tenant may make per minute (0 = unlimited). */
+    @WithDefault("1200")
+    int readsPerMinute();
+
+    /** Progress streams (server-sent events) one tenant may hold open at once on one gateway instance. */
+    @WithDefault("10")
+    int maxProgressStreamsPerTenant();
+
+    /** A progress stream ends after this long even if the job has not; the client may open a new one. */
+    @WithDefault("PT30M")
+    Duration maxProgressStreamDuration();
 
     /** The tenant of requests when no API keys are configured. */
     @WithDefault("default")

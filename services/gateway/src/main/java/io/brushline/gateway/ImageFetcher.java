@@ -2,31 +2,36 @@ package io.brushline.gateway;
 
 import io.brushline.common.net.OutboundUrlPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.ResponseBody;
 
 /**
  * Downloads the image of a submission that gives {@code image_url} instead of a file: only URLs the
- * outbound policy allows (checked again on every redirect), within a time limit, and never more than
- * the upload limit (the body is read only up to that many bytes).
+ * outbound policy allows, each redirect checked again, every connection pinned to the address the
+ * policy checked; one time limit for the whole download (redirects and body included, so a server
+ * that trickles bytes cannot hold a request), and never more than the upload limit read.
  */
 @ApplicationScoped
 public class ImageFetcher {
 
     private static final int MAX_REDIRECTS = 3;
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final OutboundUrlPolicy policy;
     private final GatewayConfig config;
-    private final HttpClient http = HttpClient.newBuilder()
+    private final OkHttpClient http = new OkHttpClient.Builder()
             .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
+            .readTimeout(Duration.ofSeconds(5))
+            .followRedirects(false)
+            .followSslRedirects(false)
             .build();
 
     public ImageFetcher(OutboundUrlPolicy policy, GatewayConfig config) {
@@ -35,62 +40,65 @@ public class ImageFetcher {
     }
 
     public byte[] fetch(String url) {
+        long deadline = System.nanoTime() + config.imageFetchTimeout().toNanos();
         String current = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             URI uri = allowed(current);
-            HttpResponse<InputStream> response;
-            try {
-                response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
+            Call call = policy.pin(http, uri).newCall(new Request.Builder().url(uri.toString()).get().build());
+            call.timeout().timeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            try (var response = call.execute()) {
+                String location = response.header("location");
+                if (response.isRedirect() && location != null) {
+                    current = uri.resolve(location).toString();
+                    continue;
+                }
+                if (!response.isSuccessful()) {
+                    throw refused("could not fetch image_url: the server answered HTTP " + response.code());
+                }
+                return readLimited(call, response.body());
+            } catch (OutboundUrlPolicy.RefusedAddress e) {
+                throw refused("image_url refused: " + e.getMessage());
+            } catch (InterruptedIOException e) {
+                throw refused("could not fetch image_url within " + config.imageFetchTimeout().toSeconds() + " s");
             } catch (IOException e) {
-                throw refused("could not fetch image_url: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw refused("interrupted while fetching image_url");
+                throw refused(call.isCanceled()
+                        ? "could not fetch image_url within " + config.imageFetchTimeout().toSeconds() + " s"
+                        : "could not fetch image_url: " + e.getMessage());
             }
-            int status = response.statusCode();
-            if (status / 100 == 3 && response.headers().firstValue("location").isPresent()) {
-                close(response);
-                current = uri.resolve(response.headers().firstValue("location").get()).toString();
-                continue;
-            }
-            if (status / 100 != 2) {
-                close(response);
-                throw refused("could not fetch image_url: the server answered HTTP " + status);
-            }
-            return readLimited(response);
         }
         throw refused("image_url redirected more than " + MAX_REDIRECTS + " times");
     }
 
     private URI allowed(String url) {
         try {
-            return policy.check(url);
+            return policy.checkForm(url);
         } catch (OutboundUrlPolicy.Refused e) {
-            throw ApiException.badRequest("invalid_image_url", "image_url refused: " + e.getMessage());
+            throw refused("image_url refused: " + e.getMessage());
         }
     }
 
-    private byte[] readLimited(HttpResponse<InputStream> response) {
+    /**
+     * Reads at most one byte more than the limit, so an endless body costs no more than that. Too
+     * large: the call is canceled, since closing the body would go on reading to reuse the connection.
+     */
+    private byte[] readLimited(Call call, ResponseBody body) throws IOException {
         long limit = config.maxImageBytes();
-        try (InputStream in = response.body()) {
+        if (body.contentLength() > limit) {
+            throw tooLarge(call, limit);
+        }
+        try (InputStream in = body.byteStream()) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (bytes.length > limit) {
-                throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "image_too_large",
-                        "the image at image_url is larger than the limit of " + limit + " bytes");
+                throw tooLarge(call, limit);
             }
             return bytes;
-        } catch (IOException e) {
-            throw refused("could not read image_url: " + e.getMessage());
         }
     }
 
-    private static void close(HttpResponse<InputStream> response) {
-        try {
-            response.body().close();
-        } catch (IOException ignored) {
-            // nothing more to read from a response we do not use
-        }
+    private static ApiException tooLarge(Call call, long limit) {
+        call.cancel();
+        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE, "image_too_large",
+                "the image at image_url is larger than the limit of " + limit + " bytes");
     }
 
     private static ApiException refused(String message) {

@@ -7,18 +7,29 @@ import com.drew.metadata.MetadataException;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import io.brushline.common.stage.FailureCodes;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Checks an upload before anything is stored: a known format, a size within limits (read from the
  * header, so a decompression bomb is refused before it is decoded), and pixels that decode without
- * damage (a truncated JPEG only produces a decoder warning, which counts as damage here).
+ * damage (a truncated JPEG only produces a decoder warning, which counts as damage here). The stored
+ * image is always the uploaded bytes, unchanged.
+ *
+ * <p>The decode only proves the data decodes, so it keeps every n-th pixel of every n-th row (about
+ * {@value #CHECKED_PIXELS} pixels): every byte is still read and decompressed, so damage is still
+ * found, but a 40-megapixel upload takes a few MB of heap instead of 120 MB or more. At most
+ * {@code concurrent-image-checks} decodes run at once; further uploads wait their turn for up to
+ * {@code image-check-wait}, then get a 503 that says to retry.
  */
 @ApplicationScoped
 public class ImageInspector {
@@ -27,10 +38,14 @@ public class ImageInspector {
     public record ImageInfo(String contentType, int width, int height) {
     }
 
+    static final long CHECKED_PIXELS = 1_000_000;
+
     private final GatewayConfig config;
+    private final Semaphore decodes;
 
     public ImageInspector(GatewayConfig config) {
         this.config = config;
+        this.decodes = new Semaphore(config.concurrentImageChecks(), true);
         // Register the plugin readers (CMYK JPEG, WebP) with the class loader the application runs in.
         ImageIO.scanForPlugins();
     }
@@ -40,7 +55,7 @@ public class ImageInspector {
             throw ApiException.badRequest(FailureCodes.INVALID_IMAGE, "the " + what + " is empty");
         }
         if (bytes.length > config.maxImageBytes()) {
-            throw new ApiException(jakarta.ws.rs.core.Response.Status.REQUEST_ENTITY_TOO_LARGE, "image_too_large",
+            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "image_too_large",
                     "the " + what + " is " + bytes.length + " bytes; the limit is " + config.maxImageBytes());
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -55,7 +70,7 @@ public class ImageInspector {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 if ((long) width * height > config.maxPixels()) {
-                    throw new ApiException(jakarta.ws.rs.core.Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE,
                             "image_too_large", "the " + what + " is " + width + "x" + height
                                     + " pixels; the limit is " + config.maxPixels() + " pixels");
                 }
@@ -65,7 +80,7 @@ public class ImageInspector {
                         throw new DamagedImage(warning);
                     }
                 });
-                reader.read(0);
+                decodeSubsampled(reader, width, height);
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
                 String contentType = "image/" + ("jpg".equals(format) ? "jpeg" : format);
                 // The pipeline decodes JPEGs upright (EXIF orientation applied), so sizes are given that way too.
@@ -80,6 +95,30 @@ public class ImageInspector {
             // DamagedImage from the warning listener, or the decoder's own error on broken data
             throw ApiException.badRequest(FailureCodes.INVALID_IMAGE,
                     "the " + what + " is damaged or truncated and cannot be decoded (" + e.getMessage() + ")");
+        }
+    }
+
+    private void decodeSubsampled(ImageReader reader, int width, int height) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        int step = (int) Math.ceil(Math.sqrt((double) width * height / CHECKED_PIXELS));
+        if (step > 1) {
+            param.setSourceSubsampling(step, step, 0, 0);
+        }
+        boolean turn;
+        try {
+            turn = decodes.tryAcquire(config.imageCheckWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            turn = false;
+        }
+        if (!turn) {
+            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable",
+                    "too many images are being checked right now; retry in a few seconds");
+        }
+        try {
+            reader.read(0, param);
+        } finally {
+            decodes.release();
         }
     }
 

@@ -1,40 +1,73 @@
 package io.brushline.gateway;
 
-import io.lettuce.core.api.sync.RedisCommands;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 
 /**
- * Submissions per tenant per minute, counted in Redis so that every gateway replica shares the
- * budget (fixed one-minute windows: one INCR per request, cheap and good enough for abuse control).
+ * Requests per tenant per minute, as token buckets in Redis shared by every gateway replica (Bucket4j:
+ * each check is one compare-and-swap script, so concurrent requests cannot overdraw a bucket). A
+ * bucket holds a minute's worth of requests and refills continuously, so a tenant gets its limit per
+ * minute on average and never twice it around a window edge: in any span of s seconds at most
+ * limit * (1 + s/60) requests pass. Submissions and reads (status, results, progress streams) have
+ * buckets of their own.
  */
 @ApplicationScoped
 public class RateLimiter {
 
-    private final RedisCommands<String, String> redis;
-    private final GatewayConfig config;
-
-    public RateLimiter(RedisCommands<String, String> redis, GatewayConfig config) {
-        this.redis = redis;
-        this.config = config;
+    /** What a request is counted as. */
+    public enum Kind {
+        SUBMISSIONS, READS
     }
 
-    /** Counts one submission; refuses it with 429 and Retry-After when the tenant is over its limit. */
-    public void acquire(String tenant) {
-        int limit = config.submissionsPerMinute();
-        if (limit <= 0) {
+    private final GatewayConfig config;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final ProxyManager<String> buckets;
+
+    public RateLimiter(RedisClient redis, GatewayConfig config) {
+        this.config = config;
+        this.connection = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
+                // an idle tenant's bucket is full again after a minute: then its key can go
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        Duration.ofMinutes(1)))
+                .build();
+    }
+
+    @PreDestroy
+    void close() {
+        connection.close();
+    }
+
+    /** Counts one request of {@code kind}; refuses it with 429 and Retry-After when the tenant is over. */
+    public void acquire(String tenant, Kind kind) {
+        int perMinute = kind == Kind.SUBMISSIONS ? config.submissionsPerMinute() : config.readsPerMinute();
+        if (perMinute <= 0) {
             return;
         }
-        long now = System.currentTimeMillis();
-        long window = now / 60_000;
-        String key = "brushline:rate:" + tenant + ":" + window;
-        long count = redis.incr(key);
-        if (count == 1) {
-            redis.expire(key, 120);
-        }
-        if (count > limit) {
-            long retryAfterSeconds = Math.max(1, ((window + 1) * 60_000 - now + 999) / 1000);
-            throw new RateLimited(limit, retryAfterSeconds);
+        BucketConfiguration limit = BucketConfiguration.builder()
+                .addLimit(bandwidth -> bandwidth.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                .build();
+        ConsumptionProbe probe = buckets.builder()
+                // a changed limit replaces the stored one, keeping the tokens the tenant has left
+                .withImplicitConfigurationReplacement(perMinute, TokensInheritanceStrategy.AS_IS)
+                .build("brushline:rate:" + kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + tenant, () -> limit)
+                .tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            long retryAfterSeconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999) / 1_000_000_000);
+            throw new RateLimited(kind, perMinute, retryAfterSeconds);
         }
     }
 
@@ -42,9 +75,10 @@ public class RateLimiter {
     public static final class RateLimited extends ApiException {
         private final long retryAfterSeconds;
 
-        RateLimited(int limit, long retryAfterSeconds) {
+        RateLimited(Kind kind, int limit, long retryAfterSeconds) {
             super(Response.Status.TOO_MANY_REQUESTS, "rate_limited",
-                    "more than " + limit + " submissions this minute; retry after " + retryAfterSeconds + " s");
+                    "more than " + limit + " " + (kind == Kind.SUBMISSIONS ? "submissions" : "reads")
+                            + " per minute; retry after " + retryAfterSeconds + " s");
             this.retryAfterSeconds = retryAfterSeconds;
         }
 

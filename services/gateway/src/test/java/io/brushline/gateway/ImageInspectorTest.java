@@ -25,6 +25,17 @@ class ImageInspectorTest {
         return out.toByteArray();
     }
 
+    /** Busy pixels, so that every part of the encoded file matters to the decode. */
+    static BufferedImage patterned(int width, int height) {
+        var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (x * 7919 + y * 104729) & 0xffffff);
+            }
+        }
+        return image;
+    }
+
     @Test
     void acceptsJpegAndPngWithTheirSize() throws IOException {
         var image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
@@ -46,13 +57,22 @@ class ImageInspectorTest {
     }
 
     @Test
-    void refusesTruncatedJpeg() throws IOException {
-        var image = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 256; y++) {
-            for (int x = 0; x < 256; x++) {
-                image.setRGB(x, y, (x * 7919 + y * 104729) & 0xffffff);
-            }
+    void aLargeImageIsCheckedFromASubsampledDecodeThatStillFindsDamage() throws IOException {
+        // 3 megapixels: decoded keeping every second pixel of every second row
+        var image = patterned(2000, 1500);
+        var large = new ImageInspector(TestConfig.gateway(20_000_000, 40_000_000, java.util.Map.of()));
+        for (String format : new String[] {"jpg", "png"}) {
+            byte[] encoded = encode(image, format);
+            assertEquals(2000, large.inspect(encoded, "image").width());
+            var e = assertThrows(ApiException.class,
+                    () -> large.inspect(Arrays.copyOf(encoded, encoded.length * 2 / 3), "image"), format);
+            assertEquals("invalid_image", e.code(), format);
         }
+    }
+
+    @Test
+    void refusesTruncatedJpeg() throws IOException {
+        var image = patterned(256, 256);
         byte[] jpeg = encode(image, "jpg");
         var e = assertThrows(ApiException.class,
                 () -> inspector.inspect(Arrays.copyOf(jpeg, jpeg.length * 2 / 3), "image"));

@@ -3,45 +3,82 @@ package io.brushline.gateway;
 import java.time.Duration;
 import java.util.Map;
 
-/** Gateway settings for unit tests, without booting Quarkus. */
-final class TestConfig {
+/** Gateway settings for unit tests, without booting Quarkus: the defaults, each one changeable. */
+final class TestConfig implements GatewayConfig {
 
-    private TestConfig() {
+    long maxImageBytes = 20_000_000;
+    long maxPixels = 40_000_000;
+    Map<String, String> apiKeys = Map.of();
+    int submissionsPerMinute = 600;
+    int readsPerMinute = 1200;
+    int maxProgressStreamsPerTenant = 10;
+    Duration maxProgressStreamDuration = Duration.ofMinutes(30);
+    Duration progressPollInterval = Duration.ofMillis(200);
+    Duration imageFetchTimeout = Duration.ofSeconds(2);
+    int concurrentImageChecks = 2;
+    Duration imageCheckWait = Duration.ofSeconds(60);
+
+    static TestConfig gateway(long maxBytes, long maxPixels, Map<String, String> apiKeys) {
+        TestConfig config = new TestConfig();
+        config.maxImageBytes = maxBytes;
+        config.maxPixels = maxPixels;
+        config.apiKeys = apiKeys;
+        return config;
     }
 
-    static GatewayConfig gateway(long maxBytes, long maxPixels, Map<String, String> apiKeys) {
-        return new GatewayConfig() {
-            public long maxImageBytes() {
-                return maxBytes;
-            }
+    public long maxImageBytes() {
+        return maxImageBytes;
+    }
 
-            public long maxPixels() {
-                return maxPixels;
-            }
+    public long maxPixels() {
+        return maxPixels;
+    }
 
-            public int maxInstructionLength() {
-                return 2000;
-            }
+    public int maxInstructionLength() {
+        return 2000;
+    }
 
-            public Duration idempotencyTtl() {
-                return Duration.ofDays(1);
-            }
+    public Duration imageFetchTimeout() {
+        return imageFetchTimeout;
+    }
 
-            public Duration progressPollInterval() {
-                return Duration.ofMillis(200);
-            }
+    public int concurrentImageChecks() {
+        return concurrentImageChecks;
+    }
 
-            public Map<String, String> apiKeys() {
-                return apiKeys;
-            }
+    public Duration imageCheckWait() {
+        return imageCheckWait;
+    }
 
-            public int submissionsPerMinute() {
-                return 600;
-            }
+    public Duration idempotencyTtl() {
+        return Duration.ofDays(1);
+    }
 
-            public String defaultTenant() {
-                return "default";
-            }
-        };
+    public Duration progressPollInterval() {
+        return progressPollInterval;
+    }
+
+    public Map<String, String> apiKeys() {
+        return apiKeys;
+    }
+
+    public int submissionsPerMinute() {
+        return submissionsPerMinute;
+    }
+
+    public int readsPerMinute() {
+        return readsPerMinute;
+    }
+
+    public int maxProgressStreamsPerTenant() {
+        return maxProgressStreamsPerTenant;
+    }
+
+    public Duration maxProgressStreamDuration() {
+        return maxProgressStreamDuration;
+    }
+
+    public String defaultTenant() {
+        return "default";
     }
 }

@@ -3,14 +3,18 @@ package io.brushline.notifier;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Webhook signing and the retry schedule (documented in the README). */
 @ConfigMapping(prefix = "brushline.webhook")
 public interface WebhookConfig {
 
-    /** Standard Webhooks secret, {@code whsec_} followed by base64 key bytes. */
-    @WithDefault("whsec_YnJ1c2hsaW5lLWxvY2FsLXdlYmhvb2stc2VjcmV0")
-    String secret();
+    /**
+     * Standard Webhooks secret, {@code whsec_} followed by base64 key bytes. No default: receivers
+     * verify signatures with it, so a secret shipped in the code would let anyone forge webhooks. Only
+     * the dev and test profiles set one (application.properties).
+     */
+    Optional<String> secret();
 
     /** How long one delivery attempt may take before it counts as failed. */
     @WithDefault("PT10S")

@@ -6,10 +6,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -20,6 +18,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,12 +37,13 @@ import org.jboss.logging.Logger;
 public class WebhookDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    private static final MediaType JSON = MediaType.get("application/json");
 
     private final DeliveryQueue queue;
     private final JobStore jobs;
     private final WebhookConfig config;
     private final WebhookSigner signer;
-    private final HttpClient http;
+    private final OkHttpClient http;
     private final OutboundUrlPolicy policy;
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -45,10 +52,16 @@ public class WebhookDispatcher {
         this.queue = queue;
         this.jobs = jobs;
         this.config = config;
-        this.signer = new WebhookSigner(config.secret());
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
+        this.signer = WebhookSigner.ofConfigured(config.secret());
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(config.concurrency());
+        dispatcher.setMaxRequestsPerHost(config.concurrency());
+        // Every call goes through policy.pin: connected only to the addresses its own lookup checked.
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .callTimeout(config.timeout())
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .build();
     }
 
@@ -96,43 +109,68 @@ public class WebhookDispatcher {
             finish(delivery, "gone", delivery.attempts());
             return;
         }
+        URI uri;
         try {
-            // Checked again at delivery: the name may resolve to an internal address by now.
-            policy.check(delivery.url());
+            uri = policy.checkForm(delivery.url());
         } catch (OutboundUrlPolicy.Refused e) {
-            LOG.warnf("webhook %s not sent: %s", delivery.webhookId(), e.getMessage());
-            finish(delivery, "refused", delivery.attempts());
+            refuse(delivery, e.getMessage());
             return;
         }
         int attempt = delivery.attempts() + 1;
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.url()))
-                .timeout(config.timeout())
-                .header("content-type", "application/json")
+        Request request = new Request.Builder().url(uri.toString())
                 .header("webhook-id", delivery.webhookId())
                 .header("webhook-timestamp", String.valueOf(timestamp))
                 .header("webhook-signature", signer.sign(delivery.webhookId(), timestamp, delivery.body()))
-                .POST(HttpRequest.BodyPublishers.ofString(delivery.body()))
+                .post(RequestBody.create(delivery.body(), JSON))
                 .build();
         inFlight.incrementAndGet();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            inFlight.decrementAndGet();
-            try {
-                if (error != null) {
-                    retryOrGiveUp(delivery, attempt, Optional.empty(), error.toString());
-                } else if (response.statusCode() / 100 == 2) {
-                    finish(delivery, "delivered", attempt);
-                } else if (response.statusCode() == 410) {
-                    queue.markGone(delivery.url());
-                    finish(delivery, "gone", attempt);
-                } else {
-                    retryOrGiveUp(delivery, attempt, retryAfter(response), "HTTP " + response.statusCode());
+        // The name is looked up (and checked) again at each delivery: it may resolve elsewhere by now.
+        policy.pin(http, uri).newCall(request).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException error) {
+                inFlight.decrementAndGet();
+                recordSafely(delivery, () -> {
+                    if (error instanceof OutboundUrlPolicy.RefusedAddress) {
+                        refuse(delivery, error.getMessage());
+                    } else {
+                        retryOrGiveUp(delivery, attempt, Optional.empty(), error.toString());
+                    }
+                });
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) {
+                inFlight.decrementAndGet();
+                try (response) {
+                    recordSafely(delivery, () -> {
+                        if (response.isSuccessful()) {
+                            finish(delivery, "delivered", attempt);
+                        } else if (response.code() == 410) {
+                            queue.markGone(delivery.url());
+                            finish(delivery, "gone", attempt);
+                        } else {
+                            retryOrGiveUp(delivery, attempt, retryAfter(response.header("retry-after")),
+                                    "HTTP " + response.code());
+                        }
+                    });
                 }
-            } catch (RuntimeException e) {
-                // The lease expires and the delivery is tried again.
-                LOG.errorf(e, "could not record the outcome of webhook %s", delivery.webhookId());
             }
         });
+    }
+
+    private void refuse(DeliveryQueue.Delivery delivery, String why) {
+        LOG.warnf("webhook %s not sent: %s", delivery.webhookId(), why);
+        finish(delivery, "refused", delivery.attempts());
+    }
+
+    private void recordSafely(DeliveryQueue.Delivery delivery, Runnable record) {
+        try {
+            record.run();
+        } catch (RuntimeException e) {
+            // The lease expires and the delivery is tried again.
+            LOG.errorf(e, "could not record the outcome of webhook %s", delivery.webhookId());
+        }
     }
 
     private void retryOrGiveUp(DeliveryQueue.Delivery delivery, int attempt, Optional<Duration> retryAfter,
@@ -160,8 +198,8 @@ public class WebhookDispatcher {
     }
 
     /** Retry-After as delay-seconds or an HTTP date. */
-    static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("retry-after").flatMap(value -> {
+    static Optional<Duration> retryAfter(String header) {
+        return Optional.ofNullable(header).flatMap(value -> {
             try {
                 return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
             } catch (NumberFormatException notSeconds) {

@@ -3,6 +3,7 @@ package io.brushline.notifier;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -14,6 +15,23 @@ public final class WebhookSigner {
 
     private static final String PREFIX = "whsec_";
     private final byte[] key;
+
+    /**
+     * The signer of the configured secret; without one the notifier must not start (it would send
+     * webhooks no receiver can trust), and the message says what to set.
+     */
+    public static WebhookSigner ofConfigured(Optional<String> secret) {
+        String value = secret.map(String::strip).filter(s -> !s.isEmpty()).orElseThrow(() -> new IllegalStateException(
+                "no webhook signing secret is configured: set BRUSHLINE_WEBHOOK_SECRET (brushline.webhook.secret)"
+                        + " to whsec_ followed by at least 24 random bytes in base64, for example"
+                        + " whsec_$(openssl rand -base64 32), and give the same secret to your webhook receivers"));
+        try {
+            return new WebhookSigner(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("BRUSHLINE_WEBHOOK_SECRET (brushline.webhook.secret) is not whsec_"
+                    + " followed by base64: " + e.getMessage(), e);
+        }
+    }
 
     public WebhookSigner(String secret) {
         String encoded = secret.startsWith(PREFIX) ? secret.substring(PREFIX.length()) : secret;

@@ -404,8 +404,10 @@ class PipelineEndToEndTest {
         assertEquals("rate_limited", tooMany.json().path("error").asText());
         long retryAfter = Long.parseLong(tooMany.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
-        // the other tenant is not affected
-        assertEquals(200, api.get("/v1/edits/" + jobs.keySet().iterator().next()).status());
+        // the other tenant's submissions are not affected: its (invalid) submission reaches validation
+        var otherTenant = api.submit(new MultipartForm().field("instruction", "x").file("image", new byte[] {1}), null);
+        assertEquals(400, otherTenant.status(), new String(otherTenant.body()));
+        assertEquals("invalid_image", otherTenant.json().path("error").asText());
     }
 
     @Test

@@ -64,6 +64,7 @@ final class FaultStack implements AutoCloseable {
         env.put("BRUSHLINE_INPAINTING_CLASSICAL_METHOD", "telea");
         // The client's backoff is the throttle under test here, not the per-tenant rate limit.
         env.put("BRUSHLINE_GATEWAY_SUBMISSIONS_PER_MINUTE", "0");
+        env.put("BRUSHLINE_GATEWAY_READS_PER_MINUTE", "0");
         // The webhook sink listens on loopback, which the outbound URL policy refuses unless allow-listed.
         env.put("BRUSHLINE_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1");
         env.putAll(serviceEnvironment);

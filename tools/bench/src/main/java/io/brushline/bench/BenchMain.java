@@ -108,6 +108,7 @@ public final class BenchMain {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BRUSHLINE_MODELS_DIR", options.models().toAbsolutePath().toString());
         env.put("BRUSHLINE_GATEWAY_SUBMISSIONS_PER_MINUTE", "0");
+        env.put("BRUSHLINE_GATEWAY_READS_PER_MINUTE", "0");
         if (options.painterServiceTime() != null) {
             env.put("BRUSHLINE_INPAINTING_BENCHMARK_SERVICE_TIME", options.painterServiceTime().toString());
         }

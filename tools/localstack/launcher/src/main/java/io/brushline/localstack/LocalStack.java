@@ -229,7 +229,32 @@ public final class LocalStack implements AutoCloseable {
         env.put("BRUSHLINE_STORAGE_SECRET_KEY", SECRET_KEY);
         env.put("BRUSHLINE_STORAGE_BUCKET", BUCKET);
         env.put("DJL_CACHE_DIR", dataDir.resolve("djl-cache").toString());
+        env.put("BRUSHLINE_WEBHOOK_SECRET", webhookSecret());
         return env;
+    }
+
+    /**
+     * The secret the notifier signs webhooks with: BRUSHLINE_WEBHOOK_SECRET when it is set, otherwise
+     * one generated for this data directory and kept in {@code webhook-secret} there (the notifier
+     * builds in none and refuses to start without one).
+     */
+    public String webhookSecret() {
+        String configured = System.getenv("BRUSHLINE_WEBHOOK_SECRET");
+        if (configured != null && !configured.isBlank()) {
+            return configured.strip();
+        }
+        Path file = dataDir.resolve("webhook-secret");
+        try {
+            if (!Files.exists(file)) {
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                createDirectories(dataDir);
+                Files.writeString(file, "whsec_" + java.util.Base64.getEncoder().encodeToString(key) + "\n");
+            }
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -33,6 +33,8 @@ public final class LocalStackMain {
             stack.startServices(Map.of());
             System.out.printf("Brushline API: %s/v1/edits   OpenAPI: %s/q/openapi   Swagger UI: %s/q/swagger-ui%n",
                     stack.gatewayUrl(), stack.gatewayUrl(), stack.gatewayUrl());
+            System.out.printf("Webhooks are signed with the secret in %s (or BRUSHLINE_WEBHOOK_SECRET when set)%n",
+                    stack.dataDir().resolve("webhook-secret"));
         }
         System.out.println("Ctrl-C stops everything.");
         // The stack's shutdown hook stops every child process when this JVM is told to stop.

@@ -1,0 +1,97 @@
+package io.brushline.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Rate limits against a real Redis server. */
+class RateLimiterTest {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final int PER_MINUTE = 30;
+
+    private final RateLimiter limiter = new RateLimiter(REDIS.client(), limits());
+
+    private static TestConfig limits() {
+        TestConfig config = new TestConfig();
+        config.submissionsPerMinute = PER_MINUTE;
+        config.readsPerMinute = 2 * PER_MINUTE;
+        return config;
+    }
+
+    private int accepted(String tenant, RateLimiter.Kind kind, int attempts) {
+        int accepted = 0;
+        for (int i = 0; i < attempts; i++) {
+            try {
+                limiter.acquire(tenant, kind);
+                accepted++;
+            } catch (RateLimiter.RateLimited refused) {
+                // counted by what was accepted
+            }
+        }
+        return accepted;
+    }
+
+    @Test
+    void aMinuteBoundaryDoesNotDoubleTheLimit() throws InterruptedException {
+        String tenant = "edge-" + UUID.randomUUID();
+        // a fixed one-minute window lets the limit through just before the boundary and again just after
+        long now = System.currentTimeMillis();
+        long boundary = (now / 60_000 + 1) * 60_000;
+        if (boundary - now < 1_000) {
+            boundary += 60_000;
+        }
+        Thread.sleep(boundary - 700 - System.currentTimeMillis());
+        int before = accepted(tenant, RateLimiter.Kind.SUBMISSIONS, PER_MINUTE);
+        Thread.sleep(Math.max(0, boundary + 300 - System.currentTimeMillis()));
+        int after = accepted(tenant, RateLimiter.Kind.SUBMISSIONS, PER_MINUTE);
+        // one token comes back every 2 s at 30 per minute; about a second passed
+        assertEquals(PER_MINUTE, before);
+        assertTrue(before + after <= PER_MINUTE + 1, (before + after) + " accepted within about a second");
+    }
+
+    @Test
+    void concurrentRequestsNeverOverdrawTheBucket() throws Exception {
+        String tenant = "burst-" + UUID.randomUUID();
+        AtomicInteger accepted = new AtomicInteger();
+        Callable<Void> client = () -> {
+            accepted.addAndGet(accepted(tenant, RateLimiter.Kind.SUBMISSIONS, 20));
+            return null;
+        };
+        var pool = Executors.newFixedThreadPool(8);
+        try {
+            for (var done : pool.invokeAll(List.of(client, client, client, client, client, client, client, client))) {
+                done.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // 160 attempts within a few seconds: the bucket's 30 and at most a couple of refilled tokens
+        assertTrue(accepted.get() >= PER_MINUTE && accepted.get() <= PER_MINUTE + 3, accepted + " accepted");
+    }
+
+    @Test
+    void theRefusalSaysWhenToRetryAndOtherTenantsAndReadsAreNotAffected() {
+        String tenant = "busy-" + UUID.randomUUID();
+        assertEquals(PER_MINUTE, accepted(tenant, RateLimiter.Kind.SUBMISSIONS, PER_MINUTE));
+        var refused = assertThrows(RateLimiter.RateLimited.class,
+                () -> limiter.acquire(tenant, RateLimiter.Kind.SUBMISSIONS));
+        assertEquals(429, refused.status().getStatusCode());
+        // one token every 2 s
+        assertTrue(refused.retryAfterSeconds() >= 1 && refused.retryAfterSeconds() <= 2, refused.getMessage());
+        assertTrue(refused.getMessage().contains("30 submissions per minute"), refused.getMessage());
+        assertEquals(1, accepted("other-" + UUID.randomUUID(), RateLimiter.Kind.SUBMISSIONS, 1));
+        // reads have their own budget, and it runs out too
+        assertEquals(2 * PER_MINUTE, accepted(tenant, RateLimiter.Kind.READS, 3 * PER_MINUTE));
+    }
+}
