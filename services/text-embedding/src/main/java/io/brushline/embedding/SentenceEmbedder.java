@@ -40,12 +40,10 @@ public final class SentenceEmbedder implements AutoCloseable {
 
     public static final int DIMENSIONS = 384;
 
-    private final Path modelDir;
     private final HuggingFaceTokenizer tokenizer;
     private final ZooModel<NDList, NDList> model;
 
-    private SentenceEmbedder(Path modelDir, HuggingFaceTokenizer tokenizer, ZooModel<NDList, NDList> model) {
-        this.modelDir = modelDir;
+    private SentenceEmbedder(HuggingFaceTokenizer tokenizer, ZooModel<NDList, NDList> model) {
         this.tokenizer = tokenizer;
         this.model = model;
     }
@@ -70,13 +68,14 @@ public final class SentenceEmbedder implements AutoCloseable {
                     .optOption("intraOpNumThreads", String.valueOf(threads))
                     .optOption("interOpNumThreads", "1")
                     .build();
-            return new SentenceEmbedder(dir, tokenizer, criteria.loadModel());
+            return new SentenceEmbedder(tokenizer, criteria.loadModel());
         } catch (IOException e) {
-            deleteQuietly(dir);
             throw new UncheckedIOException("cannot prepare the sentence-embedding model", e);
         } catch (ModelNotFoundException | MalformedModelException e) {
-            deleteQuietly(dir);
             throw new IllegalStateException("cannot load the sentence-embedding model", e);
+        } finally {
+            // both files are in memory once loaded
+            deleteQuietly(dir);
         }
     }
 
@@ -98,6 +97,12 @@ public final class SentenceEmbedder implements AutoCloseable {
         } catch (TranslateException e) {
             throw new IllegalStateException("the sentence-embedding model failed", e);
         }
+    }
+
+    /** Whether the model's vocabulary holds the word whole rather than in pieces (rare words, typos, noise). */
+    public boolean isKnownWord(String word) {
+        // [CLS] word [SEP]
+        return tokenizer.encode(word).getIds().length == 3;
     }
 
     public List<float[]> embedAll(List<String> sentences) {
@@ -146,7 +151,6 @@ public final class SentenceEmbedder implements AutoCloseable {
     public void close() {
         model.close();
         tokenizer.close();
-        deleteQuietly(modelDir);
     }
 
     private static void deleteQuietly(Path dir) {
