@@ -5,12 +5,8 @@
 # Needs the classifier built once: mvn -B -q -pl services/classifier -am package -DskipTests
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-module="$root/services/classifier"
-if [[ ! -f "$module/target/cli-classpath.txt" || ! -d "$module/target/classes" ]]; then
-  echo "build the classifier first: mvn -B -q -pl services/classifier -am package -DskipTests" >&2
-  exit 2
-fi
-file="${1:-$module/src/test/resources/eval/unseen-instructions.tsv}"
-exec taskset -c 0 java -XX:ActiveProcessorCount=1 -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "$module/target/classes:$(cat "$module/target/cli-classpath.txt")" \
-  io.brushline.classifier.cli.BenchmarkCommand "$file" "${2:-3}"
+source "$root/tools/classifier-cli.sh"
+file="${1:-$root/services/classifier/src/test/resources/eval/unseen-instructions.tsv}"
+# one core: this shell (and the JVM it becomes) pinned to core 0, and the JVM told so
+taskset -cp 0 $$ >/dev/null
+classifier_java -XX:ActiveProcessorCount=1 io.brushline.classifier.cli.BenchmarkCommand "$file" "${2:-3}"

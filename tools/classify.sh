@@ -4,10 +4,5 @@
 # Usage: tools/classify.sh [--engine learned|rules] [--image-size WxH] [file]     (reads stdin when no file is given)
 # Needs the classifier built once: mvn -B -q -pl services/classifier package -DskipTests
 set -euo pipefail
-module="$(cd "$(dirname "$0")/.." && pwd)/services/classifier"
-if [[ ! -f "$module/target/cli-classpath.txt" || ! -d "$module/target/classes" ]]; then
-  echo "build the classifier first: mvn -B -q -pl services/classifier package -DskipTests" >&2
-  exit 2
-fi
-exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$module/target/classes:$(cat "$module/target/cli-classpath.txt")" \
-  io.brushline.classifier.cli.ClassifyCommand "$@"
+source "$(dirname "$0")/classifier-cli.sh"
+classifier_java io.brushline.classifier.cli.ClassifyCommand "$@"

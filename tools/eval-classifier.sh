@@ -6,12 +6,6 @@
 # Default file: ../shared/data/instructions/public-instructions.tsv, scored on its test split (the
 # learned engine trains on the rest); other files are scored whole.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-module="$root/services/classifier"
-if [[ ! -f "$module/target/cli-classpath.txt" || ! -d "$module/target/classes" ]]; then
-  echo "build the classifier first: mvn -B -q -pl services/classifier package -DskipTests" >&2
-  exit 2
-fi
-cd "$root"
-exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$module/target/classes:$(cat "$module/target/cli-classpath.txt")" \
-  io.brushline.classifier.cli.EvaluateCommand "$@"
+cd "$(dirname "$0")/.."
+source tools/classifier-cli.sh
+classifier_java io.brushline.classifier.cli.EvaluateCommand "$@"

@@ -9,7 +9,6 @@ import io.brushline.common.messages.Classification;
 import io.brushline.common.messages.Decision;
 import io.brushline.embedding.SentenceEmbedder;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -173,13 +172,29 @@ public class LearnedInstructionEngine implements InstructionEngine {
         return others;
     }
 
+    /** The most similar training examples: one pass over them, keeping the best few. */
     private List<Decision.Neighbour> nearest(float[] v) {
-        return IntStream.range(0, examples.size()).boxed()
-                .sorted(Comparator.comparingDouble(i -> -SentenceEmbedder.similarity(v, exampleVectors[i])))
-                .limit(NEIGHBOURS)
-                .map(i -> new Decision.Neighbour(examples.get(i).instruction(), examples.get(i).category(),
-                        round(SentenceEmbedder.similarity(v, exampleVectors[i]))))
-                .toList();
+        int[] best = new int[NEIGHBOURS];
+        double[] score = new double[NEIGHBOURS];
+        java.util.Arrays.fill(score, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < exampleVectors.length; i++) {
+            double s = SentenceEmbedder.similarity(v, exampleVectors[i]);
+            for (int k = 0; k < NEIGHBOURS; k++) {
+                if (s > score[k]) {
+                    System.arraycopy(score, k, score, k + 1, NEIGHBOURS - k - 1);
+                    System.arraycopy(best, k, best, k + 1, NEIGHBOURS - k - 1);
+                    score[k] = s;
+                    best[k] = i;
+                    break;
+                }
+            }
+        }
+        List<Decision.Neighbour> out = new ArrayList<>();
+        for (int k = 0; k < NEIGHBOURS && score[k] > Double.NEGATIVE_INFINITY; k++) {
+            LabelledInstruction e = examples.get(best[k]);
+            out.add(new Decision.Neighbour(e.instruction(), e.category(), round(score[k])));
+        }
+        return out;
     }
 
     private static String head(String phrase) {
