@@ -1,16 +1,15 @@
 package io.brushline.grounding;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The 80 COCO classes the offline detector knows, in its output order, and the words people use for
- * them ("puppy" means dog, "people" means person). Turns an object phrase from an instruction into a
- * class index, and tells whether the phrase asks for every instance ("all the people", "dogs").
+ * The 80 COCO classes the offline detector knows, in its output order. Finds a class named literally
+ * in an object phrase ("the red car", "tennis rackets"), and tells whether the phrase asks for every
+ * instance ("all the cars", "dogs"). Other words ("puppy", "lorry") are matched by meaning in
+ * {@link ClassMatcher}.
  */
 public final class CocoVocabulary {
 
@@ -26,8 +25,6 @@ public final class CocoVocabulary {
             "bed", "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone",
             "microwave", "oven", "toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors",
             "teddy bear", "hair drier", "toothbrush");
-
-    private static final Map<String, String> SYNONYMS = synonyms();
 
     /** Words that end the object's head noun phrase: "dog on the bench" is about the dog. */
     private static final Set<String> PREPOSITIONS = Set.of("on", "in", "at", "with", "near", "next", "by",
@@ -46,7 +43,7 @@ public final class CocoVocabulary {
     }
 
     /**
-     * The COCO class a phrase names, looking only at the words before the first preposition and
+     * The COCO class a phrase names literally, looking only at the words before the first preposition and
      * preferring the longest, right-most match (the head noun): "the running dog" and "dog on the
      * bench" are dogs, "tennis rackets" is the tennis racket class, and "the object on the bed" names
      * no class (it is not the bed).
@@ -61,6 +58,16 @@ public final class CocoVocabulary {
         return lookupIn(words.subList(0, cut), allWords);
     }
 
+    /** The last word before the first preposition: "the big hound on the sofa" -> "hound". */
+    static String headNoun(String phrase) {
+        List<String> words = ObjectPhrase.words(phrase);
+        int cut = 0;
+        while (cut < words.size() && !PREPOSITIONS.contains(words.get(cut))) {
+            cut++;
+        }
+        return cut == 0 ? "" : words.get(cut - 1);
+    }
+
     private static Optional<Query> lookupIn(List<String> words, boolean allWords) {
         for (int end = words.size(); end > 0; end--) {
             for (int length = Math.min(3, end); length >= 1; length--) {
@@ -68,8 +75,8 @@ public final class CocoVocabulary {
                 String last = gram.get(gram.size() - 1);
                 for (String singular : singularForms(last)) {
                     gram.set(gram.size() - 1, singular);
-                    String name = SYNONYMS.get(String.join(" ", gram));
-                    if (name != null) {
+                    String name = String.join(" ", gram);
+                    if (CLASSES.contains(name)) {
                         boolean plural = !singular.equals(last) || ObjectPhrase.IRREGULAR_PLURALS.containsKey(last);
                         return Optional.of(new Query(CLASSES.indexOf(name), allWords || plural));
                     }
@@ -104,72 +111,5 @@ public final class CocoVocabulary {
     /** A few class names, for messages that say what the detector does know. */
     public static String examples() {
         return String.join(", ", CLASSES.subList(0, 24)) + ", ...";
-    }
-
-    private static Map<String, String> synonyms() {
-        Map<String, String> map = new HashMap<>();
-        for (String name : CLASSES) {
-            map.put(name, name);
-        }
-        alias(map, "person", "man", "woman", "girl", "boy", "child", "kid", "guy", "lady", "gentleman", "baby",
-                "toddler", "human", "pedestrian", "player", "skier", "surfer", "rider", "tourist", "someone",
-                "somebody", "people", "figure", "athlete", "worker", "photographer");
-        alias(map, "bicycle", "bike", "cycle");
-        alias(map, "car", "automobile", "sedan", "taxi", "cab", "suv", "jeep", "hatchback", "convertible",
-                "racecar", "race car", "sports car");
-        alias(map, "motorcycle", "motorbike", "scooter", "moped");
-        alias(map, "airplane", "plane", "aeroplane", "jet", "aircraft", "airliner");
-        alias(map, "bus", "coach", "minibus");
-        alias(map, "train", "locomotive", "tram", "railcar");
-        alias(map, "truck", "lorry", "pickup", "pickup truck", "van", "firetruck", "fire truck");
-        alias(map, "boat", "ship", "sailboat", "yacht", "canoe", "kayak", "ferry", "rowboat", "dinghy");
-        alias(map, "traffic light", "stoplight", "traffic signal");
-        alias(map, "fire hydrant", "hydrant");
-        alias(map, "bird", "duck", "pigeon", "seagull", "gull", "parrot", "sparrow", "goose", "swan", "eagle",
-                "owl", "hen", "chicken", "crow", "penguin", "flamingo");
-        alias(map, "cat", "kitten", "kitty", "tabby");
-        alias(map, "dog", "puppy", "pup", "doggy", "doggie", "hound", "corgi", "retriever", "terrier",
-                "poodle", "labrador", "husky", "bulldog", "beagle", "shepherd");
-        alias(map, "horse", "pony", "foal", "stallion", "mare");
-        alias(map, "sheep", "lamb", "ram");
-        alias(map, "cow", "bull", "calf", "ox", "cattle");
-        alias(map, "bear", "grizzly", "polar bear");
-        alias(map, "backpack", "rucksack", "knapsack");
-        alias(map, "umbrella", "parasol");
-        alias(map, "handbag", "purse", "tote");
-        alias(map, "tie", "necktie", "bowtie");
-        alias(map, "suitcase", "luggage", "trolley case");
-        alias(map, "skis", "ski");
-        alias(map, "sports ball", "ball", "football", "soccer ball", "basketball", "tennis ball", "volleyball");
-        alias(map, "baseball bat", "bat");
-        alias(map, "baseball glove", "glove", "mitt");
-        alias(map, "tennis racket", "racket", "racquet", "tennis racquet");
-        alias(map, "wine glass", "glass", "wineglass", "goblet");
-        alias(map, "cup", "mug", "teacup");
-        alias(map, "sandwich", "burger", "hamburger", "sub");
-        alias(map, "hot dog", "hotdog");
-        alias(map, "donut", "doughnut");
-        alias(map, "cake", "cupcake", "birthday cake");
-        alias(map, "chair", "armchair", "stool", "seat");
-        alias(map, "couch", "sofa", "settee", "loveseat");
-        alias(map, "potted plant", "plant", "houseplant", "flowerpot", "flower pot", "pot plant", "pottedplant");
-        alias(map, "dining table", "table", "desk", "diningtable");
-        alias(map, "tv", "television", "monitor", "screen", "tvmonitor");
-        alias(map, "laptop", "notebook", "computer");
-        alias(map, "remote", "remote control", "controller");
-        alias(map, "cell phone", "phone", "smartphone", "cellphone", "mobile phone", "mobile", "iphone");
-        alias(map, "refrigerator", "fridge");
-        alias(map, "book", "novel", "magazine");
-        alias(map, "clock", "watch");
-        alias(map, "teddy bear", "stuffed animal", "plush toy", "teddybear");
-        alias(map, "hair drier", "hair dryer", "hairdryer", "blow dryer");
-        alias(map, "toothbrush", "tooth brush");
-        return Map.copyOf(map);
-    }
-
-    private static void alias(Map<String, String> map, String name, String... words) {
-        for (String word : words) {
-            map.put(word, name);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.brushline.grounding;
 
 import io.brushline.common.models.ModelFiles;
+import io.brushline.embedding.SentenceEmbedder;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -25,7 +26,7 @@ public class DetectorProducer {
         System.setProperty(noFallback, System.getProperty(noFallback, "true"));
         return switch (config.detector()) {
             case yolox -> new YoloxDetector(models.resolve(Path.of(config.yolox().model())), config.scoreThreshold(),
-                    config.nmsIou());
+                    config.nmsIou(), new ClassMatcher(SentenceEmbedder.load(1)));
             case owlv2 -> new Owlv2Detector(models.resolve(Path.of(config.owlv2().model())),
                     models.resolve(Path.of(config.owlv2().tokenizer())), config.owlv2().imageSize(),
                     config.owlv2().scoreThreshold(), config.nmsIou());

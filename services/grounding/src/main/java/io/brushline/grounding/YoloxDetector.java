@@ -30,8 +30,9 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * The offline detector: YOLOX-nano trained on the 80 COCO classes, run by ONNX Runtime through DJL.
- * The phrase is mapped to a class by {@link CocoVocabulary}; phrases outside the 80 classes are refused
- * with a reason instead of being guessed.
+ * The phrase is mapped to a class by {@link ClassMatcher} (by name, else by meaning), or by name only
+ * ({@link CocoVocabulary}) when no matcher is given; phrases outside the 80 classes are refused with a
+ * reason instead of being guessed.
  *
  * <p>Model I/O: input {@code images} [1,3,416,416] BGR 0..255, letterboxed into the top-left corner
  * with padding 114; output [1,3549,85] per anchor (3 strides 8/16/32): box offsets (cx, cy in grid
@@ -49,8 +50,15 @@ public final class YoloxDetector implements ObjectDetector {
     private final ZooModel<NDList, NDList> model;
     private final double scoreThreshold;
     private final double nmsIou;
+    private final ClassMatcher matcher;
 
+    /** Classes by name only ("dog", "cars"). */
     public YoloxDetector(Path modelFile, double scoreThreshold, double nmsIou) {
+        this(modelFile, scoreThreshold, nmsIou, null);
+    }
+
+    public YoloxDetector(Path modelFile, double scoreThreshold, double nmsIou, ClassMatcher matcher) {
+        this.matcher = matcher;
         if (!Files.isRegularFile(modelFile)) {
             throw new IllegalStateException("YOLOX model not found at " + modelFile.toAbsolutePath()
                     + " (set brushline.grounding.yolox.model or BRUSHLINE_MODELS_DIR)");
@@ -74,6 +82,9 @@ public final class YoloxDetector implements ObjectDetector {
 
     @Override
     public DetectionOutcome detect(Mat image, String phrase) {
+        if (matcher != null) {
+            return detectClass(image, matcher.resolve(phrase));
+        }
         CocoVocabulary.Query query = CocoVocabulary.lookup(phrase).orElseThrow(() -> new StageFailure(
                 FailureCodes.UNKNOWN_OBJECT_CLASS,
                 "the offline detector does not know '" + phrase + "'; it recognises the 80 COCO classes such as "
@@ -196,5 +207,8 @@ public final class YoloxDetector implements ObjectDetector {
     @Override
     public void close() {
         model.close();
+        if (matcher != null) {
+            matcher.close();
+        }
     }
 }

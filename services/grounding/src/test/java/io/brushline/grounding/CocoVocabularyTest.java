@@ -12,11 +12,6 @@ class CocoVocabularyTest {
     @ParameterizedTest
     @CsvSource({
         "dog, dog, false",
-        "the puppy, dog, false",
-        "an automobile, car, false",
-        "the man, person, false",
-        "woman in red, person, false",
-        "little girl, person, false",
         "all the people, person, true",
         "people, person, true",
         "the dogs, dog, true",
@@ -27,15 +22,12 @@ class CocoVocabularyTest {
         "the left dog, dog, false",
         "tennis rackets, tennis racket, true",
         "rocking chair, chair, false",
-        "the red sofa, couch, false",
-        "television, tv, false",
         "hot dog, hot dog, false",
         "two wine glasses, wine glass, true",
         "knives, knife, true",
         "buses, bus, true",
         "the bus, bus, false",
         "potted plant, potted plant, false",
-        "motorbike, motorcycle, false",
         "Cell Phone!, cell phone, false",
     })
     void mapsPhrasesToClasses(String phrase, String expectedClass, boolean allInstances) {
@@ -45,8 +37,8 @@ class CocoVocabularyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"the whale", "butterfly", "wheel", "", "the sky", "object on the bed", "grocery bag"})
-    void phrasesOutsideTheClassesHaveNoClass(String phrase) {
+    @ValueSource(strings = {"the whale", "butterfly", "wheel", "", "the sky", "object on the bed", "grocery bag", "puppy", "the man"})
+    void phrasesNotNamingAClassHaveNoClassByName(String phrase) {
         assertFalse(CocoVocabulary.lookup(phrase).isPresent(), phrase);
     }
 

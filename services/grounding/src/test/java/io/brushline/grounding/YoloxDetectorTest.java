@@ -9,6 +9,7 @@ import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
+import io.brushline.embedding.SentenceEmbedder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ class YoloxDetectorTest {
 
     @BeforeAll
     static void load() {
-        detector = new YoloxDetector(SharedData.model("yolox_nano.onnx"), 0.3, 0.45);
+        detector = new YoloxDetector(SharedData.model("yolox_nano.onnx"), 0.3, 0.45,
+                new ClassMatcher(SentenceEmbedder.load(1)));
     }
 
     @AfterAll
@@ -69,7 +71,7 @@ class YoloxDetectorTest {
                 () -> detector.detect(SharedData.image("sam_dog.jpg"), "the whale"));
         assertEquals(FailureCodes.UNKNOWN_OBJECT_CLASS, failure.code());
         assertTrue(failure.getMessage().contains("'the whale'"), failure.getMessage());
-        assertTrue(failure.getMessage().contains("80 COCO classes"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("nearest classes it knows are"), failure.getMessage());
     }
 
     @Test

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brushline.classifier.ImageSize;
 import io.brushline.classifier.InstructionEngine;
+import io.brushline.classifier.config.InstructionEngineProducer;
+import io.brushline.classifier.learned.LearnedInstructionEngine;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
 import io.brushline.common.messages.Placement;
+import io.brushline.common.stage.StageFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Classifies instructions read one per line (from a file argument, or stdin) with the offline engine
- * and prints one JSON object per line. Usage: {@code ClassifyCommand [--image-size WxH] [file]}.
+ * Classifies instructions read one per line (from a file argument, or stdin) with an offline engine
+ * (the learned one unless {@code --engine rules}) and prints one JSON object per line; an instruction
+ * the engine turns away prints its failure code and reason.
+ * Usage: {@code ClassifyCommand [--engine learned|rules] [--image-size WxH] [file]}.
  */
 public final class ClassifyCommand {
 
@@ -31,11 +36,15 @@ public final class ClassifyCommand {
     public static void main(String[] args) throws IOException {
         ImageSize size = null;
         Path file = null;
+        String engineName = LearnedInstructionEngine.ENGINE_NAME;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--image-size") && i + 1 < args.length) {
                 size = parseSize(args[++i]);
+            } else if (args[i].equals("--engine") && i + 1 < args.length) {
+                engineName = args[++i];
             } else if (args[i].equals("-h") || args[i].equals("--help")) {
-                System.out.println("usage: ClassifyCommand [--image-size WxH] [file]   (stdin when no file)");
+                System.out.println(
+                        "usage: ClassifyCommand [--engine learned|rules] [--image-size WxH] [file]   (stdin when no file)");
                 return;
             } else {
                 file = Path.of(args[i]);
@@ -44,7 +53,13 @@ public final class ClassifyCommand {
         try (BufferedReader in = file == null
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            classifyAll(in, System.out, new RuleBasedInstructionEngine(), size);
+            RuleBasedInstructionEngine rules = new RuleBasedInstructionEngine();
+            InstructionEngine engine = switch (engineName) {
+                case RuleBasedInstructionEngine.ENGINE_NAME -> rules;
+                case LearnedInstructionEngine.ENGINE_NAME -> InstructionEngineProducer.learned(rules);
+                default -> throw new IllegalArgumentException("--engine must be learned or rules");
+            };
+            classifyAll(in, System.out, engine, size);
         }
     }
 
@@ -52,9 +67,20 @@ public final class ClassifyCommand {
             throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
-            if (!line.isBlank()) {
-                out.println(JSON.writeValueAsString(toJson(line.strip(), engine.understand(line.strip(), size), size)));
+            if (line.isBlank()) {
+                continue;
             }
+            String instruction = line.strip();
+            ObjectNode node;
+            try {
+                node = toJson(instruction, engine.understand(instruction, size), size);
+            } catch (StageFailure rejected) {
+                node = JSON.createObjectNode();
+                node.put("instruction", instruction);
+                node.put("error", rejected.code());
+                node.put("reason", rejected.getMessage());
+            }
+            out.println(JSON.writeValueAsString(node));
         }
     }
 
@@ -67,6 +93,9 @@ public final class ClassifyCommand {
         node.put("negative_prompt", c.negativePrompt());
         if (c.category() == Category.ADD && size != null && c.placement() != null) {
             node.set("placement", placementJson(c.placement()));
+        }
+        if (c.decision() != null) {
+            node.set("decision", JSON.valueToTree(c.decision()));
         }
         return node;
     }

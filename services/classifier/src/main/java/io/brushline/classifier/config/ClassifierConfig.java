@@ -9,13 +9,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "brushline.classifier")
 public interface ClassifierConfig {
 
-    /** The offline rules (default) or a language model. */
+    /** The learned offline engine (default), the offline rules, or a language model. */
     enum Engine {
+        LEARNED,
         RULES,
         LLM
     }
 
-    @WithDefault("rules")
+    @WithDefault("learned")
     Engine engine();
 
     Llm llm();

@@ -1,11 +1,14 @@
 package io.brushline.classifier.config;
 
 import io.brushline.classifier.InstructionEngine;
+import io.brushline.classifier.learned.LearnedInstructionEngine;
+import io.brushline.classifier.learned.TrainingSet;
 import io.brushline.classifier.llm.LlmInstructionEngine;
 import io.brushline.classifier.llm.LlmSettings;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import io.brushline.embedding.SentenceEmbedder;
 import java.net.URI;
 import org.jboss.logging.Logger;
 
@@ -26,10 +29,19 @@ public class InstructionEngineProducer {
     /** Separate from CDI so that it can be exercised with a plain config object. */
     public static InstructionEngine create(ClassifierConfig config) {
         RuleBasedInstructionEngine rules = new RuleBasedInstructionEngine();
-        if (config.engine() == ClassifierConfig.Engine.RULES) {
-            return rules;
-        }
-        ClassifierConfig.Llm llm = config.llm();
+        return switch (config.engine()) {
+            case RULES -> rules;
+            case LEARNED -> learned(rules);
+            case LLM -> llm(config.llm(), rules);
+        };
+    }
+
+    /** Loads the embedding model once and trains the category model on the bundled examples. */
+    public static LearnedInstructionEngine learned(RuleBasedInstructionEngine rules) {
+        return new LearnedInstructionEngine(SentenceEmbedder.load(1), TrainingSet.bundled(), rules);
+    }
+
+    private static InstructionEngine llm(ClassifierConfig.Llm llm, RuleBasedInstructionEngine rules) {
         LlmSettings settings = new LlmSettings(URI.create(llm.baseUrl()), llm.model(), llm.apiKey(), llm.timeout(),
                 llm.maxAttempts(), llm.initialBackoff(), llm.fallbackToRules());
         return new LlmInstructionEngine(settings, rules);

@@ -11,7 +11,7 @@ final class Lexicon {
     static final Set<String> REMOVE_VERBS = Set.of(
             "remove", "erase", "eliminate", "delete", "eradicate", "expunge", "exclude", "omit", "rid",
             "purge", "banish", "vanish", "evict", "expel", "annihilate", "obliterate", "nullify", "void",
-            "disregard", "absorb", "cleanse", "ditch", "discard", "scrub", "disappear", "dispose", "wipe",
+            "disregard", "cleanse", "ditch", "discard", "scrub", "disappear", "dispose", "wipe",
             "abolish", "exterminate", "axe", "lose", "oust", "dismiss", "deleted", "disentangle", "dispel", "dissolve", "dissipate");
 
     /** Removal verbs that only remove together with a particle: "take out", "clear away", "cut out". */
@@ -25,7 +25,7 @@ final class Lexicon {
             "nestle", "bring", "integrate", "embed", "set", "rest", "tuck", "scatter", "sprinkle", "arrange",
             "install", "lay", "align", "glide", "append", "plant", "hang", "mount", "perch", "stick", "pop",
             "station", "situate", "draw", "spawn", "sit", "stand", "park", "float", "fly", "drape",
-            "prop", "seat", "locate", "inject", "implant", "overlay", "superimpose", "slip", "slide", "wedge", "invite");
+            "prop", "seat", "locate", "inject", "implant", "overlay", "superimpose", "slip", "slide", "wedge");
 
     /** Verbs that add what follows "with": "adorn the scene with three birds". */
     static final Set<String> ADD_WITH_VERBS = Set.of("adorn", "enrich", "enliven", "grace", "decorate", "fill",
@@ -133,7 +133,7 @@ final class Lexicon {
             "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "few",
             "several", "many", "couple", "pair", "bunch", "group", "number", "lot", "lots", "more", "extra",
             "additional", "other", "second", "single", "dozen", "multiple", "various", "traces", "trace", "of",
-            "instances", "signs", "existing", "visible", "remaining", "presence", "essence", "gathering", "flock", "herd", "bounty", "handful", "crowd", "cluster", "trio", "collection", "swarm", "batch", "assortment", "array", "variety");
+            "instances", "signs", "existing", "visible", "remaining", "presence", "essence", "gathering", "flock", "herd", "handful", "crowd", "cluster", "trio", "collection", "swarm", "batch", "assortment", "array", "variety");
 
     static final Set<String> NUMBERS = Set.of("a", "an", "one", "two", "three", "four", "five", "six", "seven",
             "eight", "nine", "ten", "eleven", "twelve", "several", "few", "many", "some", "couple", "dozen",
@@ -142,7 +142,7 @@ final class Lexicon {
     /** Nouns that keep "of" inside a phrase: "a cup of coffee", "a flock of birds". */
     static final Set<String> PARTITIVES = Set.of("cup", "glass", "pair", "bunch", "group", "piece", "slice", "bowl",
             "plate", "herd", "flock", "pack", "stack", "pile", "bottle", "box", "bag", "basket", "vase", "jar",
-            "can", "loaf", "bouquet", "school", "swarm", "crowd", "team", "row", "set", "bounty", "collection",
+            "can", "loaf", "bouquet", "school", "swarm", "crowd", "team", "row", "set", "collection",
             "handful", "sheet", "couple", "mug", "pot", "cluster", "family", "string", "statue", "portrait",
             "painting", "sculpture", "model", "tower", "pool", "field", "line", "bar", "ball");
 

@@ -76,13 +76,20 @@ record Phrase(int start, int end, List<String> words, String text) {
         return Lexicon.DETERMINERS.contains(w) || !w.isEmpty() && w.chars().allMatch(Character::isDigit);
     }
 
-    /** "the bicycle leaning on the wall": an -ing word after a noun and before a preposition or the end. */
+    /**
+     * "the bicycle leaning on the wall", "the woman walking past", "the umbrella held by the girl": a
+     * participle after the noun starts a clause about it.
+     */
     private static boolean isParticipleAfterNoun(Text t, int i) {
         String w = t.get(i);
-        String next = t.get(i + 1);
-        return w.endsWith("ing") && w.length() > 4 && !Lexicon.ING_NOUNS.contains(w)
-                && (next.isEmpty() || Lexicon.PHRASE_STOPS.contains(next) || isDeterminer(next));
+        boolean presentParticiple = w.endsWith("ing") && w.length() > 4 && !Lexicon.ING_NOUNS.contains(w);
+        boolean pastParticiple = (w.endsWith("ed") || w.endsWith("en") || PAST_PARTICIPLES.contains(w))
+                && t.get(i + 1).equals("by");
+        return presentParticiple || pastParticiple;
     }
+
+    private static final Set<String> PAST_PARTICIPLES = Set.of("held", "worn", "hung", "left", "made", "built",
+            "caught", "kept", "led", "thrown", "drawn", "ridden", "sold", "shot", "struck", "brought", "put", "set");
 
     /** Verbs that follow their subject in passive or predicate forms ("the cat must go"). */
     private static boolean isVerbAfterNoun(String w) {

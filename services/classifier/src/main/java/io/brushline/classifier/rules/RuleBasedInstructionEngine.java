@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Offline instruction understanding. The rules look for the edit's cue (a removal verb, an addition,
@@ -69,6 +70,50 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
             c = fallback(t);
         }
         return c;
+    }
+
+    /**
+     * The instruction as the rules read it: lower case, contractions expanded, courtesy removed, a
+     * misspelt leading verb corrected ("could you pls remvoe the cat?" -> "remove the cat").
+     */
+    public static String normalise(String instruction) {
+        Text t = Text.parse(instruction == null ? "" : instruction);
+        return t.join(0, t.size());
+    }
+
+    /**
+     * Object, target prompt and placement for an instruction whose category was decided elsewhere (by
+     * the learned engine): only the cues of that category are tried, and when none fits, the first
+     * concrete noun phrase is the object.
+     */
+    public Classification understandAs(String instruction, Category category, ImageSize image) {
+        Text t = Text.parse(instruction == null ? "" : instruction);
+        List<Supplier<Classification>> cues = switch (category) {
+            case GLOBAL -> List.of(() -> restoration(t), () -> style(t), () -> change(t), () -> fallback(t));
+            case ADD -> List.of(() -> addition(t, image));
+            case BACKGROUND -> List.of(() -> background(t), () -> change(t));
+            case REMOVE -> List.of(() -> removal(t));
+            case LOCAL -> List.of(() -> replacement(t), () -> change(t), () -> recolor(t), () -> fallback(t));
+        };
+        for (Supplier<Classification> cue : cues) {
+            Classification c = cue.get();
+            if (c != null && c.category() == category) {
+                return c;
+            }
+        }
+        Phrase p = Phrase.first(t, 0, t.size(), j -> isFiller(t, j), this::isConcrete);
+        String object = p == null ? null : stripPossessive(p.text());
+        String request = cleanTail(t, 0, t.size());
+        return switch (category) {
+            case GLOBAL -> global("the same scene, " + request, null);
+            case BACKGROUND -> new Classification(category, null, request + " background", null, null, ENGINE_NAME);
+            case REMOVE -> new Classification(category, object,
+                    "the scene without the " + (object == null ? "marked object" : object) + ", empty background",
+                    object, null, ENGINE_NAME);
+            case ADD -> new Classification(category, object, request, null,
+                    PlacementPlanner.plan(t, p == null ? 0 : p.end(), t.size(), image), ENGINE_NAME);
+            case LOCAL -> new Classification(category, object, request, null, null, ENGINE_NAME);
+        };
     }
 
     // ---- GLOBAL: restoration ---------------------------------------------------------------------
@@ -593,7 +638,7 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
         List<String> words = new ArrayList<>();
         for (int i = 0; i < t.size(); i++) {
             if (Lexicon.ATMOSPHERE_WORDS.contains(t.get(i))) {
-                words.add(t.get(i).equals("night") && t.get(i + 1).equals("time") ? "night time" : t.get(i));
+                words.add(t.get(i));
             }
         }
         return words.isEmpty() ? t.join(0, t.size()) : String.join(", ", words);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.brushline.classifier.learned.LearnedInstructionEngine;
 import io.brushline.classifier.llm.LlmInstructionEngine;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -27,11 +28,17 @@ class InstructionEngineProducerTest {
     }
 
     @Test
-    void rulesByDefault() {
+    void learnedByDefault() {
         ClassifierConfig c = config(Map.of());
-        assertEquals(ClassifierConfig.Engine.RULES, c.engine());
+        assertEquals(ClassifierConfig.Engine.LEARNED, c.engine());
         assertTrue(c.llm().fallbackToRules());
         assertTrue(c.llm().apiKey().isEmpty());
+        assertInstanceOf(LearnedInstructionEngine.class, InstructionEngineProducer.create(c));
+    }
+
+    @Test
+    void rulesWhenConfigured() {
+        ClassifierConfig c = config(Map.of("brushline.classifier.engine", "rules"));
         assertInstanceOf(RuleBasedInstructionEngine.class, InstructionEngineProducer.create(c));
     }
 

@@ -1,0 +1,208 @@
+package io.brushline.classifier.learned;
+
+import io.brushline.classifier.ImageSize;
+import io.brushline.classifier.InstructionEngine;
+import io.brushline.classifier.rules.EditDistance;
+import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import io.brushline.common.messages.Category;
+import io.brushline.common.messages.Classification;
+import io.brushline.common.messages.Decision;
+import io.brushline.embedding.SentenceEmbedder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+/**
+ * Instruction understanding learned from examples. The category comes from a logistic regression
+ * over the all-MiniLM-L6-v2 embedding of the instruction, trained at start-up on the bundled examples;
+ * two hard rules override it where a sentence leaves no doubt. Object, target prompt and placement
+ * are then read by the rule engine's phrase machinery for that category, and the object is resolved
+ * (pronouns, several objects). The job record gets the confidence and the nearest training examples.
+ */
+public class LearnedInstructionEngine implements InstructionEngine {
+
+    public static final String ENGINE_NAME = "learned";
+
+    private static final Category[] CATEGORIES = Category.values();
+    private static final int NEIGHBOURS = 3;
+
+    /** The background named as a thing ("bg white", "swap the backdrop"), misspellings included. */
+    private static final Pattern BACKGROUND_WORD = Pattern.compile("\\bb[a-z]*\\b");
+
+    /** "the dog in the background": the background as the place of something else. */
+    private static final Pattern BACKGROUND_AS_PLACE = Pattern.compile("\\b(in|into|to|at|from|of|across) the\\s+\\S+$");
+
+    /** The plain removal verbs; "take out" or "lose" are left to the model. */
+    private static final Pattern REMOVAL_VERB = Pattern.compile("^(?:please\\s+)?(remove|erase|delete|eliminate"
+            + "|get rid of)\\s+(?:the|a|an|all|every|this|that|these|those|his|her|their|my)\\b");
+
+    /** What a removal can be aimed at without being an object: a degradation of the whole photo. */
+    private static final Set<String> DEGRADATIONS = Set.of("rain", "raindrops", "drops", "droplets", "snow",
+            "snowflakes", "haze", "fog", "mist", "smog", "noise", "grain", "graininess", "blur", "blurriness",
+            "streaks", "background", "backdrop", "bg", "shadow", "shadows", "watermark", "reflections", "glare");
+
+    private static final Set<String> PERSON_PRONOUNS = Set.of("him", "her", "he", "she", "me", "us", "myself",
+            "himself", "herself");
+
+    private static final Set<String> CONJUNCTIONS = Set.of("and", ",", "&", "plus");
+    private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "all", "both", "his", "her", "their",
+            "my", "some", "two", "three", "any", "every", "also");
+    private static final Set<String> PHRASE_ENDS = Set.of("from", "in", "on", "at", "with", "of", "near", "behind",
+            "next", "by", "out", "off", "away", "to", "into", "that", "who", "which", "please", "?", "!", ".");
+
+    private final SentenceEmbedder embedder;
+    private final RuleBasedInstructionEngine phrases;
+    private final List<LabelledInstruction> examples;
+    private final float[][] exampleVectors;
+    private final SoftmaxRegression model;
+
+    public LearnedInstructionEngine(SentenceEmbedder embedder, List<LabelledInstruction> examples,
+            RuleBasedInstructionEngine phrases) {
+        this.embedder = embedder;
+        this.phrases = phrases;
+        this.examples = List.copyOf(examples);
+        this.exampleVectors = examples.parallelStream().map(e -> embedder.embed(normalise(e.instruction())))
+                .toArray(float[][]::new);
+        int[] labels = examples.stream().mapToInt(e -> e.category().ordinal()).toArray();
+        double[] weights = examples.stream().mapToDouble(LabelledInstruction::weight).toArray();
+        this.model = SoftmaxRegression.train(exampleVectors, labels, weights, CATEGORIES.length, 400, 2.0, 1e-5);
+    }
+
+    @Override
+    public Classification understand(String instruction, ImageSize image) {
+        InstructionCheck.check(instruction, embedder::isKnownWord);
+        String text = normalise(instruction);
+        float[] v = embedder.embed(text);
+        double[] p = model.probabilities(v);
+        int best = IntStream.range(0, p.length).reduce((a, b) -> p[a] >= p[b] ? a : b).orElseThrow();
+        Category category = CATEGORIES[best];
+        String rule = null;
+        Classification details = null;
+        if (namesTheBackground(text)) {
+            category = Category.BACKGROUND;
+            rule = "the background is named as the thing to change";
+        } else if (REMOVAL_VERB.matcher(text).find()) {
+            Classification removal = phrases.understandAs(instruction, Category.REMOVE, image);
+            if (removal.object() != null && !DEGRADATIONS.contains(head(removal.object()))) {
+                category = Category.REMOVE;
+                rule = "a removal verb with a concrete object";
+                details = removal;
+            }
+        }
+        if (details == null) {
+            details = phrases.understandAs(instruction, category, image);
+        }
+        String object = resolveObject(details.object(), text, category);
+        List<String> others = object == null ? List.of() : otherObjects(text, object);
+        Decision decision = new Decision(round(p[category.ordinal()]), nearest(v), rule, others.isEmpty() ? null : others);
+        String target = details.targetPrompt();
+        String negative = details.negativePrompt();
+        if (category == Category.REMOVE && object != null && !object.equals(details.object())) {
+            target = "the scene without the " + object + ", empty background";
+            negative = object;
+        }
+        return new Classification(category, object, target, negative, details.placement(), ENGINE_NAME, decision);
+    }
+
+    static boolean namesTheBackground(String text) {
+        Matcher m = BACKGROUND_WORD.matcher(text);
+        while (m.find()) {
+            String word = m.group();
+            boolean background = word.equals("bg") || word.startsWith("backdrop")
+                    || word.length() >= 8 && EditDistance.between(word.replaceAll("s$", ""), "background") <= 2;
+            if (background && !BACKGROUND_AS_PLACE.matcher(text.substring(0, m.end())).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The form the model sees, in training and in use: the rules' normalisation (lower case, courtesy
+     * dropped, a misspelt leading verb corrected), or the plain lower-cased text if nothing is left.
+     */
+    static String normalise(String instruction) {
+        String normalised = RuleBasedInstructionEngine.normalise(instruction);
+        return normalised.isBlank() ? instruction.strip().toLowerCase(Locale.ROOT) : normalised;
+    }
+
+    /** "remove him" is about a person; objects the whole image stands for are dropped. */
+    private static String resolveObject(String object, String text, Category category) {
+        if (category == Category.GLOBAL) {
+            return null;
+        }
+        if (object == null || PERSON_PRONOUNS.contains(object)) {
+            for (String word : text.split("[^a-z']+")) {
+                if (PERSON_PRONOUNS.contains(word) && category != Category.ADD) {
+                    return "person";
+                }
+            }
+        }
+        return object;
+    }
+
+    /** Further objects joined to the chosen one: "remove the sofa and the cushions" -> [cushions]. */
+    static List<String> otherObjects(String text, String chosen) {
+        int at = text.indexOf(chosen);
+        if (at < 0) {
+            return List.of();
+        }
+        List<String> words = List.of(text.substring(at + chosen.length()).replace(",", " , ").trim().split("\\s+"));
+        List<String> others = new ArrayList<>();
+        int i = 0;
+        while (i < words.size() && CONJUNCTIONS.contains(words.get(i))) {
+            i++;
+            while (i < words.size() && (CONJUNCTIONS.contains(words.get(i)) || DETERMINERS.contains(words.get(i)))) {
+                i++;
+            }
+            int start = i;
+            while (i < words.size() && i - start < 3 && !PHRASE_ENDS.contains(words.get(i))
+                    && !CONJUNCTIONS.contains(words.get(i))) {
+                i++;
+            }
+            if (i == start) {
+                break;
+            }
+            others.add(String.join(" ", words.subList(start, i)));
+        }
+        return others;
+    }
+
+    /** The most similar training examples: one pass over them, keeping the best few. */
+    private List<Decision.Neighbour> nearest(float[] v) {
+        int[] best = new int[NEIGHBOURS];
+        double[] score = new double[NEIGHBOURS];
+        java.util.Arrays.fill(score, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < exampleVectors.length; i++) {
+            double s = SentenceEmbedder.similarity(v, exampleVectors[i]);
+            for (int k = 0; k < NEIGHBOURS; k++) {
+                if (s > score[k]) {
+                    System.arraycopy(score, k, score, k + 1, NEIGHBOURS - k - 1);
+                    System.arraycopy(best, k, best, k + 1, NEIGHBOURS - k - 1);
+                    score[k] = s;
+                    best[k] = i;
+                    break;
+                }
+            }
+        }
+        List<Decision.Neighbour> out = new ArrayList<>();
+        for (int k = 0; k < NEIGHBOURS && score[k] > Double.NEGATIVE_INFINITY; k++) {
+            LabelledInstruction e = examples.get(best[k]);
+            out.add(new Decision.Neighbour(e.instruction(), e.category(), round(score[k])));
+        }
+        return out;
+    }
+
+    private static String head(String phrase) {
+        String[] words = phrase.split(" ");
+        return words[words.length - 1];
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+}

