@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends due webhook deliveries, signed per Standard Webhooks, and schedules retries: exponential
- * backoff with jitter, {@code Retry-After} honoured, 410 Gone stops deliveries to that URL for good.
+ * backoff with jitter, {@code Retry-After} honoured, 410 Gone stops the tenant's deliveries to that URL
+ * (for {@code brushline.webhook.gone-ttl}).
  * Every attempt of a delivery carries the same webhook-id, so receivers can deduplicate.
  */
 @ApplicationScoped
@@ -92,7 +93,7 @@ public class WebhookDispatcher {
     }
 
     private void attempt(DeliveryQueue.Delivery delivery) {
-        if (queue.isGone(delivery.url())) {
+        if (queue.isGone(delivery.tenant(), delivery.url())) {
             finish(delivery, "gone", delivery.attempts());
             return;
         }
@@ -123,7 +124,7 @@ public class WebhookDispatcher {
                 } else if (response.statusCode() / 100 == 2) {
                     finish(delivery, "delivered", attempt);
                 } else if (response.statusCode() == 410) {
-                    queue.markGone(delivery.url());
+                    queue.markGone(delivery.tenant(), delivery.url());
                     finish(delivery, "gone", attempt);
                 } else {
                     retryOrGiveUp(delivery, attempt, retryAfter(response), "HTTP " + response.statusCode());

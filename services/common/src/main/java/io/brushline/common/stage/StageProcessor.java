@@ -15,10 +15,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * What every pipeline stage does around its own logic: skip jobs that are canceled, finished or
- * already past this stage (redeliveries), record the state transition and the engine time, retry
- * failures that may heal with exponential backoff, and send the job on only once the output is
- * durable in Kafka. Failures that will not heal mark the job FAILED and go to {@code edit-failed}.
+ * What every pipeline stage does around its own logic: skip jobs that are finished or already past
+ * this stage (redeliveries), record the state transition and the engine time, retry failures that
+ * may heal with exponential backoff, and send the job on only once the output is durable in Kafka.
+ * Failures that will not heal go to {@code edit-failed} and then mark the job FAILED; a canceled job
+ * met here goes to {@code edit-failed} too, so that the notifier tells its owner.
  *
  * <p>A subclass consumes its topic with {@code @Incoming} and calls {@link #handle(ConsumerRecord)}.
  */
@@ -74,6 +75,11 @@ public abstract class StageProcessor {
         try {
             job = retrying.run(what, () -> incoming.parse(record));
             job.ifPresent(parsed -> retrying.run(what + " (job " + parsed.jobId() + ")", () -> {
+                if (parsed.failure() != null) {
+                    // the record could not be read (see IncomingRecords): the job ends here, with its webhook
+                    fail(parsed);
+                    return;
+                }
                 try {
                     run(record, parsed);
                 } catch (StageFailure failure) {
@@ -94,6 +100,12 @@ public abstract class StageProcessor {
             return;
         }
         JobState before = previous.get();
+        if (before == JobState.CANCELED) {
+            // The first stage to meet a canceled job announces it; the notifier sends one webhook per job.
+            failed.sendMessageAndAwait(keyed(job.withFailure(
+                    new Failure(stageName, FailureCodes.CANCELED, "the job was canceled"))));
+            return;
+        }
         if (before.isTerminal() || before.ordinal() > runningState.ordinal()) {
             LOG.debugf("job %s is %s, skipping %s", job.jobId(), before, stageName);
             return;
@@ -120,11 +132,20 @@ public abstract class StageProcessor {
         }
     }
 
+    /**
+     * The failure event is durable before the job reads FAILED: a send that fails, or a crash before
+     * the mark, leaves the job running, so the redelivered record fails it again and sends again
+     * (the notifier keeps one webhook per job). Marking first would let the redelivery skip a
+     * finished job whose webhook was never scheduled.
+     */
     private void fail(EditJob job, String code, String reason) {
-        EditJob failedJob = job.withFailure(new Failure(stageName, code, reason));
+        fail(job.withFailure(new Failure(stageName, code, reason)));
+    }
+
+    private void fail(EditJob failedJob) {
         jobs.recordProgress(failedJob, stageName, 0, 0);
-        jobs.advance(job.jobId(), JobState.FAILED);
         failed.sendMessageAndAwait(keyed(failedJob));
+        jobs.advance(failedJob.jobId(), JobState.FAILED);
     }
 
     /** Kafka record key = job id, so every message of a job lands on the same partition. */
