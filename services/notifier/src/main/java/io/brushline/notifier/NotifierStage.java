@@ -63,9 +63,8 @@ public class NotifierStage {
     }
 
     private void finish(EditJob job, JobState outcome) {
-        // The failure fields go with the transition: an unreadable record's job has them nowhere else yet.
-        Map<String, String> failure = job.failure() == null ? Map.of() : Map.of("failureStage", job.failure().stage(),
-                "failureCode", job.failure().code(), "reason", job.failure().reason());
+        // The failure goes with the FAILED transition (an unreadable record's job has it nowhere else yet).
+        Map<String, String> failure = job.failure() == null ? Map.of() : JobStore.failureFields(job.failure());
         Optional<JobState> before = jobs.advance(job.jobId(), outcome, failure);
         if (before.isEmpty()) {
             return;

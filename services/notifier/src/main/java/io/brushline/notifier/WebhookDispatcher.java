@@ -1,6 +1,7 @@
 package io.brushline.notifier;
 
 import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.net.RetryAfter;
 import io.brushline.common.state.JobStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -12,8 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -127,7 +126,8 @@ public class WebhookDispatcher {
                     queue.markGone(delivery.tenant(), delivery.url());
                     finish(delivery, "gone", attempt);
                 } else {
-                    retryOrGiveUp(delivery, attempt, retryAfter(response), "HTTP " + response.statusCode());
+                    retryOrGiveUp(delivery, attempt, RetryAfter.parse(response.headers().firstValue("retry-after"),
+                            Instant.now()), "HTTP " + response.statusCode());
                 }
             } catch (RuntimeException e) {
                 // The lease expires and the delivery is tried again.
@@ -158,23 +158,6 @@ public class WebhookDispatcher {
         double capped = Math.min(base, config.maxBackoff().toMillis());
         double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
         return Duration.ofMillis((long) (capped * jitter));
-    }
-
-    /** Retry-After as delay-seconds or an HTTP date. */
-    static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("retry-after").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    var at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                    Duration delay = Duration.between(Instant.now(), at);
-                    return Optional.of(delay.isNegative() ? Duration.ZERO : delay);
-                } catch (RuntimeException unparseable) {
-                    return Optional.empty();
-                }
-            }
-        });
     }
 
     private void finish(DeliveryQueue.Delivery delivery, String status, int attempts) {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -94,6 +95,32 @@ final class EditClient {
                 }
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** Sends {@code method} to a path of the API; the status code. */
+    int call(String method, String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /**
+     * The job's state as the API shows it now, in one quick request (well inside a webhook sender's
+     * timeout); empty when the gateway does not answer in time.
+     */
+    Optional<String> stateNow(String jobId) {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(base + "/v1/edits/" + jobId))
+                    .timeout(Duration.ofMillis(500)).GET().build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body()).path("state").asText())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 

@@ -9,12 +9,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A webhook receiver that can misbehave, and that deduplicates by webhook-id as the Standard
@@ -36,7 +38,7 @@ final class WebhookSink implements AutoCloseable {
      * deduplicating receiver.
      */
     record Attempt(String webhookId, String path, String body, boolean signatureValid, long receivedMillis,
-            int answered, boolean late, boolean accepted) {
+            int answered, boolean late, boolean accepted, Optional<String> apiState) {
     }
 
     private final WebhookSignatures signatures;
@@ -44,6 +46,7 @@ final class WebhookSink implements AutoCloseable {
     private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
     private final Set<String> acceptedIds = ConcurrentHashMap.newKeySet();
     private final ExecutorService handlers = Executors.newCachedThreadPool();
+    private volatile Function<String, Optional<String>> stateLookup = jobId -> Optional.empty();
     private int port;
     private HttpServer server;
 
@@ -68,6 +71,14 @@ final class WebhookSink implements AutoCloseable {
     /** Stops listening: senders get connection refused until {@link #start()}. */
     synchronized void stop() {
         server.stop(0);
+    }
+
+    /**
+     * Makes the receiver behave like one that fetches the job when its webhook arrives: each attempt
+     * records the state the API showed at that moment (empty when the gateway did not answer).
+     */
+    void lookUpJobStateWith(Function<String, Optional<String>> lookup) {
+        this.stateLookup = lookup;
     }
 
     String url(String path) {
@@ -110,7 +121,8 @@ final class WebhookSink implements AutoCloseable {
             default -> status = 204;
         }
         boolean accepted = status / 100 == 2 && !late && acceptedIds.add(String.valueOf(id));
-        attempts.add(new Attempt(id, path, body, valid, received, status, late, accepted));
+        Optional<String> apiState = stateLookup.apply(RunReport.data(body).path("id").asText());
+        attempts.add(new Attempt(id, path, body, valid, received, status, late, accepted, apiState));
         try {
             exchange.sendResponseHeaders(status, -1);
         } catch (IOException senderGone) {

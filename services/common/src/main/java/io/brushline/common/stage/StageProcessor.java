@@ -4,11 +4,13 @@ import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -65,30 +67,36 @@ public abstract class StageProcessor {
 
     /**
      * Runs the stage for one record, retrying with backoff whatever may heal (Redis, object storage or
-     * Kafka briefly unreachable), reading the record included. Every step is idempotent, so a retry
-     * starts from the top. A job that keeps failing is marked FAILED and the record, rethrown, is
-     * parked on the dead-letter topic by the connector.
+     * Kafka briefly unreachable), reading the record included, within one retry budget per record.
+     * Every step is idempotent, so a retry starts from the top. A job that keeps failing is marked
+     * FAILED and the record, rethrown, is parked on the dead-letter topic by the connector.
      */
     protected void handle(ConsumerRecord<String, String> record) {
         String what = stageName + " of record " + record.topic() + "-" + record.partition() + "@" + record.offset();
-        Optional<EditJob> job = Optional.empty();
+        AtomicReference<EditJob> job = new AtomicReference<>();
         try {
-            job = retrying.run(what, () -> incoming.parse(record));
-            job.ifPresent(parsed -> retrying.run(what + " (job " + parsed.jobId() + ")", () -> {
+            retrying.run(what, () -> incoming.parse(record).ifPresent(parsed -> {
+                job.set(parsed);
                 if (parsed.failure() != null) {
-                    // the record could not be read (see IncomingRecords): the job ends here, with its webhook
-                    fail(parsed);
+                    // The record could not be read (see IncomingRecords): a job still running ends here, with
+                    // its webhook; one that has ended already stays as it ended.
+                    if (!jobs.state(parsed.jobId()).map(JobState::isTerminal).orElse(true)) {
+                        fail(parsed);
+                    }
                     return;
                 }
                 try {
                     run(record, parsed);
                 } catch (StageFailure failure) {
                     fail(parsed, failure.code(), failure.getMessage());
+                } catch (MissingObjectException missing) {
+                    fail(parsed, FailureCodes.MISSING_IMAGE, "an image of this job is no longer stored; "
+                            + "resubmit the edit");
                 }
             }));
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "%s could not be processed", what);
-            job.ifPresent(parsed -> giveUp(parsed, e));
+            Optional.ofNullable(job.get()).ifPresent(parsed -> giveUp(parsed, e));
             throw e;
         }
     }
@@ -143,9 +151,8 @@ public abstract class StageProcessor {
     }
 
     private void fail(EditJob failedJob) {
-        jobs.recordProgress(failedJob, stageName, 0, 0);
         failed.sendMessageAndAwait(keyed(failedJob));
-        jobs.advance(failedJob.jobId(), JobState.FAILED);
+        jobs.advance(failedJob.jobId(), JobState.FAILED, JobStore.failureFields(failedJob.failure()));
     }
 
     /** Kafka record key = job id, so every message of a job lands on the same partition. */

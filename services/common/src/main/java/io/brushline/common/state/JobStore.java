@@ -2,6 +2,7 @@ package io.brushline.common.state;
 
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.Failure;
 import io.brushline.common.messages.ImageRef;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -85,6 +86,7 @@ public class JobStore {
         fields.put("tenant", job.tenant());
         fields.put("instruction", job.instruction());
         fields.put("createdAt", job.createdAt());
+        fields.put("traceparent", job.traceparent());
         fields.put("sourceKey", job.source().key());
         fields.put("sourceContentType", job.source().contentType());
         fields.put("width", String.valueOf(job.source().width()));
@@ -105,7 +107,8 @@ public class JobStore {
         }
         var source = new ImageRef(f.get("sourceKey"), f.getOrDefault("sourceContentType", "application/octet-stream"),
                 Integer.parseInt(f.getOrDefault("width", "0")), Integer.parseInt(f.getOrDefault("height", "0")));
-        return Optional.of(new EditJob(EditJob.SCHEMA_VERSION, jobId, f.get("tenant"), 1, null, f.get("createdAt"),
+        return Optional.of(new EditJob(EditJob.SCHEMA_VERSION, jobId, f.get("tenant"), 1, f.get("traceparent"),
+                f.get("createdAt"),
                 f.get("instruction"), source, null, f.get("webhookUrl"), null, null, null, null, null, null));
     }
 
@@ -179,11 +182,14 @@ public class JobStore {
             fields.put("resultKey", job.result().key());
         }
         if (job.failure() != null) {
-            fields.put("failureStage", job.failure().stage());
-            fields.put("failureCode", job.failure().code());
-            fields.put("reason", job.failure().reason());
+            fields.putAll(failureFields(job.failure()));
         }
         return fields;
+    }
+
+    /** How a failure is kept on the job: written with the FAILED transition, so never on another end. */
+    public static Map<String, String> failureFields(Failure failure) {
+        return Map.of("failureStage", failure.stage(), "failureCode", failure.code(), "reason", failure.reason());
     }
 
     private static void putIfPresent(Map<String, String> fields, String name, String value) {
