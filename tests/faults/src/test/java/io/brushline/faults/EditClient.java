@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A client of the gateway that behaves like a careful real one: a submission that meets a
- * connection error, 503 or 429 is sent again after a backoff with the same Idempotency-Key, so an
+ * connection error, 503, 429 or a 409 saying an earlier attempt is still in progress is sent again
+ * after a backoff with the same Idempotency-Key, so an
  * interrupted submission is finished by the gateway rather than duplicated.
  */
 final class EditClient {
@@ -57,7 +58,9 @@ final class EditClient {
                     return new Submitted(JSON.readTree(response.body()).path("id").asText(), first,
                             System.currentTimeMillis(), attempt);
                 }
-                if (status != 503 && status != 429) {
+                // 409 idempotency_key_in_use: an earlier attempt with this key is still being submitted.
+                boolean inProgress = status == 409 && response.body().contains("idempotency_key_in_use");
+                if (status != 503 && status != 429 && !inProgress) {
                     throw new AssertionError("submission refused with " + status + ": " + response.body());
                 }
                 lastProblem = status + " " + response.body();

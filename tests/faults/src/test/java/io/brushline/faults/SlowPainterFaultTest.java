@@ -62,7 +62,8 @@ class SlowPainterFaultTest {
     void aJobCanceledWhilePaintingEndsCanceledWithoutAResult() throws Exception {
         String id = system.client.submit(system.image(0), FaultStack.INSTRUCTION, FaultStack.BOX,
                 system.webhooks.url("/ok/"), "cancel-" + System.nanoTime()).jobId();
-        long deadline = System.currentTimeMillis() + 30_000;
+        // The first job of a fresh stack also warms every service up: minutes on a busy machine.
+        long deadline = System.currentTimeMillis() + 180_000;
         while (!"PAINTING".equals(system.client.status(id).path("state").asText())) {
             assertTrue(System.currentTimeMillis() < deadline, "job " + id + " never reached PAINTING");
             Thread.sleep(100);
