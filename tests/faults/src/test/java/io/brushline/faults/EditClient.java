@@ -15,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A client of the gateway that behaves like a careful real one: a submission that meets a
  * connection error, 503, 429 or a 409 saying an earlier attempt is still in progress is sent again
- * after a backoff with the same Idempotency-Key, so an
- * interrupted submission is finished by the gateway rather than duplicated.
+ * after a backoff with the same Idempotency-Key, so an interrupted submission is finished by the
+ * gateway rather than duplicated.
  */
 final class EditClient {
 
