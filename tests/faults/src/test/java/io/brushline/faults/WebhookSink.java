@@ -46,6 +46,8 @@ final class WebhookSink implements AutoCloseable {
     private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
     private final Set<String> acceptedIds = ConcurrentHashMap.newKeySet();
     private final ExecutorService handlers = Executors.newCachedThreadPool();
+    /** Requests being answered now: a slow answer is recorded only once it is given. */
+    private final AtomicInteger answering = new AtomicInteger();
     private volatile Function<String, Optional<String>> stateLookup = jobId -> Optional.empty();
     private int port;
     private HttpServer server;
@@ -85,11 +87,25 @@ final class WebhookSink implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /** Every attempt received so far, once the ones still being answered (slow answers) are recorded. */
     List<Attempt> attempts() {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (answering.get() > 0 && System.currentTimeMillis() < deadline) {
+            sleep(50);
+        }
         return List.copyOf(attempts);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        answering.incrementAndGet();
+        try {
+            answer(exchange);
+        } finally {
+            answering.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         long received = System.currentTimeMillis();
         String id = exchange.getRequestHeaders().getFirst("webhook-id");
         String timestamp = exchange.getRequestHeaders().getFirst("webhook-timestamp");
