@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test, unit and end-to-end (real Kafka, Redis and S3 servers are
 # started by the tests themselves). Evaluation data and small real models are read from ../shared
-# (override with -Dbrushline.shared.dir=DIR); tests that need them are skipped when it is missing.
+# (override with -Dbrushline.shared.dir=DIR); tests that need them are skipped when it is missing,
+# except under CI=true, where a missing ../shared fails the run (and each such test fails, too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+shared=../shared
+for arg in "$@"; do
+  case "$arg" in -Dbrushline.shared.dir=*) shared="${arg#-Dbrushline.shared.dir=}" ;; esac
+done
+if [ "${CI:-}" = "true" ] && [ ! -d "$shared/models" -o ! -d "$shared/data" ]; then
+  echo "CI=true but the evaluation data and models are missing at $shared (set -Dbrushline.shared.dir=DIR)" >&2
+  exit 1
+fi
 exec mvn -B verify "$@"

@@ -58,6 +58,14 @@ public interface BrushlineConfig {
 
         @WithDefault("PT10S")
         Duration maxBackoff();
+
+        /**
+         * No retry starts later than this after the first attempt. With one attempt's worst case (a
+         * Kafka send times out after 30 s) it stays well below the consumer's unprocessed-record limit
+         * (5 min, set for every consumer in the shared defaults).
+         */
+        @WithDefault("PT60S")
+        Duration maxRetryDuration();
     }
 
     interface Outbound {

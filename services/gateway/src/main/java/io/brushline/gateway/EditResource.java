@@ -106,7 +106,8 @@ public class EditResource {
     @Produces({"image/png", MediaType.APPLICATION_JSON})
     @Operation(summary = "The edited image (PNG), or with redirect=true a 307 to a presigned URL")
     public Response result(@PathParam("id") String id, @QueryParam("redirect") boolean redirect) {
-        return image(id, "resultKey", "the result", redirect);
+        Map<String, String> job = existing(id);
+        return image(id, job, JobView.publishedResultKey(job), "the result", redirect);
     }
 
     @GET
@@ -114,7 +115,8 @@ public class EditResource {
     @Produces({"image/png", MediaType.APPLICATION_JSON})
     @Operation(summary = "The mask the painter used (PNG, white = repainted)")
     public Response mask(@PathParam("id") String id, @QueryParam("redirect") boolean redirect) {
-        return image(id, "maskKey", "the mask", redirect);
+        Map<String, String> job = existing(id);
+        return image(id, job, job.get("maskKey"), "the mask", redirect);
     }
 
     @GET
@@ -140,9 +142,7 @@ public class EditResource {
         return JobView.of(id, jobs.get(id));
     }
 
-    private Response image(String id, String field, String what, boolean redirect) {
-        Map<String, String> job = existing(id);
-        String key = job.get(field);
+    private Response image(String id, Map<String, String> job, String key, String what, boolean redirect) {
         if (key == null) {
             throw new ApiException(Response.Status.CONFLICT, "not_ready",
                     what + " of job " + id + " is not available; the job is " + job.get("state"));

@@ -15,6 +15,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,6 +35,10 @@ public class EditService {
 
     private static final Logger LOG = Logger.getLogger(EditService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a request waits for another one with the same Idempotency-Key before answering 409. */
+    private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(20);
+    /** Longest a submission may hold its key's lock (storage and Kafka each time out well before). */
+    private static final Duration SUBMISSION_LEASE = Duration.ofSeconds(60);
 
     /** A validated submission. */
     public record Submission(
@@ -93,59 +98,113 @@ public class EditService {
             inspector.inspect(submission.backgroundImage(), "background_image");
         }
 
-        String jobId = UUID.randomUUID().toString();
+        var validated = new Validated(instruction, webhookUrl, image, new Hints(box, points, null));
         String key = submission.idempotencyKey();
-        boolean keyed = key != null && !key.isBlank();
-        if (keyed) {
+        if (key == null || key.isBlank()) {
+            String jobId = UUID.randomUUID().toString();
+            accept(jobId, submission, validated, false);
+            return new Accepted(jobId, true);
+        }
+        return submitOnce(submission, key, validated);
+    }
+
+    private record Validated(String instruction, String webhookUrl, ImageInspector.ImageInfo image, Hints hints) {
+    }
+
+    /**
+     * One request per Idempotency-Key submits at a time (a lock with a lease in Redis, so a gateway that
+     * dies holding it blocks the key for {@link #SUBMISSION_LEASE} at most); the others wait for its
+     * outcome and answer with the same job. Two parallel requests never create two jobs.
+     */
+    private Accepted submitOnce(Submission submission, String key, Validated validated) {
+        long deadline = System.nanoTime() + SUBMISSION_WAIT.toNanos();
+        while (!jobs.lockSubmission(submission.tenant(), key, SUBMISSION_LEASE)) {
+            Optional<String> bound = jobs.idempotencyBinding(submission.tenant(), key);
+            if (bound.isPresent() && jobs.isEnqueued(bound.get())) {
+                return new Accepted(bound.get(), false);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ApiException(Response.Status.CONFLICT, "idempotency_key_in_use", "another request with the "
+                        + "same Idempotency-Key is still being processed; retry in a few seconds");
+            }
+            pause();
+        }
+        try {
+            String jobId = UUID.randomUUID().toString();
             Optional<String> existing = jobs.claimIdempotencyKey(submission.tenant(), key, jobId,
                     config.idempotencyTtl());
             if (existing.isPresent()) {
-                if (jobs.isEnqueued(existing.get())) {
+                Optional<JobState> state = jobs.state(existing.get());
+                // Queued, moving or finished: the job is the answer, and a finished one stays as it ended.
+                if (jobs.isEnqueued(existing.get()) || state.filter(s -> s != JobState.QUEUED).isPresent()) {
                     return new Accepted(existing.get(), false);
                 }
                 // The first call with this key died before its job was queued: finish it under the same id.
                 jobId = existing.get();
             }
-        }
-        try {
-            accept(jobId, submission, instruction, webhookUrl, image, new Hints(box, points, null));
+            accept(jobId, submission, validated, true);
             return new Accepted(jobId, true);
-        } catch (RuntimeException e) {
-            if (keyed) {
-                jobs.releaseIdempotencyKey(submission.tenant(), key);
-            }
-            throw e;
+        } finally {
+            jobs.unlockSubmission(submission.tenant(), key);
         }
     }
 
-    /** Stores the images, records the job and queues it; returns once the message is durable in Kafka. */
-    private void accept(String jobId, Submission submission, String instruction, String webhookUrl,
-            ImageInspector.ImageInfo image, Hints locationHints) {
-        storage.put(ObjectKeys.source(jobId), submission.image(), image.contentType());
-        Hints hints = locationHints;
+    private static void pause() {
+        try {
+            Thread.sleep(25);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "interrupted", "the gateway is shutting down; "
+                    + "retry the request");
+        }
+    }
+
+    /**
+     * Stores the images, records the job and queues it; returns once the message is durable in Kafka.
+     * A 503 means nothing will run: the job is marked FAILED first (stages skip a finished job even if
+     * the message did reach Kafka) and only then is the key released for a fresh attempt. When even
+     * that mark fails, the key stays bound, so that the client's retry finishes this same job.
+     */
+    private void accept(String jobId, Submission submission, Validated validated, boolean keyed) {
+        storage.put(ObjectKeys.source(jobId), submission.image(), validated.image().contentType());
+        Hints hints = validated.hints();
         if (submission.hintMask() != null) {
             storage.put(ObjectKeys.hintMask(jobId), submission.hintMask(), "image/png");
-            hints = new Hints(locationHints.box(), locationHints.points(), ObjectKeys.hintMask(jobId));
+            hints = new Hints(hints.box(), hints.points(), ObjectKeys.hintMask(jobId));
         }
         if (submission.backgroundImage() != null) {
             storage.put(ObjectKeys.backgroundImage(jobId), submission.backgroundImage(), "application/octet-stream");
             hints = new Hints(hints.box(), hints.points(), hints.maskKey(), ObjectKeys.backgroundImage(jobId));
         }
+        var image = validated.image();
         EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, submission.tenant(), 1, newTraceparent(),
-                Instant.now().toString(), instruction,
+                Instant.now().toString(), validated.instruction(),
                 new ImageRef(ObjectKeys.source(jobId), image.contentType(), image.width(), image.height()),
-                hints.isEmpty() && hints.backgroundKey() == null ? null : hints, webhookUrl, null, null, null, null, null, null);
+                hints.isEmpty() && hints.backgroundKey() == null ? null : hints, validated.webhookUrl(),
+                null, null, null, null, null, null);
         jobs.create(job);
         try {
             requested.sendMessageAndAwait(StageProcessor.keyed(job));
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be queued", jobId);
-            jobs.advance(jobId, JobState.FAILED, Map.of("failureStage", "submit", "failureCode",
-                    "queue_unavailable", "reason", "the job queue is unreachable; nothing was processed"));
+            try {
+                jobs.advance(jobId, JobState.FAILED, Map.of("failureStage", "submit", "failureCode",
+                        "queue_unavailable", "reason", "the job queue is unreachable; nothing was processed"));
+                if (keyed) {
+                    jobs.releaseIdempotencyKey(submission.tenant(), submission.idempotencyKey());
+                }
+            } catch (RuntimeException redisToo) {
+                LOG.errorf(redisToo, "job %s could not be marked failed; its key stays bound to it", jobId);
+            }
             throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
                     "the job queue is unreachable right now; the edit was not accepted, retry later");
         }
-        jobs.markEnqueued(jobId);
+        try {
+            jobs.markEnqueued(jobId);
+        } catch (RuntimeException e) {
+            // The message is durable: the job runs, so the client is told it was accepted.
+            LOG.warnf("job %s is queued but could not be marked so: %s", jobId, e.toString());
+        }
     }
 
     /** Cancels a job that has not finished; returns the state it is in afterwards. */

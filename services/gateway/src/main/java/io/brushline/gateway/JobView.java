@@ -44,7 +44,7 @@ final class JobView {
             view.put("failure", Map.of("stage", job.getOrDefault("failureStage", ""),
                     "code", job.getOrDefault("failureCode", ""), "reason", job.get("reason")));
         }
-        if (job.containsKey("resultKey")) {
+        if (publishedResultKey(job) != null) {
             view.put("result_url", "/v1/edits/" + id + "/result");
         }
         if (job.containsKey("maskKey")) {
@@ -68,6 +68,14 @@ final class JobView {
         operation.put("params", params);
         putIfPresent(operation, "note", job.get("operationNote"));
         return operation;
+    }
+
+    /**
+     * The result's object key once the job SUCCEEDED, else null: a result painted for a job that was
+     * canceled meanwhile is never shown.
+     */
+    static String publishedResultKey(Map<String, String> job) {
+        return JobState.SUCCEEDED.name().equals(job.get("state")) ? job.get("resultKey") : null;
     }
 
     private static Map<String, Long> byStage(Map<String, String> job, String prefix) {

@@ -1,5 +1,6 @@
 package io.brushline.grounding;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.brushline.common.imaging.ImageCodec;
@@ -9,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.opencv.core.Mat;
 
-/** The real models and photos in ../shared; tests that need them are skipped where it is absent. */
+/**
+ * The real models and photos in ../shared; tests that need them are skipped where it is absent, and
+ * fail under {@code CI=true}.
+ */
 public final class SharedData {
 
     private SharedData() {
@@ -17,14 +21,22 @@ public final class SharedData {
 
     public static Path dir() {
         String dir = System.getProperty("brushline.shared.dir");
-        assumeTrue(dir != null && Files.isDirectory(Path.of(dir, "models")), "../shared is not available");
+        assumeShared(dir != null && Files.isDirectory(Path.of(dir, "models")), "../shared is not available");
         return Path.of(dir);
     }
 
     public static Path model(String name) {
         Path file = dir().resolve("models").resolve(name);
-        assumeTrue(Files.isRegularFile(file), name + " is not available");
+        assumeShared(Files.isRegularFile(file), name + " is not available");
         return file;
+    }
+
+    /** Under {@code CI=true} missing shared data fails the test; elsewhere it skips it, saying why. */
+    public static void assumeShared(boolean present, String message) {
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(present, message + " (CI=true requires ../shared)");
+        }
+        assumeTrue(present, message);
     }
 
     public static Mat image(String name) {

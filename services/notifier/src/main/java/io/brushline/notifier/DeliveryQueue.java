@@ -1,6 +1,7 @@
 package io.brushline.notifier;
 
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -10,9 +11,11 @@ import java.util.Optional;
 
 /**
  * Pending webhook deliveries, durable in Redis so that a notifier crash or restart loses none:
- * a hash per delivery ({@code brushline:webhook:<jobId>}: url, body, attempts, status) and a sorted
- * set of delivery ids by due time. A worker leases due deliveries by pushing their due time ahead;
- * if it dies mid-delivery the lease runs out and another worker (or the restarted one) retries.
+ * a hash per delivery ({@code brushline:webhook:<jobId>}: tenant, url, body, attempts, status) and a
+ * sorted set of delivery ids by due time. A worker leases due deliveries by pushing their due time
+ * ahead; if it dies mid-delivery the lease runs out and another worker (or the restarted one) retries.
+ * Delivery hashes expire {@code brushline.webhook.record-ttl} after their last change, markers of
+ * gone URLs after {@code gone-ttl}.
  */
 @ApplicationScoped
 public class DeliveryQueue {
@@ -26,33 +29,51 @@ public class DeliveryQueue {
             return ids
             """;
 
+    /**
+     * Creates the delivery and schedules it in one step, once per job: a redelivered event finds it
+     * there and adds nothing; a connection lost mid-way leaves all of it or none of it.
+     * KEYS: delivery hash, due set. ARGV: job id, webhook id, tenant, url, body, now, ttl millis.
+     */
+    private static final String ENQUEUE_SCRIPT = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'webhookId', ARGV[2], 'tenant', ARGV[3], 'url', ARGV[4], 'body', ARGV[5],
+                'attempts', '0', 'status', 'pending')
+            redis.call('PEXPIRE', KEYS[1], ARGV[7])
+            redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
+            return 1
+            """;
+
     /** A delivery as stored. */
-    public record Delivery(String jobId, String webhookId, String url, String body, int attempts) {
+    public record Delivery(String jobId, String webhookId, String tenant, String url, String body, int attempts) {
     }
 
     private final RedisCommands<String, String> redis;
+    private final WebhookConfig config;
 
-    public DeliveryQueue(RedisCommands<String, String> redis) {
+    public DeliveryQueue(RedisCommands<String, String> redis, WebhookConfig config) {
         this.redis = redis;
+        this.config = config;
     }
 
-    private static String key(String jobId) {
+    static String key(String jobId) {
         return "brushline:webhook:" + jobId;
     }
 
+    /** Scoped per tenant: a URL one tenant's receiver gave up does not silence another tenant's. */
+    static String goneKey(String tenant, String url) {
+        return "brushline:webhook-gone:" + tenant + ":" + url;
+    }
+
     /**
-     * Records a delivery due now, once per job: a redelivered completion event finds the delivery
-     * already there and adds nothing.
+     * Records a delivery due now, once per job.
      *
      * @return whether this call created it
      */
-    public boolean enqueue(String jobId, String webhookId, String url, String body) {
-        if (!redis.hsetnx(key(jobId), "webhookId", webhookId)) {
-            return false;
-        }
-        redis.hset(key(jobId), Map.of("url", url, "body", body, "attempts", "0", "status", "pending"));
-        redis.zadd(DUE, System.currentTimeMillis(), jobId);
-        return true;
+    public boolean enqueue(String jobId, String webhookId, String tenant, String url, String body) {
+        Long created = redis.eval(ENQUEUE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(jobId), DUE}, jobId,
+                webhookId, tenant, url, body, String.valueOf(System.currentTimeMillis()),
+                String.valueOf(config.recordTtl().toMillis()));
+        return created != null && created == 1;
     }
 
     /** Deliveries due now, leased for {@code leaseMillis}. */
@@ -68,27 +89,29 @@ public class DeliveryQueue {
             redis.zrem(DUE, jobId);
             return Optional.empty();
         }
-        return Optional.of(new Delivery(jobId, fields.get("webhookId"), fields.get("url"), fields.get("body"),
-                Integer.parseInt(fields.get("attempts"))));
+        return Optional.of(new Delivery(jobId, fields.get("webhookId"), fields.getOrDefault("tenant", ""),
+                fields.get("url"), fields.get("body"), Integer.parseInt(fields.get("attempts"))));
     }
 
-    /** Ends the delivery with a final status (delivered, gone, exhausted). */
+    /** Ends the delivery with a final status (delivered, gone, exhausted, refused). */
     public void finish(String jobId, String status, int attempts) {
         redis.hset(key(jobId), Map.of("status", status, "attempts", String.valueOf(attempts)));
+        redis.pexpire(key(jobId), config.recordTtl().toMillis());
         redis.zrem(DUE, jobId);
     }
 
     public void retryAt(String jobId, int attempts, long dueMillis) {
         redis.hset(key(jobId), "attempts", String.valueOf(attempts));
+        redis.pexpire(key(jobId), config.recordTtl().toMillis());
         redis.zadd(DUE, dueMillis, jobId);
     }
 
-    /** Remembers that a URL answered 410 Gone: no further deliveries are sent to it. */
-    public void markGone(String url) {
-        redis.set("brushline:webhook-gone:" + url, Instant.now().toString());
+    /** Remembers that a tenant's URL answered 410 Gone: no further deliveries of that tenant go to it. */
+    public void markGone(String tenant, String url) {
+        redis.set(goneKey(tenant, url), Instant.now().toString(), SetArgs.Builder.px(config.goneTtl().toMillis()));
     }
 
-    public boolean isGone(String url) {
-        return redis.exists("brushline:webhook-gone:" + url) > 0;
+    public boolean isGone(String tenant, String url) {
+        return redis.exists(goneKey(tenant, url)) > 0;
     }
 }

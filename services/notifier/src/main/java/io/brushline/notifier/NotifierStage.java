@@ -5,18 +5,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
+import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Turns finished jobs into webhook deliveries. The Kafka record is acknowledged only once the
- * delivery is durable in Redis; the delivery itself happens in {@link WebhookDispatcher}.
+ * Turns finished jobs into webhook deliveries. The job is moved to its terminal state before the
+ * delivery is scheduled, so that a receiver that fetches the job on the webhook sees the state the
+ * webhook announces; a job that reached another terminal state first (canceled while painting, say)
+ * is announced as what it is. The Kafka record is acknowledged only once the delivery is durable in
+ * Redis; the delivery itself happens in {@link WebhookDispatcher}.
  */
 @ApplicationScoped
 public class NotifierStage {
@@ -39,51 +45,63 @@ public class NotifierStage {
     @Incoming("edit-completed")
     @Blocking(ordered = false)
     public void completed(ConsumerRecord<String, String> record) {
-        receive(record, "edit.succeeded", "SUCCEEDED");
+        receive(record, JobState.SUCCEEDED);
     }
 
+    /** Failed jobs, and canceled ones (a stage that meets a canceled job sends it here). */
     @Incoming("edit-failed")
     @Blocking(ordered = false)
     public void failed(ConsumerRecord<String, String> record) {
-        receive(record, "edit.failed", "FAILED");
+        receive(record, JobState.FAILED);
     }
 
     /** Redis briefly unreachable must not lose the event: reading and scheduling are retried. */
-    private void receive(ConsumerRecord<String, String> record, String type, String state) {
+    private void receive(ConsumerRecord<String, String> record, JobState outcome) {
         retrying.run("webhook for record " + record.topic() + "-" + record.partition() + "@" + record.offset(),
-                () -> incoming.parse(record).ifPresent(job -> schedule(job, type, state)));
+                () -> incoming.parse(record).ifPresent(job -> finish(job,
+                        job.failure() != null ? JobState.FAILED : outcome)));
     }
 
-    private void schedule(EditJob job, String type, String state) {
-        if (job.webhookUrl() == null) {
+    private void finish(EditJob job, JobState outcome) {
+        // The failure goes with the FAILED transition (an unreadable record's job has it nowhere else yet).
+        Map<String, String> failure = job.failure() == null ? Map.of() : JobStore.failureFields(job.failure());
+        Optional<JobState> before = jobs.advance(job.jobId(), outcome, failure);
+        if (before.isEmpty()) {
+            return;
+        }
+        JobState state = before.get().isTerminal() ? before.get() : outcome;
+        Map<String, String> stored = jobs.get(job.jobId());
+        String url = job.webhookUrl() != null ? job.webhookUrl() : stored.get("webhookUrl");
+        if (url == null) {
             return;
         }
         // One id per job: every retry and every redelivered event carries the same webhook-id.
         String webhookId = "msg_" + job.jobId();
-        if (queue.enqueue(job.jobId(), webhookId, job.webhookUrl(), body(job, type, state))) {
+        if (queue.enqueue(job.jobId(), webhookId, job.tenant(), url, body(job.jobId(), state, stored))) {
             jobs.recordWebhookStatus(job.jobId(), "pending");
         }
     }
 
-    private String body(EditJob job, String type, String state) {
+    /** The event as the job reads in Redis once terminal: what the API shows is what the webhook says. */
+    private String body(String jobId, JobState state, Map<String, String> stored) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("id", job.jobId());
-        data.put("state", state);
-        data.put("instruction", job.instruction());
-        if (job.classification() != null) {
-            data.put("category", job.classification().category());
-            data.put("object", job.classification().object());
-            data.put("target_prompt", job.classification().targetPrompt());
+        data.put("id", jobId);
+        data.put("state", state.name());
+        data.put("instruction", stored.get("instruction"));
+        if (stored.containsKey("category")) {
+            data.put("category", stored.get("category"));
+            data.put("object", stored.get("object"));
+            data.put("target_prompt", stored.get("targetPrompt"));
         }
-        if (job.result() != null) {
-            data.put("result_url", "/v1/edits/" + job.jobId() + "/result");
+        if (state == JobState.SUCCEEDED && stored.containsKey("resultKey")) {
+            data.put("result_url", "/v1/edits/" + jobId + "/result");
         }
-        if (job.failure() != null) {
-            data.put("failure", Map.of("stage", job.failure().stage(), "code", job.failure().code(),
-                    "reason", job.failure().reason()));
+        if (state == JobState.FAILED && stored.containsKey("reason")) {
+            data.put("failure", Map.of("stage", stored.getOrDefault("failureStage", ""),
+                    "code", stored.getOrDefault("failureCode", ""), "reason", stored.get("reason")));
         }
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", type);
+        event.put("type", "edit." + state.name().toLowerCase(Locale.ROOT));
         event.put("timestamp", Instant.now().toString());
         event.put("data", data);
         try {

@@ -27,9 +27,20 @@ public interface WebhookConfig {
     @WithDefault("PT15M")
     Duration maxBackoff();
 
-    /** Attempts in all before a delivery is given up (about 1 h 30 min of retries with the defaults). */
+    /**
+     * Attempts in all before a delivery is given up: with the defaults the gaps are 1, 2, 4 ... 512 s,
+     * then 15 min, about 32 min of retries in all (give or take the jitter).
+     */
     @WithDefault("12")
     int maxAttempts();
+
+    /** How long a delivery's record (status, attempts) is kept after its last change. */
+    @WithDefault("P7D")
+    Duration recordTtl();
+
+    /** How long a URL that answered 410 Gone receives no more webhooks of that tenant. */
+    @WithDefault("P30D")
+    Duration goneTtl();
 
     /** How often due deliveries are looked for. */
     @WithDefault("PT0.1S")

@@ -1,6 +1,7 @@
 package io.brushline.notifier;
 
 import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.net.RetryAfter;
 import io.brushline.common.state.JobStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -10,8 +11,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +29,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends due webhook deliveries, signed per Standard Webhooks, and schedules retries: exponential
- * backoff with jitter, {@code Retry-After} honoured, 410 Gone stops deliveries to that URL for good.
+ * backoff with jitter, {@code Retry-After} honoured, 410 Gone stops the tenant's deliveries to that URL
+ * (for {@code brushline.webhook.gone-ttl}).
  * Every attempt of a delivery carries the same webhook-id, so receivers can deduplicate.
  */
 @ApplicationScoped
@@ -105,7 +105,7 @@ public class WebhookDispatcher {
     }
 
     private void attempt(DeliveryQueue.Delivery delivery) {
-        if (queue.isGone(delivery.url())) {
+        if (queue.isGone(delivery.tenant(), delivery.url())) {
             finish(delivery, "gone", delivery.attempts());
             return;
         }
@@ -147,11 +147,12 @@ public class WebhookDispatcher {
                         if (response.isSuccessful()) {
                             finish(delivery, "delivered", attempt);
                         } else if (response.code() == 410) {
-                            queue.markGone(delivery.url());
+                            queue.markGone(delivery.tenant(), delivery.url());
                             finish(delivery, "gone", attempt);
                         } else {
-                            retryOrGiveUp(delivery, attempt, retryAfter(response.header("retry-after")),
-                                    "HTTP " + response.code());
+                            var retryAfter = RetryAfter.parse(Optional.ofNullable(response.header("retry-after")),
+                                    Instant.now());
+                            retryOrGiveUp(delivery, attempt, retryAfter, "HTTP " + response.code());
                         }
                     });
                 }
@@ -195,23 +196,6 @@ public class WebhookDispatcher {
         double capped = Math.min(base, config.maxBackoff().toMillis());
         double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
         return Duration.ofMillis((long) (capped * jitter));
-    }
-
-    /** Retry-After as delay-seconds or an HTTP date. */
-    static Optional<Duration> retryAfter(String header) {
-        return Optional.ofNullable(header).flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    var at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                    Duration delay = Duration.between(Instant.now(), at);
-                    return Optional.of(delay.isNegative() ? Duration.ZERO : delay);
-                } catch (RuntimeException unparseable) {
-                    return Optional.empty();
-                }
-            }
-        });
     }
 
     private void finish(DeliveryQueue.Delivery delivery, String status, int attempts) {

@@ -1,18 +1,14 @@
 package io.brushline.faults;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.localstack.TopicReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What the pipeline published as each job's outcome: every record on {@code edit-completed} and
@@ -44,37 +40,22 @@ final class CompletionAudit {
     private CompletionAudit() {
     }
 
-    /** Reads both topics from the start until nothing new arrives for three seconds. */
+    /** Reads both topics from the start to their end offsets as of this call. */
     static Outcomes read(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "fault-audit-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Map<String, Integer> completed = new HashMap<>();
         Map<String, Set<String>> results = new HashMap<>();
         Map<String, Integer> failed = new HashMap<>();
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("edit-completed", "edit-failed"));
-            long quietSince = System.nanoTime();
-            while (System.nanoTime() - quietSince < Duration.ofSeconds(3).toNanos()) {
-                var records = consumer.poll(Duration.ofMillis(300));
-                if (!records.isEmpty()) {
-                    quietSince = System.nanoTime();
-                }
-                for (var record : records) {
-                    if ("edit-failed".equals(record.topic())) {
-                        failed.merge(record.key(), 1, Integer::sum);
-                        continue;
-                    }
-                    completed.merge(record.key(), 1, Integer::sum);
-                    try {
-                        String resultKey = JSON.readTree(record.value()).path("result").path("key").asText();
-                        results.computeIfAbsent(record.key(), k -> new HashSet<>()).add(resultKey);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("edit-completed record is not JSON: " + record.value(), e);
-                    }
-                }
+        for (var record : TopicReader.readToEnd(bootstrap, List.of("edit-completed", "edit-failed"))) {
+            if ("edit-failed".equals(record.topic())) {
+                failed.merge(record.key(), 1, Integer::sum);
+                continue;
+            }
+            completed.merge(record.key(), 1, Integer::sum);
+            try {
+                String resultKey = JSON.readTree(record.value()).path("result").path("key").asText();
+                results.computeIfAbsent(record.key(), k -> new HashSet<>()).add(resultKey);
+            } catch (IOException e) {
+                throw new UncheckedIOException("edit-completed record is not JSON: " + record.value(), e);
             }
         }
         return new Outcomes(completed, results, failed);

@@ -9,12 +9,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A client of the gateway that behaves like a careful real one: a submission that meets a
- * connection error, 503 or 429 is sent again after a backoff with the same Idempotency-Key, so an
- * interrupted submission is finished by the gateway rather than duplicated.
+ * connection error, 503, 429 or a 409 saying an earlier attempt is still in progress is sent again
+ * after a backoff with the same Idempotency-Key, so an interrupted submission is finished by the
+ * gateway rather than duplicated.
  */
 final class EditClient {
 
@@ -56,7 +58,9 @@ final class EditClient {
                     return new Submitted(JSON.readTree(response.body()).path("id").asText(), first,
                             System.currentTimeMillis(), attempt);
                 }
-                if (status != 503 && status != 429) {
+                // 409 idempotency_key_in_use: an earlier attempt with this key is still being submitted.
+                boolean inProgress = status == 409 && response.body().contains("idempotency_key_in_use");
+                if (status != 503 && status != 429 && !inProgress) {
                     throw new AssertionError("submission refused with " + status + ": " + response.body());
                 }
                 lastProblem = status + " " + response.body();
@@ -94,6 +98,32 @@ final class EditClient {
                 }
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** Sends {@code method} to a path of the API; the status code. */
+    int call(String method, String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /**
+     * The job's state as the API shows it now, in one quick request (well inside a webhook sender's
+     * timeout); empty when the gateway does not answer in time.
+     */
+    Optional<String> stateNow(String jobId) {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(base + "/v1/edits/" + jobId))
+                    .timeout(Duration.ofMillis(500)).GET().build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body()).path("state").asText())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 

@@ -47,7 +47,7 @@ class InfrastructureFaultTest {
     @Order(1)
     void brokerRestartMidRun() throws Exception {
         new FaultRun(system, "Kafka broker restart").jobs(runSize()).faultAt(0.3)
-                .run(() -> outage("kafka", BROKER_DOWN_MILLIS)).print()
+                .run(() -> system.outage("kafka", BROKER_DOWN_MILLIS)).print()
                 .assertFaultHitTheRun()
                 .assertEveryJobSucceededWithOneResult()
                 .assertEveryWebhookAcceptedOnce(0);
@@ -57,7 +57,7 @@ class InfrastructureFaultTest {
     @Order(2)
     void redisRestartMidRun() throws Exception {
         new FaultRun(system, "Redis restart").jobs(runSize()).faultAt(0.3)
-                .run(() -> outage("redis", REDIS_DOWN_MILLIS)).print()
+                .run(() -> system.outage("redis", REDIS_DOWN_MILLIS)).print()
                 .assertFaultHitTheRun()
                 .assertEveryJobSucceededWithOneResult()
                 .assertEveryWebhookAcceptedOnce(NOTIFIER_CONCURRENCY);
@@ -67,7 +67,7 @@ class InfrastructureFaultTest {
     @Order(3)
     void objectStoreOutageMidRun() throws Exception {
         new FaultRun(system, "object store outage").jobs(runSize()).faultAt(0.3)
-                .run(() -> outage("s3", STORAGE_OUTAGE_MILLIS)).print()
+                .run(() -> system.outage("s3", STORAGE_OUTAGE_MILLIS)).print()
                 .assertFaultHitTheRun()
                 .assertEveryJobSucceededWithOneResult()
                 .assertEveryWebhookAcceptedOnce(0);
@@ -83,7 +83,7 @@ class InfrastructureFaultTest {
     void objectStoreOutageWhileJobsAreInTheStages() throws Exception {
         new FaultRun(system, "object store outage after the last submission").jobs(runSize() / 2).perSecond(40)
                 .faultAt(2)
-                .run(() -> outage("s3", STORAGE_OUTAGE_MILLIS)).print()
+                .run(() -> system.outage("s3", STORAGE_OUTAGE_MILLIS)).print()
                 .assertEveryJobSucceededWithOneResult()
                 .assertEveryWebhookAcceptedOnce(0);
     }
@@ -91,14 +91,5 @@ class InfrastructureFaultTest {
     /** Half the configured run per fault: three faults on one stack within the CI budget. */
     private static int runSize() {
         return Math.max(200, FaultRun.jobsPerRun() / 2);
-    }
-
-    /** Stops a server (SIGTERM, as an orderly restart does), keeps it down, starts it again. */
-    private String outage(String server, long downMillis) throws InterruptedException {
-        long stopped = System.currentTimeMillis();
-        system.process(server).stop();
-        Thread.sleep(downMillis);
-        system.stack.restart(server);
-        return String.format("%s down %.1f s", server, (System.currentTimeMillis() - stopped) / 1000.0);
     }
 }

@@ -166,6 +166,28 @@ final class RunReport {
     }
 
     /**
+     * Every job ended FAILED with {@code code}, its reason said, and left a failure record on
+     * {@code edit-failed} and no completion record.
+     */
+    RunReport assertEveryJobFailed(String code) {
+        List<String> problems = new ArrayList<>();
+        for (String id : submissions.keySet()) {
+            JsonNode status = statuses.get(id);
+            if (!"FAILED".equals(status.path("state").asText())
+                    || !code.equals(status.path("failure").path("code").asText())
+                    || status.path("failure").path("reason").asText().isBlank()) {
+                problems.add(id + " ended " + status.path("state").asText() + ": " + status.path("failure"));
+            } else if (outcomes.failed(id) == 0 || outcomes.completed(id) > 0) {
+                problems.add(id + " has " + outcomes.failed(id) + " failure and " + outcomes.completed(id)
+                        + " completion records");
+            }
+        }
+        assertTrue(problems.isEmpty(), scenario + ": " + problems.size() + " jobs wrong, first ones: "
+                + problems.subList(0, Math.min(5, problems.size())));
+        return this;
+    }
+
+    /**
      * Every job went through every state to SUCCEEDED, and produced exactly one result: its
      * completion records (one or more) all name the same result object, and there is no failure
      * record that would contradict it.
@@ -206,6 +228,14 @@ final class RunReport {
      * notifier killed mid-attempt, Redis down when the answer came): {@code allowedRedeliveries}.
      */
     RunReport assertEveryWebhookAcceptedOnce(long allowedRedeliveries) {
+        return assertEveryWebhookAcceptedOnce("SUCCEEDED", allowedRedeliveries);
+    }
+
+    /**
+     * As {@link #assertEveryWebhookAcceptedOnce(long)} for jobs that end in {@code state}; besides, a
+     * receiver that fetched the job when the webhook arrived saw that state already.
+     */
+    RunReport assertEveryWebhookAcceptedOnce(String state, long allowedRedeliveries) {
         List<String> problems = new ArrayList<>();
         for (String id : submissions.keySet()) {
             List<WebhookSink.Attempt> attempts = webhookAttempts.getOrDefault(id, List.of());
@@ -224,8 +254,13 @@ final class RunReport {
                 problems.add(id + ": attempts carry different events");
             }
             JsonNode data = data(attempts.get(0).body());
-            if (!id.equals(data.path("id").asText()) || !"SUCCEEDED".equals(data.path("state").asText())) {
+            if (!id.equals(data.path("id").asText()) || !state.equals(data.path("state").asText())) {
                 problems.add(id + ": webhook says " + data);
+            }
+            // Where the gateway answered (a gateway crash is a scenario of its own): it showed the final state.
+            if (!attempts.stream().allMatch(a -> a.apiState().map(state::equals).orElse(true))) {
+                problems.add(id + ": the API showed " + attempts.stream().map(WebhookSink.Attempt::apiState).toList()
+                        + " when the webhook arrived");
             }
             if (!"delivered".equals(statuses.get(id).path("webhook").asText())) {
                 problems.add(id + ": job's webhook status is " + statuses.get(id).path("webhook"));

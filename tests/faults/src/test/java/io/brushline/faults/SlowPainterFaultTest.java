@@ -16,8 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A painter step far slower than usual (a GPU batch, a big model): with the inpainting service's
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * redelivered while it is being worked on: each job is painted once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlowPainterFaultTest {
 
     private static final Duration SERVICE_TIME = Duration.ofSeconds(8);
@@ -48,7 +52,45 @@ class SlowPainterFaultTest {
         }
     }
 
+    /**
+     * A job canceled while it is being painted ends CANCELED: its webhook says so (an
+     * {@code edit.canceled} event) and arrives when the API shows CANCELED, and the painted result is
+     * never published.
+     */
     @Test
+    @Order(1)
+    void aJobCanceledWhilePaintingEndsCanceledWithoutAResult() throws Exception {
+        String id = system.client.submit(system.image(0), FaultStack.INSTRUCTION, FaultStack.BOX,
+                system.webhooks.url("/ok/"), "cancel-" + System.nanoTime()).jobId();
+        // The first job of a fresh stack also warms every service up: minutes on a busy machine.
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (!"PAINTING".equals(system.client.status(id).path("state").asText())) {
+            assertTrue(System.currentTimeMillis() < deadline, "job " + id + " never reached PAINTING");
+            Thread.sleep(100);
+        }
+        assertEquals(200, system.client.call("DELETE", "/v1/edits/" + id));
+        List<WebhookSink.Attempt> attempts = List.of();
+        deadline = System.currentTimeMillis() + SERVICE_TIME.toMillis() + 30_000;
+        while (attempts.stream().noneMatch(WebhookSink.Attempt::accepted)) {
+            assertTrue(System.currentTimeMillis() < deadline, "no webhook for the canceled job " + id);
+            Thread.sleep(200);
+            attempts = system.webhooks.attempts().stream()
+                    .filter(a -> id.equals(RunReport.data(a.body()).path("id").asText())).toList();
+        }
+        var event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(attempts.get(0).body());
+        assertEquals("edit.canceled", event.path("type").asText(), event.toString());
+        assertEquals("CANCELED", event.path("data").path("state").asText(), event.toString());
+        assertTrue(event.path("data").path("result_url").isMissingNode(), event.toString());
+        assertEquals(java.util.Optional.of("CANCELED"), attempts.get(0).apiState());
+        // The webhook comes once the painter has finished: what it painted is not published.
+        var status = system.client.status(id);
+        assertEquals("CANCELED", status.path("state").asText(), status.toString());
+        assertTrue(status.path("result_url").isMissingNode(), status.toString());
+        assertEquals(409, system.client.call("GET", "/v1/edits/" + id + "/result"));
+    }
+
+    @Test
+    @Order(2)
     void aPainterSlowerThanTheRecordLimitStaysLiveAndPaintsEachJobOnce() throws Exception {
         var health = new LivenessProbe(system.process("inpainting").port());
         Thread probe = new Thread(health, "liveness-probe");

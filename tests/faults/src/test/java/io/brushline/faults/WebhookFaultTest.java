@@ -53,18 +53,31 @@ class WebhookFaultTest {
         int failures = 3;
         RunReport report = deliver("receiver answers 500 three times", "/fail/500/" + failures + "/");
         List<Long> lastGaps = new ArrayList<>();
+        List<List<Long>> gapsByRetry = new ArrayList<>();
+        for (int k = 0; k < failures; k++) {
+            gapsByRetry.add(new ArrayList<>());
+        }
         for (String job : report.submissions.keySet()) {
             List<Long> gaps = gaps(report, job);
             assertEquals(failures, gaps.size(), job + ": one retry per failure");
             for (int k = 0; k < gaps.size(); k++) {
                 long base = INITIAL_BACKOFF_MILLIS << k;
-                long gap = gaps.get(k);
-                assertTrue(gap >= base * 0.8 && gap <= base * 1.2 + DISPATCH_SLACK_MILLIS,
-                        job + ": gap " + (k + 1) + " is " + gap + " ms, expected " + base + " ms +-20 %: " + gaps);
+                // Never early: a loaded machine can make a retry late, but nothing makes it early.
+                assertTrue(gaps.get(k) >= base * 0.8, job + ": gap " + (k + 1) + " is " + gaps.get(k)
+                        + " ms, expected " + base + " ms +-20 %: " + gaps);
+                gapsByRetry.get(k).add(gaps.get(k));
             }
-            assertTrue(gaps.get(failures - 1) > gaps.get(0), job + ": gaps grow: " + gaps);
             lastGaps.add(gaps.get(failures - 1));
         }
+        // Not late as a rule: the typical gap is on schedule even if a busy machine delays a few.
+        for (int k = 0; k < failures; k++) {
+            long base = INITIAL_BACKOFF_MILLIS << k;
+            long median = median(gapsByRetry.get(k));
+            assertTrue(median <= base * 1.2 + DISPATCH_SLACK_MILLIS, "median gap " + (k + 1) + " is " + median
+                    + " ms, expected " + base + " ms +-20 %: " + gapsByRetry.get(k));
+        }
+        assertTrue(median(gapsByRetry.get(failures - 1)) > median(gapsByRetry.get(0)),
+                "gaps grow: " + gapsByRetry);
         long spread = lastGaps.stream().mapToLong(Long::longValue).max().orElseThrow()
                 - lastGaps.stream().mapToLong(Long::longValue).min().orElseThrow();
         // +-20 % of 800 ms is a 320 ms wide band; twenty retries all within 60 ms of each other would mean no jitter.
@@ -95,15 +108,17 @@ class WebhookFaultTest {
     @Order(3)
     void retryAfterReplacesTheBackoff() throws Exception {
         RunReport report = deliver("receiver answers 429 with Retry-After: 2", "/retry-after/2/1/");
+        List<Long> firstGaps = new ArrayList<>();
         for (String job : report.submissions.keySet()) {
             List<Long> gaps = gaps(report, job);
             assertEquals(1, gaps.size(), job + ": one retry");
             assertTrue(gaps.get(0) >= 2000, job + ": the retry waits Retry-After's 2 s, not the 0.2 s backoff: "
                     + gaps.get(0) + " ms");
-            // Nor much more: the header replaces the schedule, it does not add to it.
-            assertTrue(gaps.get(0) <= 3000 + DISPATCH_SLACK_MILLIS, job + ": retried " + gaps.get(0)
-                    + " ms after a Retry-After of 2 s");
+            firstGaps.add(gaps.get(0));
         }
+        // Nor much more, as a rule: the header replaces the schedule, it does not add to it.
+        assertTrue(median(firstGaps) <= 3000 + DISPATCH_SLACK_MILLIS, "retried a median " + median(firstGaps)
+                + " ms after a Retry-After of 2 s: " + firstGaps);
         report.assertEveryWebhookAcceptedOnce(0);
     }
 
@@ -154,6 +169,11 @@ class WebhookFaultTest {
     private static List<WebhookSink.Attempt> sorted(RunReport report, String job) {
         return report.webhookAttempts.getOrDefault(job, List.of()).stream()
                 .sorted(Comparator.comparingLong(WebhookSink.Attempt::receivedMillis)).toList();
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Milliseconds between successive attempts of one job's webhook, as the receiver saw them. */

@@ -9,12 +9,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A webhook receiver that can misbehave, and that deduplicates by webhook-id as the Standard
@@ -36,7 +38,7 @@ final class WebhookSink implements AutoCloseable {
      * deduplicating receiver.
      */
     record Attempt(String webhookId, String path, String body, boolean signatureValid, long receivedMillis,
-            int answered, boolean late, boolean accepted) {
+            int answered, boolean late, boolean accepted, Optional<String> apiState) {
     }
 
     private final WebhookSignatures signatures;
@@ -44,6 +46,9 @@ final class WebhookSink implements AutoCloseable {
     private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
     private final Set<String> acceptedIds = ConcurrentHashMap.newKeySet();
     private final ExecutorService handlers = Executors.newCachedThreadPool();
+    /** Requests being answered now: a slow answer is recorded only once it is given. */
+    private final AtomicInteger answering = new AtomicInteger();
+    private volatile Function<String, Optional<String>> stateLookup = jobId -> Optional.empty();
     private int port;
     private HttpServer server;
 
@@ -70,15 +75,37 @@ final class WebhookSink implements AutoCloseable {
         server.stop(0);
     }
 
+    /**
+     * Makes the receiver behave like one that fetches the job when its webhook arrives: each attempt
+     * records the state the API showed at that moment (empty when the gateway did not answer).
+     */
+    void lookUpJobStateWith(Function<String, Optional<String>> lookup) {
+        this.stateLookup = lookup;
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /** Every attempt received so far, once the ones still being answered (slow answers) are recorded. */
     List<Attempt> attempts() {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (answering.get() > 0 && System.currentTimeMillis() < deadline) {
+            sleep(50);
+        }
         return List.copyOf(attempts);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        answering.incrementAndGet();
+        try {
+            answer(exchange);
+        } finally {
+            answering.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         long received = System.currentTimeMillis();
         String id = exchange.getRequestHeaders().getFirst("webhook-id");
         String timestamp = exchange.getRequestHeaders().getFirst("webhook-timestamp");
@@ -110,7 +137,8 @@ final class WebhookSink implements AutoCloseable {
             default -> status = 204;
         }
         boolean accepted = status / 100 == 2 && !late && acceptedIds.add(String.valueOf(id));
-        attempts.add(new Attempt(id, path, body, valid, received, status, late, accepted));
+        Optional<String> apiState = stateLookup.apply(RunReport.data(body).path("id").asText());
+        attempts.add(new Attempt(id, path, body, valid, received, status, late, accepted, apiState));
         try {
             exchange.sendResponseHeaders(status, -1);
         } catch (IOException senderGone) {

@@ -9,6 +9,9 @@ import io.brushline.classifier.EncodedImage;
 import io.brushline.classifier.ImageSize;
 import io.brushline.classifier.InstructionEngine;
 import io.brushline.common.messages.Classification;
+import io.brushline.common.net.RetryAfter;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -69,6 +73,11 @@ public class LlmInstructionEngine implements InstructionEngine {
             return ask(instruction, image, picture == null ? null : picture.get());
         } catch (LlmException e) {
             if (!settings.fallbackToRules() || fallback == null) {
+                if (e.permanent()) {
+                    // Failing the job at once: retrying the stage would meet the same refusal or reply.
+                    throw new StageFailure(FailureCodes.LANGUAGE_MODEL, "the language model could not be used for "
+                            + "this instruction (" + e.reason() + ")");
+                }
                 throw e;
             }
             LOG.warnf("language model unusable (%s), answering with the offline rules", e.getMessage());
@@ -89,11 +98,13 @@ public class LlmInstructionEngine implements InstructionEngine {
                 if (status / 100 == 2) {
                     return LlmReply.parse(LlmReply.content(response.body()), image, "llm " + settings.model());
                 }
-                last = new LlmException("http " + status, abbreviate(response.body()), null);
-                if (status != 429 && status / 100 != 5) {
+                // 408, 429 and 5xx may pass; any other answer (401, 403, 404, 400) will not.
+                boolean mayPass = status == 408 || status == 429 || status / 100 == 5;
+                last = new LlmException("http " + status, abbreviate(response.body()), null, !mayPass);
+                if (!mayPass) {
                     throw last;
                 }
-                retryAfter = response.headers().firstValue("Retry-After").flatMap(LlmInstructionEngine::seconds)
+                retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After"), Instant.now())
                         .orElse(null);
             } catch (HttpTimeoutException e) {
                 last = new LlmException("timeout", e.getMessage(), e);
@@ -102,11 +113,6 @@ public class LlmInstructionEngine implements InstructionEngine {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LlmException("interrupted", "while waiting for the model", e);
-            } catch (LlmException e) {
-                if (!e.reason().equals("invalid reply")) {
-                    throw e;
-                }
-                last = e;
             }
             if (attempt < settings.maxAttempts()) {
                 LOG.debugf("llm attempt %d failed (%s), retrying", attempt, last.getMessage());
@@ -157,14 +163,6 @@ public class LlmInstructionEngine implements InstructionEngine {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static Optional<Duration> seconds(String header) {
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim()))));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     private static void sleep(Duration d) {

@@ -134,11 +134,11 @@ final class LlmReply {
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new LlmException("invalid reply", problem, e);
+            throw new LlmException("invalid reply", problem, e, true);
         }
     }
 
     private static LlmException invalid(String detail) {
-        return new LlmException("invalid reply", detail, null);
+        return new LlmException("invalid reply", detail, null, true);
     }
 }

@@ -1,6 +1,7 @@
 package io.brushline.classifier.llm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,10 @@ import io.brushline.classifier.rules.RuleBasedInstructionEngine;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.StageFailure;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,17 +118,23 @@ class LlmInstructionEngineTest {
         assertEquals("rules (fallback: llm http 503)", c.engine());
     }
 
+    /** The model answers the same prompt the same way (temperature 0): a malformed reply fails the job at once. */
     @Test
-    void malformedRepliesAreRejectedAndRetried() {
-        server.then(Reply.ok("this is not json {"))
-                .then(Reply.ok("{\"category\": \"RESIZE\", \"object\": null, \"target_prompt\": \"x\"}"))
-                .then(Reply.ok("{\"category\": \"ADD\", \"object\": \"cat\", \"target_prompt\": \"a cat\","
-                        + " \"negative_prompt\": null, \"placement\": {\"box\": [1, 2.5, 3, 4]}}"))
-                .then(new Reply(200, "{\"choices\": []}", null, 0));
-        LlmException e = assertThrows(LlmException.class,
-                () -> engine(4, Duration.ofSeconds(5), false).understand("add a cat", null));
-        assertEquals("invalid reply", e.reason());
-        assertEquals(4, server.received().size());
+    void aMalformedReplyFailsTheJobAtOnce() {
+        List<Reply> malformed = List.of(Reply.ok("this is not json {"),
+                Reply.ok("{\"category\": \"RESIZE\", \"object\": null, \"target_prompt\": \"x\"}"),
+                Reply.ok("{\"category\": \"ADD\", \"object\": \"cat\", \"target_prompt\": \"a cat\","
+                        + " \"negative_prompt\": null, \"placement\": {\"box\": [1, 2.5, 3, 4]}}"),
+                new Reply(200, "{\"choices\": []}", null, 0));
+        for (Reply reply : malformed) {
+            int before = server.received().size();
+            server.then(reply);
+            StageFailure e = assertThrows(StageFailure.class,
+                    () -> engine(4, Duration.ofSeconds(5), false).understand("add a cat", null));
+            assertEquals(FailureCodes.LANGUAGE_MODEL, e.code());
+            assertTrue(e.getMessage().contains("invalid reply"), e.getMessage());
+            assertEquals(before + 1, server.received().size(), "asked once, not again");
+        }
     }
 
     @Test
@@ -143,12 +153,22 @@ class LlmInstructionEngineTest {
     }
 
     @Test
-    void clientErrorsAreNotRetried() {
+    void refusedCredentialsFailTheJobAtOnce() {
         server.then(Reply.status(401));
-        LlmException e = assertThrows(LlmException.class,
+        StageFailure e = assertThrows(StageFailure.class,
                 () -> engine(3, Duration.ofSeconds(5), false).understand("remove the dog", null));
-        assertEquals("http 401", e.reason());
+        assertEquals(FailureCodes.LANGUAGE_MODEL, e.code());
+        assertTrue(e.getMessage().contains("http 401"), e.getMessage());
         assertEquals(1, server.received().size());
+    }
+
+    @Test
+    void anOutageThatOutlastsTheAttemptsIsLeftToTheStageToRetry() {
+        server.then(Reply.status(503)).then(Reply.status(503));
+        LlmException e = assertThrows(LlmException.class,
+                () -> engine(2, Duration.ofSeconds(5), false).understand("remove the dog", null));
+        assertEquals("http 503", e.reason());
+        assertFalse(e.permanent());
     }
 
     @Test

@@ -3,13 +3,12 @@ package io.brushline.common.stage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.EditJob;
-import io.brushline.common.state.JobState;
+import io.brushline.common.messages.Failure;
 import io.brushline.common.state.JobStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,6 +21,10 @@ import org.jboss.logging.Logger;
  * reason in its headers when it cannot be processed (not JSON, not an EditJob, a schema version this
  * build does not speak, a job that does not exist). Consumers read plain strings and parse here, so a
  * poison record is handled like any other bad input instead of failing inside the Kafka client.
+ *
+ * <p>When the unreadable record names a job that exists, the job must still end with its webhook: it
+ * comes back as submitted (rebuilt from its record in Redis) carrying an {@code invalid_message}
+ * {@link EditJob#failure() failure}, and the caller fails it like any other job.
  */
 @ApplicationScoped
 public class IncomingRecords {
@@ -39,7 +42,10 @@ public class IncomingRecords {
         this.deadLetter = deadLetter;
     }
 
-    /** The job the record carries, or empty when the record was parked. */
+    /**
+     * The job the record carries; the job as submitted with an {@code invalid_message} failure when
+     * the record was parked but names a known job; empty when the record was parked and names none.
+     */
     public Optional<EditJob> parse(ConsumerRecord<String, String> record) {
         JsonNode tree;
         try {
@@ -57,17 +63,15 @@ public class IncomingRecords {
         if (version != EditJob.SCHEMA_VERSION) {
             park(record, "schema version " + version + " is not supported (this service reads version "
                     + EditJob.SCHEMA_VERSION + ")");
-            failJob(jobId, "a message of this job has schema version " + version
+            return unreadable(jobId, "a message of this job has schema version " + version
                     + ", which this deployment cannot read; resubmit the edit");
-            return Optional.empty();
         }
         EditJob job;
         try {
             job = json.treeToValue(tree, EditJob.class);
         } catch (Exception e) {
             park(record, "not a valid EditJob message: " + e.getMessage());
-            failJob(jobId, "a message of this job was malformed and could not be processed; resubmit the edit");
-            return Optional.empty();
+            return unreadable(jobId, "a message of this job was malformed and could not be processed; resubmit the edit");
         }
         if (jobs.state(jobId).isEmpty()) {
             park(record, "no job with id " + jobId);
@@ -91,8 +95,8 @@ public class IncomingRecords {
                         .build()));
     }
 
-    private void failJob(String jobId, String reason) {
-        jobs.advance(jobId, JobState.FAILED, Map.of("failureStage", "pipeline", "failureCode", "invalid_message",
-                "reason", reason));
+    private Optional<EditJob> unreadable(String jobId, String reason) {
+        return jobs.submitted(jobId)
+                .map(job -> job.withFailure(new Failure("pipeline", FailureCodes.INVALID_MESSAGE, reason)));
     }
 }

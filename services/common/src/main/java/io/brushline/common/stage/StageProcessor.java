@@ -4,21 +4,24 @@ import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * What every pipeline stage does around its own logic: skip jobs that are canceled, finished or
- * already past this stage (redeliveries), record the state transition and the engine time, retry
- * failures that may heal with exponential backoff, and send the job on only once the output is
- * durable in Kafka. Failures that will not heal mark the job FAILED and go to {@code edit-failed}.
+ * What every pipeline stage does around its own logic: skip jobs that are finished or already past
+ * this stage (redeliveries), record the state transition and the engine time, retry failures that
+ * may heal with exponential backoff, and send the job on only once the output is durable in Kafka.
+ * Failures that will not heal go to {@code edit-failed} and then mark the job FAILED; a canceled job
+ * met here goes to {@code edit-failed} too, so that the notifier tells its owner.
  *
  * <p>A subclass consumes its topic with {@code @Incoming} and calls {@link #handle(ConsumerRecord)}.
  */
@@ -69,25 +72,36 @@ public abstract class StageProcessor {
 
     /**
      * Runs the stage for one record, retrying with backoff whatever may heal (Redis, object storage or
-     * Kafka briefly unreachable), reading the record included. Every step is idempotent, so a retry
-     * starts from the top. A job that keeps failing is marked FAILED and the record, rethrown, is
-     * parked on the dead-letter topic by the connector.
+     * Kafka briefly unreachable), reading the record included, within one retry budget per record.
+     * Every step is idempotent, so a retry starts from the top. A job that keeps failing is marked
+     * FAILED and the record, rethrown, is parked on the dead-letter topic by the connector.
      */
     protected void handle(ConsumerRecord<String, String> record) {
         String what = stageName + " of record " + record.topic() + "-" + record.partition() + "@" + record.offset();
-        Optional<EditJob> job = Optional.empty();
+        AtomicReference<EditJob> job = new AtomicReference<>();
         try {
-            job = retrying.run(what, () -> incoming.parse(record));
-            job.ifPresent(parsed -> retrying.run(what + " (job " + parsed.jobId() + ")", () -> {
+            retrying.run(what, () -> incoming.parse(record).ifPresent(parsed -> {
+                job.set(parsed);
+                if (parsed.failure() != null) {
+                    // The record could not be read (see IncomingRecords): a job still running ends here, with
+                    // its webhook; one that has ended already stays as it ended.
+                    if (!jobs.state(parsed.jobId()).map(JobState::isTerminal).orElse(true)) {
+                        fail(parsed);
+                    }
+                    return;
+                }
                 try {
                     run(record, parsed);
                 } catch (StageFailure failure) {
                     fail(parsed, failure.code(), failure.getMessage());
+                } catch (MissingObjectException missing) {
+                    fail(parsed, FailureCodes.MISSING_IMAGE, "an image of this job is no longer stored; "
+                            + "resubmit the edit");
                 }
             }));
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "%s could not be processed", what);
-            job.ifPresent(parsed -> giveUp(parsed, e));
+            Optional.ofNullable(job.get()).ifPresent(parsed -> giveUp(parsed, e));
             throw e;
         }
     }
@@ -99,6 +113,12 @@ public abstract class StageProcessor {
             return;
         }
         JobState before = previous.get();
+        if (before == JobState.CANCELED) {
+            // The first stage to meet a canceled job announces it; the notifier sends one webhook per job.
+            failed.sendMessageAndAwait(keyed(job.withFailure(
+                    new Failure(stageName, FailureCodes.CANCELED, "the job was canceled"))));
+            return;
+        }
         if (before.isTerminal() || before.ordinal() > runningState.ordinal()) {
             LOG.debugf("job %s is %s, skipping %s", job.jobId(), before, stageName);
             return;
@@ -125,11 +145,19 @@ public abstract class StageProcessor {
         }
     }
 
+    /**
+     * The failure event is durable before the job reads FAILED: a send that fails, or a crash before
+     * the mark, leaves the job running, so the redelivered record fails it again and sends again
+     * (the notifier keeps one webhook per job). Marking first would let the redelivery skip a
+     * finished job whose webhook was never scheduled.
+     */
     private void fail(EditJob job, String code, String reason) {
-        EditJob failedJob = job.withFailure(new Failure(stageName, code, reason));
-        jobs.recordProgress(failedJob, stageName, 0, 0);
-        jobs.advance(job.jobId(), JobState.FAILED);
+        fail(job.withFailure(new Failure(stageName, code, reason)));
+    }
+
+    private void fail(EditJob failedJob) {
         failed.sendMessageAndAwait(keyed(failedJob));
+        jobs.advance(failedJob.jobId(), JobState.FAILED, JobStore.failureFields(failedJob.failure()));
     }
 
     /** Kafka record key = job id, so every message of a job lands on the same partition. */

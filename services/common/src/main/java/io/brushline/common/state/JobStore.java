@@ -2,6 +2,8 @@ package io.brushline.common.state;
 
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.Failure;
+import io.brushline.common.messages.ImageRef;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -15,22 +17,48 @@ import java.util.Optional;
 /**
  * Job state in Redis: one hash per job ({@code brushline:job:<id>}) with the current state, a
  * timestamp per transition ({@code at.<STATE>}), each stage's engine time ({@code ms.<stage>}) and
- * what the stages decided. The state only moves forward; terminal states never change.
+ * what the stages decided. The state only moves forward; terminal states never change. Every write
+ * is one script that also renews the hash's expiry, so a job expires {@code brushline.redis.job-ttl}
+ * after its last change, and a write to a job that does not exist (any more) creates nothing.
  */
 @ApplicationScoped
 public class JobStore {
 
-    /** Sets the new state only when the job exists, is not terminal and the new state is not behind. */
+    /**
+     * Sets the new state only when the job exists, is not terminal and the new state is not behind.
+     * ARGV: ttl millis, state, rank, now, then field/value pairs.
+     */
     private static final String ADVANCE_SCRIPT = """
             local current = redis.call('HGET', KEYS[1], 'state')
             if not current then return 'MISSING' end
             local rank = tonumber(redis.call('HGET', KEYS[1], 'stateRank'))
-            local next = tonumber(ARGV[2])
+            local next = tonumber(ARGV[3])
             if rank >= 5 then return current end
             if next < rank then return current end
-            redis.call('HSET', KEYS[1], 'state', ARGV[1], 'stateRank', ARGV[2], 'at.' .. ARGV[1], ARGV[3])
-            for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('HSET', KEYS[1], 'state', ARGV[2], 'stateRank', ARGV[3], 'at.' .. ARGV[2], ARGV[4])
+            for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return current
+            """;
+
+    /** Writes fields of an existing job and renews its expiry. ARGV: ttl millis, then field/value pairs. */
+    private static final String UPDATE_SCRIPT = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """;
+
+    /**
+     * Creates the job unless it exists: a repeated submission never resets a job that has moved on.
+     * Returns the existing state, or false when it created the job. ARGV: ttl millis, field/value pairs.
+     */
+    private static final String CREATE_SCRIPT = """
+            local current = redis.call('HGET', KEYS[1], 'state')
+            if current then return current end
+            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return false
             """;
 
     private final RedisCommands<String, String> redis;
@@ -45,8 +73,12 @@ public class JobStore {
         return "brushline:job:" + jobId;
     }
 
-    /** Records a new job as QUEUED with its submission fields. */
-    public void create(EditJob job) {
+    /**
+     * Records a new job as QUEUED with its submission fields, unless a job with this id exists.
+     *
+     * @return the state of the job that already existed, or empty when this call created it
+     */
+    public Optional<JobState> create(EditJob job) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("state", JobState.QUEUED.name());
         fields.put("stateRank", String.valueOf(JobState.QUEUED.ordinal()));
@@ -54,15 +86,46 @@ public class JobStore {
         fields.put("tenant", job.tenant());
         fields.put("instruction", job.instruction());
         fields.put("createdAt", job.createdAt());
+        fields.put("traceparent", job.traceparent());
         fields.put("sourceKey", job.source().key());
+        fields.put("sourceContentType", job.source().contentType());
         fields.put("width", String.valueOf(job.source().width()));
         fields.put("height", String.valueOf(job.source().height()));
         if (job.webhookUrl() != null) {
             fields.put("webhookUrl", job.webhookUrl());
         }
-        String key = jobKey(job.jobId());
-        redis.hset(key, fields);
-        redis.expire(key, ttl);
+        String previous = redis.eval(CREATE_SCRIPT, ScriptOutputType.VALUE, new String[] {jobKey(job.jobId())},
+                withTtl(fields));
+        return Optional.ofNullable(previous).map(JobState::valueOf);
+    }
+
+    /** The job as submitted, rebuilt from its hash (for a message that could not be read), or empty. */
+    public Optional<EditJob> submitted(String jobId) {
+        Map<String, String> f = get(jobId);
+        if (f.isEmpty() || f.get("sourceKey") == null) {
+            return Optional.empty();
+        }
+        var source = new ImageRef(f.get("sourceKey"), f.getOrDefault("sourceContentType", "application/octet-stream"),
+                Integer.parseInt(f.getOrDefault("width", "0")), Integer.parseInt(f.getOrDefault("height", "0")));
+        return Optional.of(new EditJob(EditJob.SCHEMA_VERSION, jobId, f.get("tenant"), 1, f.get("traceparent"),
+                f.get("createdAt"),
+                f.get("instruction"), source, null, f.get("webhookUrl"), null, null, null, null, null, null));
+    }
+
+    /** Field/value pairs after the TTL in milliseconds: the argument layout of the write scripts. */
+    private String[] withTtl(Map<String, String> fields) {
+        String[] args = new String[1 + fields.size() * 2];
+        args[0] = String.valueOf(ttl.toMillis());
+        int i = 1;
+        for (var e : fields.entrySet()) {
+            args[i++] = e.getKey();
+            args[i++] = e.getValue();
+        }
+        return args;
+    }
+
+    private void update(String jobId, Map<String, String> fields) {
+        redis.eval(UPDATE_SCRIPT, ScriptOutputType.INTEGER, new String[] {jobKey(jobId)}, withTtl(fields));
     }
 
     /**
@@ -72,15 +135,13 @@ public class JobStore {
      * @return the state before the call, or empty when the job does not exist
      */
     public Optional<JobState> advance(String jobId, JobState state, Map<String, String> fields) {
-        String[] args = new String[3 + fields.size() * 2];
-        args[0] = state.name();
-        args[1] = String.valueOf(state.ordinal());
-        args[2] = String.valueOf(System.currentTimeMillis());
-        int i = 3;
-        for (var e : fields.entrySet()) {
-            args[i++] = e.getKey();
-            args[i++] = e.getValue();
-        }
+        String[] withFields = withTtl(fields);
+        String[] args = new String[withFields.length + 3];
+        args[0] = withFields[0];
+        args[1] = state.name();
+        args[2] = String.valueOf(state.ordinal());
+        args[3] = String.valueOf(System.currentTimeMillis());
+        System.arraycopy(withFields, 1, args, 4, withFields.length - 1);
         String previous = redis.eval(ADVANCE_SCRIPT, ScriptOutputType.VALUE, new String[] {jobKey(jobId)}, args);
         return "MISSING".equals(previous) ? Optional.empty() : Optional.of(JobState.valueOf(previous));
     }
@@ -97,7 +158,7 @@ public class JobStore {
         Map<String, String> fields = decidedFields(job);
         fields.put("ms." + stage, String.valueOf(engineMillis));
         fields.put("io." + stage, String.valueOf(storageMillis));
-        redis.hset(jobKey(job.jobId()), fields);
+        update(job.jobId(), fields);
     }
 
     /** The fields of the envelope a client may want to see, flattened for the job hash. */
@@ -127,11 +188,14 @@ public class JobStore {
             fields.put("resultKey", job.result().key());
         }
         if (job.failure() != null) {
-            fields.put("failureStage", job.failure().stage());
-            fields.put("failureCode", job.failure().code());
-            fields.put("reason", job.failure().reason());
+            fields.putAll(failureFields(job.failure()));
         }
         return fields;
+    }
+
+    /** How a failure is kept on the job: written with the FAILED transition, so never on another end. */
+    public static Map<String, String> failureFields(Failure failure) {
+        return Map.of("failureStage", failure.stage(), "failureCode", failure.code(), "reason", failure.reason());
     }
 
     private static void putIfPresent(Map<String, String> fields, String name, String value) {
@@ -142,12 +206,12 @@ public class JobStore {
 
     /** The webhook delivery's status (pending, delivered, gone, exhausted), shown on the job. */
     public void recordWebhookStatus(String jobId, String status) {
-        redis.hset(jobKey(jobId), "webhook", status);
+        update(jobId, Map.of("webhook", status));
     }
 
     /** Records that the job's first message is durable in Kafka: from now on it moves by itself. */
     public void markEnqueued(String jobId) {
-        redis.hset(jobKey(jobId), "enqueued", "1");
+        update(jobId, Map.of("enqueued", "1"));
     }
 
     /** Whether the job exists and its submission completed (see {@link #markEnqueued}). */
@@ -175,7 +239,22 @@ public class JobStore {
         return "OK".equals(set) ? Optional.empty() : Optional.ofNullable(redis.get(redisKey));
     }
 
+    /** The job id an idempotency key is bound to, if any. */
+    public Optional<String> idempotencyBinding(String tenant, String key) {
+        return Optional.ofNullable(redis.get("brushline:idem:" + tenant + ":" + key));
+    }
+
     public void releaseIdempotencyKey(String tenant, String key) {
         redis.del("brushline:idem:" + tenant + ":" + key);
+    }
+
+    /** Takes the key's submission lock for at most {@code lease}; false when another request holds it. */
+    public boolean lockSubmission(String tenant, String key, Duration lease) {
+        return "OK".equals(redis.set("brushline:idem-lock:" + tenant + ":" + key, "1",
+                SetArgs.Builder.nx().px(lease.toMillis())));
+    }
+
+    public void unlockSubmission(String tenant, String key) {
+        redis.del("brushline:idem-lock:" + tenant + ":" + key);
     }
 }
