@@ -6,6 +6,7 @@ import io.brushline.common.messages.Hints;
 import io.brushline.common.messages.ImageRef;
 import io.brushline.common.messages.Point;
 import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.observability.JobTracing;
 import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
@@ -110,13 +111,25 @@ public class EditService {
     /** Stores the images, records the job and queues it; returns once the message is durable in Kafka. */
     private void accept(String jobId, Submission submission, String instruction, String webhookUrl,
             ImageInspector.ImageInfo image, Hints locationHints) {
+        // The job's trace starts at the HTTP request that submits it (a fresh one when tracing is off).
+        String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
+        Runnable clearLogContext = JobTracing.logContext(jobId, traceparent);
+        try {
+            queue(jobId, submission, instruction, webhookUrl, image, locationHints, traceparent);
+        } finally {
+            clearLogContext.run();
+        }
+    }
+
+    private void queue(String jobId, Submission submission, String instruction, String webhookUrl,
+            ImageInspector.ImageInfo image, Hints locationHints, String traceparent) {
         storage.put(ObjectKeys.source(jobId), submission.image(), image.contentType());
         Hints hints = locationHints;
         if (submission.hintMask() != null) {
             storage.put(ObjectKeys.hintMask(jobId), submission.hintMask(), "image/png");
             hints = new Hints(locationHints.box(), locationHints.points(), ObjectKeys.hintMask(jobId));
         }
-        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, submission.tenant(), 1, newTraceparent(),
+        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, submission.tenant(), 1, traceparent,
                 Instant.now().toString(), instruction,
                 new ImageRef(ObjectKeys.source(jobId), image.contentType(), image.width(), image.height()),
                 hints.isEmpty() ? null : hints, webhookUrl, null, null, null, null, null, null);
@@ -131,6 +144,7 @@ public class EditService {
                     "the job queue is unreachable right now; the edit was not accepted, retry later");
         }
         jobs.markEnqueued(jobId);
+        LOG.infof("job %s queued", jobId);
     }
 
     /** Cancels a job that has not finished; returns the state it is in afterwards. */
@@ -162,7 +176,7 @@ public class EditService {
         }
     }
 
-    /** A fresh W3C trace context, so the job's hops can be correlated in logs and traces. */
+    /** A fresh W3C trace context, so the job's hops can be correlated in logs even without tracing. */
     private static String newTraceparent() {
         byte[] trace = new byte[16];
         byte[] span = new byte[8];

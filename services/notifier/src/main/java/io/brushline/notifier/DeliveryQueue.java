@@ -27,7 +27,7 @@ public class DeliveryQueue {
             """;
 
     /** A delivery as stored. */
-    public record Delivery(String jobId, String webhookId, String url, String body, int attempts) {
+    public record Delivery(String jobId, String webhookId, String url, String body, int attempts, String traceparent) {
     }
 
     private final RedisCommands<String, String> redis;
@@ -44,13 +44,15 @@ public class DeliveryQueue {
      * Records a delivery due now, once per job: a redelivered completion event finds the delivery
      * already there and adds nothing.
      *
+     * @param traceparent the trace context the delivery's HTTP calls continue
      * @return whether this call created it
      */
-    public boolean enqueue(String jobId, String webhookId, String url, String body) {
+    public boolean enqueue(String jobId, String webhookId, String url, String body, String traceparent) {
         if (!redis.hsetnx(key(jobId), "webhookId", webhookId)) {
             return false;
         }
-        redis.hset(key(jobId), Map.of("url", url, "body", body, "attempts", "0", "status", "pending"));
+        redis.hset(key(jobId), Map.of("url", url, "body", body, "attempts", "0", "status", "pending",
+                "traceparent", traceparent == null ? "" : traceparent));
         redis.zadd(DUE, System.currentTimeMillis(), jobId);
         return true;
     }
@@ -69,7 +71,7 @@ public class DeliveryQueue {
             return Optional.empty();
         }
         return Optional.of(new Delivery(jobId, fields.get("webhookId"), fields.get("url"), fields.get("body"),
-                Integer.parseInt(fields.get("attempts"))));
+                Integer.parseInt(fields.get("attempts")), fields.getOrDefault("traceparent", "")));
     }
 
     /** Ends the delivery with a final status (delivered, gone, exhausted). */

@@ -3,9 +3,11 @@ package io.brushline.notifier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.EditJob;
+import io.brushline.common.observability.JobTracing;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
 import io.brushline.common.state.JobStore;
+import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -26,10 +28,12 @@ public class NotifierStage {
     private final ObjectMapper json;
     private final IncomingRecords incoming;
     private final Retrying retrying;
+    private final JobTracing tracing;
 
     public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json, IncomingRecords incoming,
-            Retrying retrying) {
+            Retrying retrying, JobTracing tracing) {
         this.retrying = retrying;
+        this.tracing = tracing;
         this.queue = queue;
         this.jobs = jobs;
         this.json = json;
@@ -58,9 +62,16 @@ public class NotifierStage {
         if (job.webhookUrl() == null) {
             return;
         }
+        // The delivery keeps this span's context: its HTTP calls, made later, join the job's trace.
+        try (JobTracing.JobSpan span = tracing.open("notify", SpanKind.CONSUMER, job.jobId(), job.traceparent())) {
+            enqueue(job, type, state, span.traceparent());
+        }
+    }
+
+    private void enqueue(EditJob job, String type, String state, String traceparent) {
         // One id per job: every retry and every redelivered event carries the same webhook-id.
         String webhookId = "msg_" + job.jobId();
-        if (queue.enqueue(job.jobId(), webhookId, job.webhookUrl(), body(job, type, state))) {
+        if (queue.enqueue(job.jobId(), webhookId, job.webhookUrl(), body(job, type, state), traceparent)) {
             jobs.recordWebhookStatus(job.jobId(), "pending");
         }
     }

@@ -1,7 +1,12 @@
 package io.brushline.notifier;
 
 import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.observability.JobTracing;
+import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.JobStore;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,9 +44,14 @@ public class WebhookDispatcher {
     private final HttpClient http;
     private final OutboundUrlPolicy policy;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final StageMetrics metrics;
+    private final JobTracing tracing;
 
-    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, WebhookConfig config, OutboundUrlPolicy policy) {
+    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, WebhookConfig config, OutboundUrlPolicy policy,
+            StageMetrics metrics, JobTracing tracing) {
         this.policy = policy;
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.queue = queue;
         this.jobs = jobs;
         this.config = config;
@@ -92,6 +102,15 @@ public class WebhookDispatcher {
     }
 
     private void attempt(DeliveryQueue.Delivery delivery) {
+        Runnable clearLogContext = JobTracing.logContext(delivery.jobId(), delivery.traceparent());
+        try {
+            send(delivery);
+        } finally {
+            clearLogContext.run();
+        }
+    }
+
+    private void send(DeliveryQueue.Delivery delivery) {
         if (queue.isGone(delivery.url())) {
             finish(delivery, "gone", delivery.attempts());
             return;
@@ -106,7 +125,15 @@ public class WebhookDispatcher {
         }
         int attempt = delivery.attempts() + 1;
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.url()))
+        // Ended when the answer comes, on the HTTP client's thread.
+        Span span = tracing.start("webhook", SpanKind.CLIENT, delivery.jobId(), delivery.traceparent());
+        span.setAttribute("http.request.method", "POST");
+        span.setAttribute("url.full", delivery.url());
+        span.setAttribute("brushline.webhook.attempt", attempt);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(delivery.url()));
+        // The receiver can continue the job's trace.
+        JobTracing.traceparentOf(span).ifPresent(traceparent -> builder.header("traceparent", traceparent));
+        HttpRequest request = builder
                 .timeout(config.timeout())
                 .header("content-type", "application/json")
                 .header("webhook-id", delivery.webhookId())
@@ -117,31 +144,42 @@ public class WebhookDispatcher {
         inFlight.incrementAndGet();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             inFlight.decrementAndGet();
+            Runnable clearLogContext = JobTracing.logContext(delivery.jobId(), delivery.traceparent());
             try {
+                String result;
                 if (error != null) {
-                    retryOrGiveUp(delivery, attempt, Optional.empty(), error.toString());
-                } else if (response.statusCode() / 100 == 2) {
-                    finish(delivery, "delivered", attempt);
-                } else if (response.statusCode() == 410) {
-                    queue.markGone(delivery.url());
-                    finish(delivery, "gone", attempt);
+                    span.setStatus(StatusCode.ERROR, error.toString());
+                    result = retryOrGiveUp(delivery, attempt, Optional.empty(), error.toString());
                 } else {
-                    retryOrGiveUp(delivery, attempt, retryAfter(response), "HTTP " + response.statusCode());
+                    span.setAttribute("http.response.status_code", response.statusCode());
+                    if (response.statusCode() / 100 == 2) {
+                        result = finish(delivery, "delivered", attempt);
+                    } else if (response.statusCode() == 410) {
+                        queue.markGone(delivery.url());
+                        result = finish(delivery, "gone", attempt);
+                    } else {
+                        span.setStatus(StatusCode.ERROR, "HTTP " + response.statusCode());
+                        result = retryOrGiveUp(delivery, attempt, retryAfter(response), "HTTP " + response.statusCode());
+                    }
                 }
+                metrics.webhookAttempt(result);
             } catch (RuntimeException e) {
                 // The lease expires and the delivery is tried again.
                 LOG.errorf(e, "could not record the outcome of webhook %s", delivery.webhookId());
+            } finally {
+                span.end();
+                clearLogContext.run();
             }
         });
     }
 
-    private void retryOrGiveUp(DeliveryQueue.Delivery delivery, int attempt, Optional<Duration> retryAfter,
+    /** @return the attempt's result: retry or exhausted */
+    private String retryOrGiveUp(DeliveryQueue.Delivery delivery, int attempt, Optional<Duration> retryAfter,
             String why) {
         if (attempt >= config.maxAttempts()) {
             LOG.warnf("webhook %s to %s failed %d times (%s), giving up", delivery.webhookId(), delivery.url(),
                     attempt, why);
-            finish(delivery, "exhausted", attempt);
-            return;
+            return finish(delivery, "exhausted", attempt);
         }
         Duration delay = retryAfter.orElseGet(() -> backoff(attempt));
         if (delay.compareTo(config.maxBackoff()) > 0) {
@@ -149,6 +187,7 @@ public class WebhookDispatcher {
         }
         LOG.infof("webhook %s attempt %d failed (%s), next in %s", delivery.webhookId(), attempt, why, delay);
         queue.retryAt(delivery.jobId(), attempt, System.currentTimeMillis() + delay.toMillis());
+        return "retry";
     }
 
     /** initial * 2^(attempt-1), capped, then +-20% jitter so that retries after an outage spread out. */
@@ -176,8 +215,11 @@ public class WebhookDispatcher {
         });
     }
 
-    private void finish(DeliveryQueue.Delivery delivery, String status, int attempts) {
+    /** @return the status, which is also the result of the delivery's last attempt */
+    private String finish(DeliveryQueue.Delivery delivery, String status, int attempts) {
         queue.finish(delivery.jobId(), status, attempts);
         jobs.recordWebhookStatus(delivery.jobId(), status);
+        LOG.infof("webhook %s %s after %d attempts", delivery.webhookId(), status, attempts);
+        return status;
     }
 }

@@ -2,9 +2,12 @@ package io.brushline.common.stage;
 
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
+import io.brushline.common.observability.JobTracing;
+import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectStore;
+import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;
@@ -39,6 +42,12 @@ public abstract class StageProcessor {
     @Inject
     Retrying retrying;
 
+    @Inject
+    StageMetrics metrics;
+
+    @Inject
+    JobTracing tracing;
+
     private final String stageName;
     private final JobState runningState;
 
@@ -70,20 +79,36 @@ public abstract class StageProcessor {
      */
     protected void handle(ConsumerRecord<String, String> record) {
         String what = stageName + " of record " + record.topic() + "-" + record.partition() + "@" + record.offset();
-        Optional<EditJob> job = Optional.empty();
+        Optional<EditJob> job;
         try {
             job = retrying.run(what, () -> incoming.parse(record));
-            job.ifPresent(parsed -> retrying.run(what + " (job " + parsed.jobId() + ")", () -> {
-                try {
-                    run(record, parsed);
-                } catch (StageFailure failure) {
-                    fail(parsed, failure.code(), failure.getMessage());
-                }
-            }));
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "%s could not be processed", what);
-            job.ifPresent(parsed -> giveUp(parsed, e));
             throw e;
+        }
+        job.ifPresent(parsed -> handle(record, parsed, what + " (job " + parsed.jobId() + ")"));
+    }
+
+    /** One job, in its own span: the job's next message names this span as its parent. */
+    private void handle(ConsumerRecord<String, String> record, EditJob parsed, String what) {
+        metrics.handoffWait(stageName, System.currentTimeMillis() - record.timestamp());
+        try (JobTracing.JobSpan span = tracing.open(stageName, SpanKind.CONSUMER, parsed.jobId(), parsed.traceparent())) {
+            EditJob job = parsed.withTraceparent(span.traceparent());
+            try {
+                retrying.run(what, () -> {
+                    try {
+                        run(record, job);
+                    } catch (StageFailure failure) {
+                        span.failed(failure.code(), failure.getMessage());
+                        fail(job, failure.code(), failure.getMessage());
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                LOG.errorf(e, "%s could not be processed", what);
+                span.failed(FailureCodes.INTERNAL, String.valueOf(e.getMessage()));
+                giveUp(job, e);
+                throw e;
+            }
         }
     }
 
@@ -96,6 +121,7 @@ public abstract class StageProcessor {
         JobState before = previous.get();
         if (before.isTerminal() || before.ordinal() > runningState.ordinal()) {
             LOG.debugf("job %s is %s, skipping %s", job.jobId(), before, stageName);
+            metrics.skipped(stageName);
             return;
         }
         long started = System.nanoTime();
@@ -103,13 +129,19 @@ public abstract class StageProcessor {
         EditJob output = process(job);
         long storageNanos = ObjectStore.ioNanosOnThisThread() - ioBefore;
         // Engine time = compute and image codecs: the stage's work less its waits on object storage.
-        long engineMillis = (System.nanoTime() - started - storageNanos) / 1_000_000;
+        long engineNanos = System.nanoTime() - started - storageNanos;
+        long engineMillis = engineNanos / 1_000_000;
         output = output.withStageMillis(stageName, engineMillis);
         jobs.recordProgress(output, stageName, engineMillis, storageNanos / 1_000_000);
         next().sendMessageAndAwait(keyed(output));
         if (completesJob()) {
             jobs.advance(job.jobId(), JobState.SUCCEEDED);
         }
+        metrics.succeeded(stageName);
+        metrics.engineTime(stageName, engineNanos);
+        metrics.storageTime(stageName, storageNanos);
+        LOG.infof("job %s: %s done, engine %d ms, storage %d ms", job.jobId(), stageName, engineMillis,
+                storageNanos / 1_000_000);
     }
 
     private void giveUp(EditJob job, Throwable cause) {
@@ -125,6 +157,8 @@ public abstract class StageProcessor {
         jobs.recordProgress(failedJob, stageName, 0, 0);
         jobs.advance(job.jobId(), JobState.FAILED);
         failed.sendMessageAndAwait(keyed(failedJob));
+        metrics.failed(stageName, code);
+        LOG.infof("job %s: %s failed (%s): %s", job.jobId(), stageName, code, reason);
     }
 
     /** Kafka record key = job id, so every message of a job lands on the same partition. */
