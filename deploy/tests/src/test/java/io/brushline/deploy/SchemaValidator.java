@@ -24,7 +24,8 @@ final class SchemaValidator {
 
   private static final Path SOURCE = Path.of(System.getProperty("validator.dir", "validator"));
   private static final Path WORK = Path.of(System.getProperty("validator.work.dir", "target/validator"));
-  private static final List<String> FILES = List.of("package.json", "package-lock.json", "validate.mjs");
+  private static final List<String> FILES =
+      List.of("package.json", "package-lock.json", "validate.mjs", "check-promql.mjs");
 
   private static boolean installed;
 
@@ -37,6 +38,21 @@ final class SchemaValidator {
         run(WORK, "node", WORK.resolve("validate.mjs").toAbsolutePath().toString(),
             "--unchecked=" + UNCHECKED_KINDS, manifests.toAbsolutePath().toString());
     assertEquals(0, result.exitCode, "schema validation of " + manifests + " failed:\n" + result.output);
+  }
+
+  /**
+   * Parses each PromQL expression with Prometheus' own grammar (validator/check-promql.mjs); fails
+   * with the report when one does not parse.
+   *
+   * @param expressions a YAML list of {where, expr}
+   * @return the script's report (JSON), which lists the metric names the expressions read
+   */
+  static synchronized String assertValidPromQl(Path expressions) throws IOException, InterruptedException {
+    install();
+    Result result = run(WORK, "node", WORK.resolve("check-promql.mjs").toAbsolutePath().toString(),
+        expressions.toAbsolutePath().toString());
+    assertEquals(0, result.exitCode, "PromQL of " + expressions + " does not parse:\n" + result.output);
+    return result.output;
   }
 
   private static void install() throws IOException, InterruptedException {

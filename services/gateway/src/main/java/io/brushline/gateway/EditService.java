@@ -6,6 +6,7 @@ import io.brushline.common.messages.Hints;
 import io.brushline.common.messages.ImageRef;
 import io.brushline.common.messages.Point;
 import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.observability.JobTracing;
 import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
@@ -159,13 +160,24 @@ public class EditService {
         }
     }
 
+    private void accept(String jobId, Submission submission, Validated validated, boolean keyed) {
+        // The job's trace starts at the HTTP request that submits it (a fresh one when tracing is off).
+        String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
+        Runnable clearLogContext = JobTracing.logContext(jobId, traceparent);
+        try {
+            queue(jobId, submission, validated, keyed, traceparent);
+        } finally {
+            clearLogContext.run();
+        }
+    }
+
     /**
      * Stores the images, records the job and queues it; returns once the message is durable in Kafka.
      * A 503 means nothing will run: the job is marked FAILED first (stages skip a finished job even if
      * the message did reach Kafka) and only then is the key released for a fresh attempt. When even
      * that mark fails, the key stays bound, so that the client's retry finishes this same job.
      */
-    private void accept(String jobId, Submission submission, Validated validated, boolean keyed) {
+    private void queue(String jobId, Submission submission, Validated validated, boolean keyed, String traceparent) {
         storage.put(ObjectKeys.source(jobId), submission.image(), validated.image().contentType());
         Hints hints = validated.hints();
         if (submission.hintMask() != null) {
@@ -177,7 +189,7 @@ public class EditService {
             hints = new Hints(hints.box(), hints.points(), hints.maskKey(), ObjectKeys.backgroundImage(jobId));
         }
         var image = validated.image();
-        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, submission.tenant(), 1, newTraceparent(),
+        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, submission.tenant(), 1, traceparent,
                 Instant.now().toString(), validated.instruction(),
                 new ImageRef(ObjectKeys.source(jobId), image.contentType(), image.width(), image.height()),
                 hints.isEmpty() && hints.backgroundKey() == null ? null : hints, validated.webhookUrl(),
@@ -201,6 +213,7 @@ public class EditService {
         }
         try {
             jobs.markEnqueued(jobId);
+            LOG.infof("job %s queued", jobId);
         } catch (RuntimeException e) {
             // The message is durable: the job runs, so the client is told it was accepted.
             LOG.warnf("job %s is queued but could not be marked so: %s", jobId, e.toString());
@@ -236,7 +249,7 @@ public class EditService {
         }
     }
 
-    /** A fresh W3C trace context, so the job's hops can be correlated in logs and traces. */
+    /** A fresh W3C trace context, so the job's hops can be correlated in logs even without tracing. */
     private static String newTraceparent() {
         byte[] trace = new byte[16];
         byte[] span = new byte[8];

@@ -37,22 +37,37 @@ public final class PaintBatcher implements AutoCloseable {
     private record GroupKey(Painter painter, Object key) {
     }
 
+    /** Told of every painter run: how many jobs it painted and how long it held the painter. */
+    @FunctionalInterface
+    public interface RunListener {
+        void ran(int jobs, long nanos);
+    }
+
     private final int maxSize;
     private final Duration maxWait;
     private final Map<GroupKey, List<Pending>> open = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             daemon("paint-batch-timer"));
     private final ExecutorService accelerator = Executors.newSingleThreadExecutor(daemon("paint-batch"));
+    private final RunListener listener;
 
     public PaintBatcher(int maxSize, Duration maxWait) {
+        this(maxSize, maxWait, (jobs, nanos) -> { });
+    }
+
+    public PaintBatcher(int maxSize, Duration maxWait, RunListener listener) {
         this.maxSize = maxSize;
         this.maxWait = maxWait;
+        this.listener = listener;
     }
 
     public Mat paint(Painter painter, PaintRequest request) {
         Optional<Object> key = painter.batchKey(request);
         if (key.isEmpty()) {
-            return painter.paint(request);
+            long started = System.nanoTime();
+            Mat painted = painter.paint(request);
+            listener.ran(1, System.nanoTime() - started);
+            return painted;
         }
         GroupKey group = new GroupKey(painter, key.get());
         Pending pending = new Pending(request, new CompletableFuture<>());
@@ -90,7 +105,9 @@ public final class PaintBatcher implements AutoCloseable {
         }
         accelerator.execute(() -> {
             try {
+                long started = System.nanoTime();
                 List<Mat> painted = group.painter().paintAll(batch.stream().map(Pending::request).toList());
+                listener.ran(batch.size(), System.nanoTime() - started);
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result().complete(painted.get(i));
                 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.messages.Category;
+import io.brushline.common.observability.StageMetrics;
 import io.brushline.inpainting.diffusion.BrushNetPainter;
 import io.brushline.inpainting.diffusion.InstructPix2PixPainter;
 import io.brushline.inpainting.diffusion.ModelDevice;
@@ -32,7 +33,7 @@ public class PainterSetup {
     @Produces
     @ApplicationScoped
     @Startup
-    PaintingService paintingService(InpaintingConfig config) {
+    PaintingService paintingService(InpaintingConfig config, StageMetrics metrics) {
         ImageCodec.init();
         Map<Category, PainterChoice> choices = new EnumMap<>(Category.class);
         var painter = config.painter();
@@ -59,7 +60,8 @@ public class PainterSetup {
         inpainting.ifPresent(p -> LOG.infof("inpainting model: %s from %s", p.name(), config.diffusion().modelDir().get()));
         instruction.ifPresent(p -> LOG.infof("instruction model: %s from %s", p.name(),
                 config.instruction().modelDir().get()));
-        PaintBatcher batcher = keep(new PaintBatcher(config.batch().maxSize(), config.batch().maxWait()));
+        PaintBatcher batcher = keep(new PaintBatcher(config.batch().maxSize(), config.batch().maxWait(),
+                metrics::paintBatch));
         return new PaintingService(new PainterRegistry(choices, classical, inpainting, instruction), batcher);
     }
 

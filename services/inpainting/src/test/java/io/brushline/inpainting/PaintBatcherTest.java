@@ -69,8 +69,9 @@ class PaintBatcherTest {
     @Test
     void concurrentCompatibleJobsShareBatchesAndEachGetsItsOwnResult() throws Exception {
         var painter = new RecordingPainter();
+        List<Integer> reported = new CopyOnWriteArrayList<>();
         ExecutorService consumers = Executors.newFixedThreadPool(8);
-        try (var batcher = new PaintBatcher(4, Duration.ofMillis(300))) {
+        try (var batcher = new PaintBatcher(4, Duration.ofMillis(300), (jobs, nanos) -> reported.add(jobs))) {
             List<Future<Mat>> results = IntStream.range(0, 8)
                     .mapToObj(i -> consumers.submit(() -> batcher.paint(painter, request(i % 2 == 0 ? 8 : 16, i))))
                     .toList();
@@ -85,6 +86,7 @@ class PaintBatcherTest {
         assertEquals(8, painter.batchSizes.stream().mapToInt(Integer::intValue).sum());
         assertTrue(painter.batchSizes.stream().allMatch(size -> size <= 4), painter.batchSizes.toString());
         assertTrue(painter.batchSizes.size() < 8, "some jobs were batched: " + painter.batchSizes);
+        assertEquals(painter.batchSizes, reported, "every painter run is reported with its size (batch metrics)");
     }
 
     @Test

@@ -32,19 +32,20 @@ public class DeliveryQueue {
     /**
      * Creates the delivery and schedules it in one step, once per job: a redelivered event finds it
      * there and adds nothing; a connection lost mid-way leaves all of it or none of it.
-     * KEYS: delivery hash, due set. ARGV: job id, webhook id, tenant, url, body, now, ttl millis.
+     * KEYS: delivery hash, due set. ARGV: job id, webhook id, tenant, url, body, now, ttl millis, traceparent.
      */
     private static final String ENQUEUE_SCRIPT = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
             redis.call('HSET', KEYS[1], 'webhookId', ARGV[2], 'tenant', ARGV[3], 'url', ARGV[4], 'body', ARGV[5],
-                'attempts', '0', 'status', 'pending')
+                'attempts', '0', 'status', 'pending', 'traceparent', ARGV[8])
             redis.call('PEXPIRE', KEYS[1], ARGV[7])
             redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
             return 1
             """;
 
     /** A delivery as stored. */
-    public record Delivery(String jobId, String webhookId, String tenant, String url, String body, int attempts) {
+    public record Delivery(String jobId, String webhookId, String tenant, String url, String body, int attempts,
+            String traceparent) {
     }
 
     private final RedisCommands<String, String> redis;
@@ -67,12 +68,14 @@ public class DeliveryQueue {
     /**
      * Records a delivery due now, once per job.
      *
+     * @param traceparent the trace context the delivery's HTTP calls continue
      * @return whether this call created it
      */
-    public boolean enqueue(String jobId, String webhookId, String tenant, String url, String body) {
+    public boolean enqueue(String jobId, String webhookId, String tenant, String url, String body,
+            String traceparent) {
         Long created = redis.eval(ENQUEUE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(jobId), DUE}, jobId,
                 webhookId, tenant, url, body, String.valueOf(System.currentTimeMillis()),
-                String.valueOf(config.recordTtl().toMillis()));
+                String.valueOf(config.recordTtl().toMillis()), traceparent == null ? "" : traceparent);
         return created != null && created == 1;
     }
 
@@ -90,7 +93,8 @@ public class DeliveryQueue {
             return Optional.empty();
         }
         return Optional.of(new Delivery(jobId, fields.get("webhookId"), fields.getOrDefault("tenant", ""),
-                fields.get("url"), fields.get("body"), Integer.parseInt(fields.get("attempts"))));
+                fields.get("url"), fields.get("body"), Integer.parseInt(fields.get("attempts")),
+                fields.getOrDefault("traceparent", "")));
     }
 
     /** Ends the delivery with a final status (delivered, gone, exhausted, refused). */

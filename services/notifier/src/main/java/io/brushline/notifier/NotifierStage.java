@@ -3,10 +3,12 @@ package io.brushline.notifier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.EditJob;
+import io.brushline.common.observability.JobTracing;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
+import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -32,10 +34,12 @@ public class NotifierStage {
     private final ObjectMapper json;
     private final IncomingRecords incoming;
     private final Retrying retrying;
+    private final JobTracing tracing;
 
     public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json, IncomingRecords incoming,
-            Retrying retrying) {
+            Retrying retrying, JobTracing tracing) {
         this.retrying = retrying;
+        this.tracing = tracing;
         this.queue = queue;
         this.jobs = jobs;
         this.json = json;
@@ -75,10 +79,14 @@ public class NotifierStage {
         if (url == null) {
             return;
         }
-        // One id per job: every retry and every redelivered event carries the same webhook-id.
-        String webhookId = "msg_" + job.jobId();
-        if (queue.enqueue(job.jobId(), webhookId, job.tenant(), url, body(job.jobId(), state, stored))) {
-            jobs.recordWebhookStatus(job.jobId(), "pending");
+        // The delivery keeps this span's context: its HTTP calls, made later, join the job's trace.
+        try (JobTracing.JobSpan span = tracing.open("notify", SpanKind.CONSUMER, job.jobId(), job.traceparent())) {
+            // One id per job: every retry and every redelivered event carries the same webhook-id.
+            String webhookId = "msg_" + job.jobId();
+            if (queue.enqueue(job.jobId(), webhookId, job.tenant(), url, body(job.jobId(), state, stored),
+                    span.traceparent())) {
+                jobs.recordWebhookStatus(job.jobId(), "pending");
+            }
         }
     }
 

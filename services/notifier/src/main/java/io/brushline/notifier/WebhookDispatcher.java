@@ -2,7 +2,12 @@ package io.brushline.notifier;
 
 import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.net.RetryAfter;
+import io.brushline.common.observability.JobTracing;
+import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.JobStore;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Dispatcher;
@@ -46,9 +52,14 @@ public class WebhookDispatcher {
     private final OkHttpClient http;
     private final OutboundUrlPolicy policy;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final StageMetrics metrics;
+    private final JobTracing tracing;
 
-    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, WebhookConfig config, OutboundUrlPolicy policy) {
+    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, WebhookConfig config, OutboundUrlPolicy policy,
+            StageMetrics metrics, JobTracing tracing) {
         this.policy = policy;
+        this.metrics = metrics;
+        this.tracing = tracing;
         this.queue = queue;
         this.jobs = jobs;
         this.config = config;
@@ -105,6 +116,15 @@ public class WebhookDispatcher {
     }
 
     private void attempt(DeliveryQueue.Delivery delivery) {
+        Runnable clearLogContext = JobTracing.logContext(delivery.jobId(), delivery.traceparent());
+        try {
+            send(delivery);
+        } finally {
+            clearLogContext.run();
+        }
+    }
+
+    private void send(DeliveryQueue.Delivery delivery) {
         if (queue.isGone(delivery.tenant(), delivery.url())) {
             finish(delivery, "gone", delivery.attempts());
             return;
@@ -118,7 +138,15 @@ public class WebhookDispatcher {
         }
         int attempt = delivery.attempts() + 1;
         long timestamp = Instant.now().getEpochSecond();
-        Request request = new Request.Builder().url(uri.toString())
+        // Ended when the answer comes, on the HTTP client's thread.
+        Span span = tracing.start("webhook", SpanKind.CLIENT, delivery.jobId(), delivery.traceparent());
+        span.setAttribute("http.request.method", "POST");
+        span.setAttribute("url.full", delivery.url());
+        span.setAttribute("brushline.webhook.attempt", attempt);
+        Request.Builder builder = new Request.Builder().url(uri.toString());
+        // The receiver can continue the job's trace.
+        JobTracing.traceparentOf(span).ifPresent(traceparent -> builder.header("traceparent", traceparent));
+        Request request = builder
                 .header("webhook-id", delivery.webhookId())
                 .header("webhook-timestamp", String.valueOf(timestamp))
                 .header("webhook-signature", signer.sign(delivery.webhookId(), timestamp, delivery.body()))
@@ -130,57 +158,61 @@ public class WebhookDispatcher {
             @Override
             public void onFailure(Call call, IOException error) {
                 inFlight.decrementAndGet();
-                recordSafely(delivery, () -> {
-                    if (error instanceof OutboundUrlPolicy.RefusedAddress) {
-                        refuse(delivery, error.getMessage());
-                    } else {
-                        retryOrGiveUp(delivery, attempt, Optional.empty(), error.toString());
-                    }
-                });
+                span.setStatus(StatusCode.ERROR, error.toString());
+                record(delivery, span, () -> error instanceof OutboundUrlPolicy.RefusedAddress
+                        ? refuse(delivery, error.getMessage())
+                        : retryOrGiveUp(delivery, attempt, Optional.empty(), error.toString()));
             }
 
             @Override
             public void onResponse(Call call, Response response) {
                 inFlight.decrementAndGet();
                 try (response) {
-                    recordSafely(delivery, () -> {
+                    span.setAttribute("http.response.status_code", response.code());
+                    record(delivery, span, () -> {
                         if (response.isSuccessful()) {
-                            finish(delivery, "delivered", attempt);
-                        } else if (response.code() == 410) {
-                            queue.markGone(delivery.tenant(), delivery.url());
-                            finish(delivery, "gone", attempt);
-                        } else {
-                            var retryAfter = RetryAfter.parse(Optional.ofNullable(response.header("retry-after")),
-                                    Instant.now());
-                            retryOrGiveUp(delivery, attempt, retryAfter, "HTTP " + response.code());
+                            return finish(delivery, "delivered", attempt);
                         }
+                        if (response.code() == 410) {
+                            queue.markGone(delivery.tenant(), delivery.url());
+                            return finish(delivery, "gone", attempt);
+                        }
+                        span.setStatus(StatusCode.ERROR, "HTTP " + response.code());
+                        var retryAfter = RetryAfter.parse(Optional.ofNullable(response.header("retry-after")),
+                                Instant.now());
+                        return retryOrGiveUp(delivery, attempt, retryAfter, "HTTP " + response.code());
                     });
                 }
             }
         });
     }
 
-    private void refuse(DeliveryQueue.Delivery delivery, String why) {
+    private String refuse(DeliveryQueue.Delivery delivery, String why) {
         LOG.warnf("webhook %s not sent: %s", delivery.webhookId(), why);
-        finish(delivery, "refused", delivery.attempts());
+        return finish(delivery, "refused", delivery.attempts());
     }
 
-    private void recordSafely(DeliveryQueue.Delivery delivery, Runnable record) {
+    /** Records an attempt's outcome, counts it, and ends its span. */
+    private void record(DeliveryQueue.Delivery delivery, Span span, Supplier<String> outcome) {
+        Runnable clearLogContext = JobTracing.logContext(delivery.jobId(), delivery.traceparent());
         try {
-            record.run();
+            metrics.webhookAttempt(outcome.get());
         } catch (RuntimeException e) {
             // The lease expires and the delivery is tried again.
             LOG.errorf(e, "could not record the outcome of webhook %s", delivery.webhookId());
+        } finally {
+            span.end();
+            clearLogContext.run();
         }
     }
 
-    private void retryOrGiveUp(DeliveryQueue.Delivery delivery, int attempt, Optional<Duration> retryAfter,
+    /** @return the attempt's result: retry or exhausted */
+    private String retryOrGiveUp(DeliveryQueue.Delivery delivery, int attempt, Optional<Duration> retryAfter,
             String why) {
         if (attempt >= config.maxAttempts()) {
             LOG.warnf("webhook %s to %s failed %d times (%s), giving up", delivery.webhookId(), delivery.url(),
                     attempt, why);
-            finish(delivery, "exhausted", attempt);
-            return;
+            return finish(delivery, "exhausted", attempt);
         }
         Duration delay = retryAfter.orElseGet(() -> backoff(attempt));
         if (delay.compareTo(config.maxBackoff()) > 0) {
@@ -188,6 +220,7 @@ public class WebhookDispatcher {
         }
         LOG.infof("webhook %s attempt %d failed (%s), next in %s", delivery.webhookId(), attempt, why, delay);
         queue.retryAt(delivery.jobId(), attempt, System.currentTimeMillis() + delay.toMillis());
+        return "retry";
     }
 
     /** initial * 2^(attempt-1), capped, then +-20% jitter so that retries after an outage spread out. */
@@ -198,8 +231,11 @@ public class WebhookDispatcher {
         return Duration.ofMillis((long) (capped * jitter));
     }
 
-    private void finish(DeliveryQueue.Delivery delivery, String status, int attempts) {
+    /** @return the status, which is also the result of the delivery's last attempt */
+    private String finish(DeliveryQueue.Delivery delivery, String status, int attempts) {
         queue.finish(delivery.jobId(), status, attempts);
         jobs.recordWebhookStatus(delivery.jobId(), status);
+        LOG.infof("webhook %s %s after %d attempts", delivery.webhookId(), status, attempts);
+        return status;
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WebhookReceiver implements AutoCloseable {
 
     /** One delivery attempt as received. */
-    record Received(String webhookId, String path, String body, boolean signatureValid) {
+    record Received(String webhookId, String path, String body, boolean signatureValid, String traceparent) {
     }
 
     private final HttpServer server;
@@ -36,7 +36,7 @@ final class WebhookReceiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             boolean valid = signatures.valid(id, timestamp, signature, body);
             String path = exchange.getRequestURI().getPath();
-            received.add(new Received(id, path, body, valid));
+            received.add(new Received(id, path, body, valid, exchange.getRequestHeaders().getFirst("traceparent")));
             int attempt = attemptsById.computeIfAbsent(id == null ? "" : id, k -> new AtomicInteger()).incrementAndGet();
             int status = 204;
             if (path.startsWith("/flaky/")) {

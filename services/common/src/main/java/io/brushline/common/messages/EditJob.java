@@ -70,6 +70,12 @@ public record EditJob(
                 webhookUrl, classification, grounding, mask, result, value, stageMillis, operation);
     }
 
+    /** The same job as seen from a later span of its trace. */
+    public EditJob withTraceparent(String value) {
+        return new EditJob(schemaVersion, jobId, tenant, attempt, value, createdAt, instruction, source, hints,
+                webhookUrl, classification, grounding, mask, result, failure, stageMillis);
+    }
+
     public EditJob withStageMillis(String stage, long millis) {
         var timings = new java.util.TreeMap<String, Long>(stageMillis == null ? Map.of() : stageMillis);
         timings.put(stage, millis);

@@ -2,15 +2,17 @@ package io.brushline.common.stage;
 
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
+import io.brushline.common.observability.JobTracing;
+import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectStore;
+import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.inject.Inject;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -41,6 +43,12 @@ public abstract class StageProcessor {
 
     @Inject
     Retrying retrying;
+
+    @Inject
+    StageMetrics metrics;
+
+    @Inject
+    JobTracing tracing;
 
     private final String stageName;
     private final JobState runningState;
@@ -78,31 +86,49 @@ public abstract class StageProcessor {
      */
     protected void handle(ConsumerRecord<String, String> record) {
         String what = stageName + " of record " + record.topic() + "-" + record.partition() + "@" + record.offset();
-        AtomicReference<EditJob> job = new AtomicReference<>();
+        Optional<EditJob> job;
         try {
-            retrying.run(what, () -> incoming.parse(record).ifPresent(parsed -> {
-                job.set(parsed);
-                if (parsed.failure() != null) {
-                    // The record could not be read (see IncomingRecords): a job still running ends here, with
-                    // its webhook; one that has ended already stays as it ended.
-                    if (!jobs.state(parsed.jobId()).map(JobState::isTerminal).orElse(true)) {
-                        fail(parsed);
-                    }
-                    return;
-                }
-                try {
-                    run(record, parsed);
-                } catch (StageFailure failure) {
-                    fail(parsed, failure.code(), failure.getMessage());
-                } catch (MissingObjectException missing) {
-                    fail(parsed, FailureCodes.MISSING_IMAGE, "an image of this job is no longer stored; "
-                            + "resubmit the edit");
-                }
-            }));
+            job = retrying.run(what, () -> incoming.parse(record));
         } catch (RuntimeException | Error e) {
             LOG.errorf(e, "%s could not be processed", what);
-            Optional.ofNullable(job.get()).ifPresent(parsed -> giveUp(parsed, e));
             throw e;
+        }
+        job.ifPresent(parsed -> handle(record, parsed, what + " (job " + parsed.jobId() + ")"));
+    }
+
+    /** One job, in its own span: the job's next message names this span as its parent. */
+    private void handle(ConsumerRecord<String, String> record, EditJob parsed, String what) {
+        metrics.handoffWait(stageName, System.currentTimeMillis() - record.timestamp());
+        try (JobTracing.JobSpan span = tracing.open(stageName, SpanKind.CONSUMER, parsed.jobId(), parsed.traceparent())) {
+            EditJob job = parsed.withTraceparent(span.traceparent());
+            try {
+                retrying.run(what, () -> {
+                    if (job.failure() != null) {
+                        // The record could not be read (see IncomingRecords): a job still running ends here,
+                        // with its webhook; one that has ended already stays as it ended.
+                        if (!jobs.state(job.jobId()).map(JobState::isTerminal).orElse(true)) {
+                            span.failed(job.failure().code(), job.failure().reason());
+                            fail(job);
+                        }
+                        return;
+                    }
+                    try {
+                        run(record, job);
+                    } catch (StageFailure failure) {
+                        span.failed(failure.code(), failure.getMessage());
+                        fail(job, failure.code(), failure.getMessage());
+                    } catch (MissingObjectException missing) {
+                        String reason = "an image of this job is no longer stored; resubmit the edit";
+                        span.failed(FailureCodes.MISSING_IMAGE, reason);
+                        fail(job, FailureCodes.MISSING_IMAGE, reason);
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                LOG.errorf(e, "%s could not be processed", what);
+                span.failed(FailureCodes.INTERNAL, String.valueOf(e.getMessage()));
+                giveUp(job, e);
+                throw e;
+            }
         }
     }
 
@@ -121,6 +147,7 @@ public abstract class StageProcessor {
         }
         if (before.isTerminal() || before.ordinal() > runningState.ordinal()) {
             LOG.debugf("job %s is %s, skipping %s", job.jobId(), before, stageName);
+            metrics.skipped(stageName);
             return;
         }
         long started = System.nanoTime();
@@ -128,13 +155,19 @@ public abstract class StageProcessor {
         EditJob output = process(job);
         long storageNanos = ObjectStore.ioNanosOnThisThread() - ioBefore;
         // Engine time = compute and image codecs: the stage's work less its waits on object storage.
-        long engineMillis = (System.nanoTime() - started - storageNanos) / 1_000_000;
+        long engineNanos = System.nanoTime() - started - storageNanos;
+        long engineMillis = engineNanos / 1_000_000;
         output = output.withStageMillis(stageName, engineMillis);
         jobs.recordProgress(output, stageName, engineMillis, storageNanos / 1_000_000);
         next(output).sendMessageAndAwait(keyed(output));
         if (completesJob()) {
             jobs.advance(job.jobId(), JobState.SUCCEEDED);
         }
+        metrics.succeeded(stageName);
+        metrics.engineTime(stageName, engineNanos);
+        metrics.storageTime(stageName, storageNanos);
+        LOG.infof("job %s: %s done, engine %d ms, storage %d ms", job.jobId(), stageName, engineMillis,
+                storageNanos / 1_000_000);
     }
 
     private void giveUp(EditJob job, Throwable cause) {
@@ -158,6 +191,9 @@ public abstract class StageProcessor {
     private void fail(EditJob failedJob) {
         failed.sendMessageAndAwait(keyed(failedJob));
         jobs.advance(failedJob.jobId(), JobState.FAILED, JobStore.failureFields(failedJob.failure()));
+        metrics.failed(stageName, failedJob.failure().code());
+        LOG.infof("job %s: %s failed (%s): %s", failedJob.jobId(), stageName, failedJob.failure().code(),
+                failedJob.failure().reason());
     }
 
     /** Kafka record key = job id, so every message of a job lands on the same partition. */
