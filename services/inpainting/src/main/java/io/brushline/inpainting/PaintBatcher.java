@@ -35,6 +35,14 @@ public final class PaintBatcher implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             daemon("paint-batch-timer"));
     private final ExecutorService accelerator = Executors.newSingleThreadExecutor(daemon("paint-batch"));
+    /** Set by {@link #close()}: from then on jobs are painted on their caller's thread. */
+    private volatile boolean closing;
+
+    /**
+     * The longest {@link #close()} waits for batches already gathered; in Kubernetes the pod's
+     * termination grace period is the real bound.
+     */
+    private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
 
     public PaintBatcher(int maxSize, Duration maxWait) {
         this.maxSize = maxSize;
@@ -43,7 +51,7 @@ public final class PaintBatcher implements AutoCloseable {
 
     public Mat paint(Painter painter, PaintRequest request) {
         Optional<Object> key = painter.batchKey(request);
-        if (key.isEmpty() || maxSize <= 1) {
+        if (key.isEmpty() || maxSize <= 1 || closing) {
             return painter.paint(request);
         }
         GroupKey group = new GroupKey(painter, key.get());
@@ -97,9 +105,28 @@ public final class PaintBatcher implements AutoCloseable {
         };
     }
 
+    /**
+     * Drains on shutdown: batches still gathering run at once, and close returns when every batch
+     * handed to the accelerator has been painted and its callers have their results, so that their
+     * jobs complete and their offsets are committed instead of being painted again by another pod.
+     */
     @Override
     public void close() {
+        List<Map.Entry<GroupKey, List<Pending>>> gathering;
+        synchronized (open) {
+            closing = true;
+            gathering = new ArrayList<>(open.entrySet());
+        }
+        gathering.forEach(batch -> dispatch(batch.getKey(), batch.getValue()));
         timer.shutdownNow();
-        accelerator.shutdownNow();
+        accelerator.shutdown();
+        try {
+            if (!accelerator.awaitTermination(DRAIN_LIMIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                accelerator.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            accelerator.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * Copies the model files a service needs from the bucket's models prefix into a local directory
  * before the service starts (the Kubernetes init container of every pod that loads models):
  *
- * <pre>java -cp '/deployments/lib/boot/*:/deployments/lib/main/*' io.brushline.common.models.ModelSync /models yolox_nano.onnx sd-inpainting/</pre>
+ * <pre>java -cp '/deployments/lib/boot/*:/deployments/lib/main/*:/deployments/quarkus/generated-bytecode.jar' io.brushline.common.models.ModelSync /models yolox_nano.onnx sd-inpainting/</pre>
  *
  * Each argument after the directory names a file under the prefix, or, ending in "/", every file
  * below that folder (a diffusion model directory). Storage settings come from the same environment
