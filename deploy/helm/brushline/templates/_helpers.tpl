@@ -64,12 +64,69 @@ Arguments: dict "root" $ "name" <service>.
 
 {{/* Image reference of a merged component. Arguments: dict "root" $ "c" <component>. */}}
 {{- define "brushline.image" -}}
-{{- $tag := .c.image.tag | default .root.Chart.AppVersion -}}
+{{- $repository := .c.image.repository -}}
 {{- if .c.image.registry -}}
-{{- printf "%s/%s:%s" .c.image.registry .c.image.repository $tag -}}
-{{- else -}}
-{{- printf "%s:%s" .c.image.repository $tag -}}
+{{- $repository = printf "%s/%s" .c.image.registry .c.image.repository -}}
 {{- end -}}
+{{- if .c.image.digest -}}
+{{- printf "%s@%s" $repository .c.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository (.c.image.tag | default .root.Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Kafka client settings of kafka.security as container env entries. Quarkus turns every KAFKA_*
+variable into the Kafka client property of the same name (KAFKA_SASL_JAAS_CONFIG ->
+sasl.jaas.config); certificates go in as PEM text, so no key store files are needed. The JAAS line
+refers to the password variable with $(...), which the kubelet expands.
+*/}}
+{{- define "brushline.kafkaSecurityEnv" -}}
+{{- $sec := .Values.kafka.security -}}
+{{- if ne $sec.protocol "PLAINTEXT" }}
+- name: KAFKA_SECURITY_PROTOCOL
+  value: {{ $sec.protocol | quote }}
+{{- end }}
+{{- if hasPrefix "SASL_" $sec.protocol }}
+{{- if not (and $sec.sasl.username $sec.sasl.passwordSecret.name) }}
+{{- fail "kafka.security: SASL needs sasl.username and sasl.passwordSecret.name" }}
+{{- end }}
+- name: KAFKA_SASL_MECHANISM
+  value: {{ $sec.sasl.mechanism | quote }}
+- name: BRUSHLINE_KAFKA_PASSWORD
+  valueFrom:
+    secretKeyRef: {name: {{ $sec.sasl.passwordSecret.name }}, key: {{ $sec.sasl.passwordSecret.key }}}
+- name: KAFKA_SASL_JAAS_CONFIG
+  value: {{ printf "%s required username=\"%s\" password=\"$(BRUSHLINE_KAFKA_PASSWORD)\";" (ternary "org.apache.kafka.common.security.plain.PlainLoginModule" "org.apache.kafka.common.security.scram.ScramLoginModule" (eq $sec.sasl.mechanism "PLAIN")) $sec.sasl.username | quote }}
+{{- end }}
+{{- if and (hasSuffix "SSL" $sec.protocol) $sec.tls.caSecret.name }}
+- name: KAFKA_SSL_TRUSTSTORE_TYPE
+  value: PEM
+- name: KAFKA_SSL_TRUSTSTORE_CERTIFICATES
+  valueFrom:
+    secretKeyRef: {name: {{ $sec.tls.caSecret.name }}, key: {{ $sec.tls.caSecret.key }}}
+{{- end }}
+{{- if and (hasSuffix "SSL" $sec.protocol) $sec.tls.clientSecret.name }}
+- name: KAFKA_SSL_KEYSTORE_TYPE
+  value: PEM
+- name: KAFKA_SSL_KEYSTORE_CERTIFICATE_CHAIN
+  valueFrom:
+    secretKeyRef: {name: {{ $sec.tls.clientSecret.name }}, key: {{ $sec.tls.clientSecret.certificateKey }}}
+- name: KAFKA_SSL_KEYSTORE_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ $sec.tls.clientSecret.name }}, key: {{ $sec.tls.clientSecret.privateKeyKey }}}
+{{- end }}
+{{- end -}}
+
+{{/*
+What the pods' checksum/secret annotation hashes: the rendered Secret and secrets.checksum. The
+chart does not read Secrets it does not render (lookup): that needs a cluster at render time,
+returns nothing under `helm template`, GitOps tools and dry runs, and needs read access to Secrets.
+Whoever rotates an existing Secret passes its new resourceVersion (or any new value) in
+secrets.checksum, which changes this hash and rolls the pods.
+*/}}
+{{- define "brushline.secretChecksum" -}}
+{{- list (include (print .Template.BasePath "/secret.yaml") .) .Values.secrets.checksum | toJson | sha256sum -}}
 {{- end -}}
 
 {{- define "brushline.secretName" -}}

@@ -206,9 +206,10 @@ final class DeploymentRules {
         assertEquals(service.consumerGroup(), metadata.get("consumerGroup"), where + " consumer group");
         assertNotNull(metadata.get("bootstrapServers"), where + " bootstrapServers");
         assertTrue(Integer.parseInt((String) metadata.get("lagThreshold")) > 0, where + " lagThreshold");
-        // A never-committed group must still wake a scaled-to-zero consumer (see scaledobject.yaml).
+        // A never-committed group must wake a scaled-to-zero consumer without counting the whole
+        // retained log as lag (see scaledobject.yaml).
         assertEquals("false", metadata.get("scaleToZeroOnInvalidOffset"), where + " scaleToZeroOnInvalidOffset");
-        assertEquals("earliest", metadata.get("offsetResetPolicy"), where + " offsetResetPolicy");
+        assertEquals("latest", metadata.get("offsetResetPolicy"), where + " offsetResetPolicy");
         Integer topicPartitions = partitions.get(trigger.getKey());
         assertNotNull(topicPartitions, manifests.source() + ": no topic definition for " + trigger.getKey());
         assertTrue(max <= topicPartitions,

@@ -127,6 +127,47 @@ class HelmChartTest {
     assertTrue(error.getMessage().contains("exceeds the 12 partitions of edit-masked"), error.getMessage());
   }
 
+  @Test
+  void refusesAModelPathTheFetchStepDoesNotFetch() {
+    Exception error = assertThrows(Exception.class, () -> Chart.render("unfetched-model", null,
+        Map.of("services.inpainting.modelCache.files[0]", "sd-inpainting/")));
+    assertTrue(error.getMessage().contains("BRUSHLINE_INPAINTING_INSTRUCTION_MODEL_DIR (instruct-pix2pix) is not among"),
+        error.getMessage());
+  }
+
+  /** Kafka credentials reach every client from Secrets, never as literal values. */
+  @Test
+  void kafkaSaslAndTlsComeFromSecretsForServicesTopicJobAndKeda() throws Exception {
+    Manifests rendered = Manifests.read(Chart.render("kafka-sasl", null, Map.of(
+        "kafka.security.protocol", "SASL_SSL",
+        "kafka.security.sasl.username", "brushline-app",
+        "kafka.security.sasl.passwordSecret.name", "brushline-app",
+        "kafka.security.tls.caSecret.name", "kafka-ca")));
+    SchemaValidator.assertValid(Chart.RENDERED_DIR.resolve("kafka-sasl.yaml"));
+    for (Map<String, Object> workload : rendered.all()) {
+      if (!List.of("Deployment", "Job").contains(workload.get("kind"))) {
+        continue;
+      }
+      List<Map<String, Object>> env = Manifests.list(containers(workload).get(0), "env");
+      Map<String, Object> password = env.stream().filter(e -> "BRUSHLINE_KAFKA_PASSWORD".equals(e.get("name")))
+          .findFirst().orElseThrow(() -> new AssertionError(Manifests.name(workload) + " has no Kafka password"));
+      assertEquals("brushline-app", at(password, "valueFrom", "secretKeyRef", "name"));
+      assertTrue(env.stream().anyMatch(e -> "KAFKA_SASL_JAAS_CONFIG".equals(e.get("name"))
+          && String.valueOf(e.get("value")).contains("password=\"$(BRUSHLINE_KAFKA_PASSWORD)\"")), Manifests.name(workload));
+      assertTrue(env.stream().anyMatch(e -> "KAFKA_SSL_TRUSTSTORE_CERTIFICATES".equals(e.get("name"))
+          && "kafka-ca".equals(at(e, "valueFrom", "secretKeyRef", "name"))), Manifests.name(workload));
+    }
+    Map<String, Object> auth = rendered.get("TriggerAuthentication", "brushline-kafka");
+    assertEquals(3, Manifests.list(map(auth, "spec"), "secretTargetRef").size(), "username, password and CA");
+    for (Map<String, Object> scaledObject : rendered.ofKind("ScaledObject")) {
+      for (Map<String, Object> trigger : Manifests.list(map(scaledObject, "spec"), "triggers")) {
+        assertEquals("brushline-kafka", at(trigger, "authenticationRef", "name"));
+        assertEquals("scram_sha512", at(trigger, "metadata", "sasl"));
+        assertEquals("enable", at(trigger, "metadata", "tls"));
+      }
+    }
+  }
+
   /** The rules are not vacuous: a CPU service on GPU nodes, or a stray credential, is caught. */
   @Test
   void rulesCatchBrokenDeployments() throws Exception {

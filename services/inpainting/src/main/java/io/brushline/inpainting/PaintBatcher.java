@@ -50,6 +50,14 @@ public final class PaintBatcher implements AutoCloseable {
             daemon("paint-batch-timer"));
     private final ExecutorService accelerator = Executors.newSingleThreadExecutor(daemon("paint-batch"));
     private final RunListener listener;
+    /** Set by {@link #close()}: from then on jobs are painted on their caller's thread. */
+    private volatile boolean closing;
+
+    /**
+     * The longest {@link #close()} waits for batches already gathered; in Kubernetes the pod's
+     * termination grace period is the real bound.
+     */
+    private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
 
     public PaintBatcher(int maxSize, Duration maxWait) {
         this(maxSize, maxWait, (jobs, nanos) -> { });
@@ -63,7 +71,7 @@ public final class PaintBatcher implements AutoCloseable {
 
     public Mat paint(Painter painter, PaintRequest request) {
         Optional<Object> key = painter.batchKey(request);
-        if (key.isEmpty()) {
+        if (key.isEmpty() || closing) {
             long started = System.nanoTime();
             Mat painted = painter.paint(request);
             listener.ran(1, System.nanoTime() - started);
@@ -139,9 +147,28 @@ public final class PaintBatcher implements AutoCloseable {
         };
     }
 
+    /**
+     * Drains on shutdown: batches still gathering run at once, and close returns when every batch
+     * handed to the accelerator has been painted and its callers have their results, so that their
+     * jobs complete and their offsets are committed instead of being painted again by another pod.
+     */
     @Override
     public void close() {
+        List<Map.Entry<GroupKey, List<Pending>>> gathering;
+        synchronized (open) {
+            closing = true;
+            gathering = new ArrayList<>(open.entrySet());
+        }
+        gathering.forEach(batch -> dispatch(batch.getKey(), batch.getValue()));
         timer.shutdownNow();
-        accelerator.shutdownNow();
+        accelerator.shutdown();
+        try {
+            if (!accelerator.awaitTermination(DRAIN_LIMIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                accelerator.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            accelerator.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

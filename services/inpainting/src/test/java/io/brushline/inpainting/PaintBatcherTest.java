@@ -222,4 +222,62 @@ class PaintBatcherTest {
         }
         assertSame(caller, paintedOn[0]);
     }
+
+    @Test
+    void closeWaitsForTheBatchOnTheAcceleratorAndRunsTheOneStillGathering() throws Exception {
+        var started = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var recording = new RecordingPainter();
+        Painter painter = new Painter() {
+            @Override
+            public String name() {
+                return "slow";
+            }
+
+            @Override
+            public Optional<Object> batchKey(PaintRequest request) {
+                return recording.batchKey(request);
+            }
+
+            @Override
+            public Mat paint(PaintRequest request) {
+                return paintAll(List.of(request)).get(0);
+            }
+
+            @Override
+            public List<Mat> paintAll(List<PaintRequest> requests) {
+                started.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException("interrupted mid-batch", e);
+                }
+                return recording.paintAll(requests);
+            }
+        };
+        ExecutorService consumers = Executors.newFixedThreadPool(4);
+        var batcher = new PaintBatcher(2, Duration.ofHours(1));
+        try {
+            // A full batch runs on the accelerator and blocks there; a third job waits for company.
+            Future<Mat> first = consumers.submit(() -> batcher.paint(painter, request(8, 1)));
+            Future<Mat> second = consumers.submit(() -> batcher.paint(painter, request(8, 2)));
+            started.await();
+            Future<Mat> gathering = consumers.submit(() -> batcher.paint(painter, request(8, 3)));
+            Thread.sleep(100);
+            Future<?> closed = consumers.submit(batcher::close);
+            Thread.sleep(200);
+            assertTrue(!closed.isDone(), "close returns only after the running batch is painted");
+            release.countDown();
+            closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // Painted before close returned; the callers only have to wake up.
+            var seconds = java.util.concurrent.TimeUnit.SECONDS;
+            assertEquals(1.0, first.get(1, seconds).get(0, 0)[0]);
+            assertEquals(2.0, second.get(1, seconds).get(0, 0)[0]);
+            assertEquals(3.0, gathering.get(1, seconds).get(0, 0)[0], "the batch still gathering ran at close");
+            assertEquals(List.of(2, 1), recording.batchSizes, "no job painted twice, none dropped");
+        } finally {
+            release.countDown();
+            consumers.shutdownNow();
+        }
+    }
 }

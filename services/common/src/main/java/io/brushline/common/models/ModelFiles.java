@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -56,19 +55,12 @@ public class ModelFiles {
             return;
         }
         try {
-            byte[] bytes = storage.get(key(file));
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path partial = file.resolveSibling(file.getFileName() + ".part");
-            Files.write(partial, bytes);
-            // A crash mid-download leaves a .part file, never a truncated model under the real name.
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            new ModelDownload(storage).fetch(key(file), file);
             LOG.infof("fetched %s from object storage into %s", key(file), file.toAbsolutePath());
         } catch (MissingObjectException e) {
             if (required) {
                 LOG.warnf("model %s is not in object storage either", key(file));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not cache model " + file, e);
         }
     }
 
@@ -79,7 +71,7 @@ public class ModelFiles {
     static void verify(Path file, Path checksumFile) {
         String expected;
         try {
-            expected = Files.readString(checksumFile).strip().split("\\s+")[0].toLowerCase(java.util.Locale.ROOT);
+            expected = parseChecksum(Files.readString(checksumFile));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,6 +81,11 @@ public class ModelFiles {
                     + " but " + checksumFile.getFileName() + " expects " + expected
                     + "; the file is damaged or not the model this deployment was given");
         }
+    }
+
+    /** The hex digest of a {@code .sha256} file ({@code sha256sum} format: digest, then optionally the name). */
+    static String parseChecksum(String content) {
+        return content.strip().split("\\s+")[0].toLowerCase(java.util.Locale.ROOT);
     }
 
     static String sha256(Path file) {

@@ -5,12 +5,22 @@ import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.Http;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -118,6 +128,43 @@ public class ObjectStore {
                 return in.readAllBytes();
             }
         }, "get " + key);
+    }
+
+    /**
+     * Streams the object from byte {@code offset} on to the end of {@code file} (created if absent), so
+     * that objects of any size pass through a small buffer and an interrupted copy can go on where it
+     * stopped. Throws {@link MissingObjectException} when there is no such key.
+     */
+    public void appendTo(String key, long offset, Path file) {
+        call(() -> {
+            var request = GetObjectArgs.builder().bucket(bucket).object(key);
+            if (offset > 0) {
+                request.offset(offset);
+            }
+            try (InputStream in = client.getObject(request.build());
+                    OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                return in.transferTo(out);
+            }
+        }, "get " + key);
+    }
+
+    /** The object's size in bytes; throws {@link MissingObjectException} when there is no such key. */
+    public long size(String key) {
+        return call(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size(),
+                "stat " + key);
+    }
+
+    /** The keys of every object under {@code prefix}, at any depth, in key order. */
+    public List<String> list(String prefix) {
+        return call(() -> {
+            List<String> keys = new ArrayList<>();
+            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                    .recursive(true).build())) {
+                keys.add(item.get().objectName());
+            }
+            return keys;
+        }, "list " + prefix);
     }
 
     /** A URL anyone holding it can GET the object from until it expires. */
