@@ -68,8 +68,12 @@ class ObservabilityChartTest {
 
   @Test
   void promtoolAcceptsTheRules() throws Exception {
-    assumeTrue(onPath("promtool"), "promtool (Debian package prometheus) is not installed; the PromQL grammar "
-        + "check of rendersValidAlertsWhoseExpressionsParse still runs");
+    String missing = "promtool (Debian package prometheus) is not installed; tools/test.sh installs it where apt-get "
+        + "can; the PromQL grammar check of rendersValidAlertsWhoseExpressionsParse still runs";
+    if ("true".equals(System.getenv("CI"))) {
+      assertTrue(onPath("promtool"), missing);
+    }
+    assumeTrue(onPath("promtool"), missing);
     Map<String, Object> rule = Manifests.read(Chart.render("observability-promtool", null, ALL_ON))
         .ofKind("PrometheusRule").get(0);
     Path file = Chart.RENDERED_DIR.resolve("brushline.rules.yaml");
