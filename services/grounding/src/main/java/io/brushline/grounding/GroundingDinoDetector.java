@@ -121,7 +121,7 @@ public final class GroundingDinoDetector implements ObjectDetector {
 
     /** RGB, resized to {@code size} as Pillow's bilinear filter does, ImageNet-normalised, NCHW. */
     static float[] pixelValues(Mat bgr, Size size) {
-        Mat resized = PilResize.bilinear(bgr, (int) size.width, (int) size.height);
+        Mat resized = PilResize.resize(bgr, (int) size.width, (int) size.height, PilResize.Filter.BILINEAR);
         var params = new Image2BlobParams(new Scalar(1 / (255 * STD[0]), 1 / (255 * STD[1]), 1 / (255 * STD[2])),
                 size, new Scalar(255 * MEAN[0], 255 * MEAN[1], 255 * MEAN[2]), true, CvType.CV_32F);
         return Blobs.nchw(Dnn.blobFromImageWithParams(resized, params));

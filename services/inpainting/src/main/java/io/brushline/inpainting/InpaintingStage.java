@@ -1,40 +1,22 @@
 package io.brushline.inpainting;
 
 import io.brushline.common.messages.EditJob;
-import io.brushline.common.messages.ImageRef;
 import io.brushline.common.messages.Operation;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
-import io.brushline.common.stage.StageProcessor;
-import io.brushline.common.state.JobState;
-import io.brushline.common.storage.ObjectKeys;
-import io.brushline.common.storage.ObjectStore;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Step 4, the last stage: repaints the masked region and stores the result. */
 @ApplicationScoped
-public class InpaintingStage extends StageProcessor {
-
-    public InpaintingStage() {
-        super("paint", JobState.PAINTING);
-    }
-
-    @Inject
-    ObjectStore store;
+public class InpaintingStage extends PaintingStageBase {
 
     @Inject
     PaintingService painting;
-
-    @Inject
-    @Channel("edit-completed")
-    MutinyEmitter<EditJob> completed;
 
     @Incoming("edit-masked")
     @Blocking(value = "painting", ordered = false)
@@ -49,21 +31,9 @@ public class InpaintingStage extends StageProcessor {
         }
         var painted = painting.paint(job.jobId(), job.instruction(), store.get(job.source().key()), store.get(job.mask().key()),
                 job.classification(), job.mask().featherPx());
-        String key = ObjectKeys.result(job.jobId());
-        store.put(key, painted.png(), "image/png");
         // The job record names the painter that ran; the classical fill is the one that needs no model.
         String tier = painted.painter().startsWith("classical") ? Operation.CPU : Operation.GENERATIVE;
-        return job.withResult(new ImageRef(key, "image/png", painted.width(), painted.height()))
+        return job.withResult(storeResult(job, painted.png(), painted.width(), painted.height()))
                 .withOperation(new Operation(tier, painted.painter(), Map.of(), null));
-    }
-
-    @Override
-    protected boolean completesJob() {
-        return true;
-    }
-
-    @Override
-    protected MutinyEmitter<EditJob> next() {
-        return completed;
     }
 }

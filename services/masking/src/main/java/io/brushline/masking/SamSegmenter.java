@@ -150,7 +150,7 @@ public final class SamSegmenter implements Segmenter {
      * zero-padded at the bottom-right to the input square.
      */
     float[] pixelValues(Mat bgr, Frame frame) {
-        Mat scaled = PilResize.bilinear(bgr, frame.width(), frame.height());
+        Mat scaled = PilResize.resize(bgr, frame.width(), frame.height(), PilResize.Filter.BILINEAR);
         var params = new Image2BlobParams(new Scalar(1 / STD[0], 1 / STD[1], 1 / STD[2]),
                 new Size(frame.width(), frame.height()), new Scalar(MEAN[0], MEAN[1], MEAN[2]), true, CvType.CV_32F);
         Mat blob = Dnn.blobFromImageWithParams(scaled, params);

@@ -14,57 +14,50 @@ class OperationPlannerTest {
 
     private final OperationPlanner planner = new OperationPlanner();
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} \"{1}\": {2} {3}")
     @CsvSource(delimiter = '|', value = {
-        "GLOBAL|make it black and white|greyscale",
-        "GLOBAL|Convert the image into a timeless black and white masterpiece|greyscale",
-        "GLOBAL|give it a vintage sepia look|sepia",
-        "GLOBAL|make it warmer|temperature",
-        "GLOBAL|brighten it|brightness",
-        "GLOBAL|Enhancing the luminance|low-light",
-        "GLOBAL|fix the noise|denoise",
-        "GLOBAL|Cleanse the image of fog.|dehaze",
-        "GLOBAL|Sharpen the image to remove blurriness.|sharpen",
-        "GLOBAL|turn it into a pencil sketch|pencil-sketch",
-        "GLOBAL|Transform the image into a captivating oil painting|oil-painting",
-        "GLOBAL|make it look like a cartoon|cartoon",
-        "GLOBAL|Change the image to watercolor painting style|stylization",
-        "GLOBAL|more contrast please|contrast",
-        "LOCAL|blur the faces|blur",
-        "LOCAL|pixelate the licence plate|pixelate",
-        "LOCAL|make the shirt black and white|desaturate",
-        "LOCAL|make the car red|recolour",
-        "LOCAL|Give the banana a green tint|recolour",
-        "BACKGROUND|blur the background|background-blur",
-        "BACKGROUND|make the background white|background-colour",
-        "BACKGROUND|grey background|background-colour",
-        "BACKGROUND|transparent background|background-transparent",
-        "BACKGROUND|make the background black and white|background-greyscale",
+        // exact edits the CPU tier does
+        "GLOBAL|make it black and white|cpu|greyscale",
+        "GLOBAL|Convert the image into a timeless black and white masterpiece|cpu|greyscale",
+        "GLOBAL|give it a vintage sepia look|cpu|sepia",
+        "GLOBAL|make it warmer|cpu|temperature",
+        "GLOBAL|brighten it|cpu|brightness",
+        "GLOBAL|Enhancing the luminance|cpu|low-light",
+        "GLOBAL|fix the noise|cpu|denoise",
+        "GLOBAL|Cleanse the image of fog.|cpu|dehaze",
+        "GLOBAL|Sharpen the image to remove blurriness.|cpu|sharpen",
+        "GLOBAL|turn it into a pencil sketch|cpu|pencil-sketch",
+        "GLOBAL|Transform the image into a captivating oil painting|cpu|oil-painting",
+        "GLOBAL|make it look like a cartoon|cpu|cartoon",
+        "GLOBAL|Change the image to watercolor painting style|cpu|stylization",
+        "GLOBAL|more contrast please|cpu|contrast",
+        "LOCAL|blur the faces|cpu|blur",
+        "LOCAL|pixelate the licence plate|cpu|pixelate",
+        "LOCAL|make the shirt black and white|cpu|desaturate",
+        "LOCAL|make the car red|cpu|recolour",
+        "LOCAL|Give the banana a green tint|cpu|recolour",
+        "BACKGROUND|blur the background|cpu|background-blur",
+        "BACKGROUND|make the background white|cpu|background-colour",
+        "BACKGROUND|grey background|cpu|background-colour",
+        "BACKGROUND|transparent background|cpu|background-transparent",
+        "BACKGROUND|make the background black and white|cpu|background-greyscale",
+        // edits that need new content go to the generative tier
+        "GLOBAL|make it winter|generative|instruction-edit",
+        "GLOBAL|turn it into a van gogh painting|generative|instruction-edit",
+        "GLOBAL|Clear the rain streaks for clarity|generative|instruction-edit",
+        "GLOBAL|Change the image to cyberpunk style|generative|instruction-edit",
+        "ADD|add a hat|generative|inpaint-add",
+        "LOCAL|turn the cat into a tiger|generative|inpaint",
+        "LOCAL|make the car happy|generative|inpaint",
+        "LOCAL|replace the apple with an orange|generative|inpaint",
+        "BACKGROUND|put her on a beach|generative|inpaint",
+        "BACKGROUND|change the background to a beach|generative|inpaint",
+        "REMOVE|remove the dog|generative|removal",
     })
-    void cpuEditsGetTheirOperation(Category category, String instruction, String expected) {
-        Operation operation = planner.plan(instruction, category, false);
-        assertEquals(Operation.CPU, operation.tier(), instruction);
-        assertEquals(expected, operation.name(), instruction);
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "GLOBAL|make it winter|instruction-edit",
-        "GLOBAL|turn it into a van gogh painting|instruction-edit",
-        "GLOBAL|Clear the rain streaks for clarity|instruction-edit",
-        "GLOBAL|Change the image to cyberpunk style|instruction-edit",
-        "ADD|add a hat|inpaint-add",
-        "LOCAL|turn the cat into a tiger|inpaint",
-        "LOCAL|make the car happy|inpaint",
-        "LOCAL|replace the apple with an orange|inpaint",
-        "BACKGROUND|put her on a beach|inpaint",
-        "BACKGROUND|change the background to a beach|inpaint",
-        "REMOVE|remove the dog|removal",
-    })
-    void editsThatNeedNewContentGoToTheGenerativeTier(Category category, String instruction, String kind) {
-        Operation operation = planner.plan(instruction, category, false);
-        assertEquals(Operation.GENERATIVE, operation.tier(), instruction);
-        assertEquals(kind, operation.name(), instruction);
+    void eachEditGetsItsTierAndOperation(Category category, String instruction, String tier, String operation) {
+        Operation planned = planner.plan(instruction, category, false);
+        assertEquals(tier, planned.tier(), instruction);
+        assertEquals(operation, planned.name(), instruction);
     }
 
     @Test

@@ -34,7 +34,7 @@ class PilResizeTest {
     }
 
     private static int[] resized(int width, int height) {
-        Mat out = PilResize.bilinear(source(), width, height);
+        Mat out = PilResize.resize(source(), width, height, PilResize.Filter.BILINEAR);
         byte[] bytes = new byte[(int) out.total() * out.channels()];
         out.get(0, 0, bytes);
         int[] values = new int[bytes.length];

@@ -3,21 +3,14 @@ package io.brushline.inpainting.cpu;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.messages.CpuOperation;
 import io.brushline.common.messages.EditJob;
-import io.brushline.common.messages.ImageRef;
 import io.brushline.common.messages.Operation;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
-import io.brushline.common.stage.StageProcessor;
-import io.brushline.common.state.JobState;
 import io.brushline.common.storage.MissingObjectException;
-import io.brushline.common.storage.ObjectKeys;
-import io.brushline.common.storage.ObjectStore;
-import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.brushline.inpainting.PaintingStageBase;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.opencv.core.Mat;
 
@@ -27,18 +20,7 @@ import org.opencv.core.Mat;
  * is written only once the operation has succeeded; a failed operation leaves nothing behind.
  */
 @ApplicationScoped
-public class CpuPaintingStage extends StageProcessor {
-
-    public CpuPaintingStage() {
-        super("paint", JobState.PAINTING);
-    }
-
-    @Inject
-    ObjectStore store;
-
-    @Inject
-    @Channel("edit-completed")
-    MutinyEmitter<EditJob> completed;
+public class CpuPaintingStage extends PaintingStageBase {
 
     private final CpuPainter painter = new CpuPainter();
 
@@ -61,9 +43,8 @@ public class CpuPaintingStage extends StageProcessor {
         Mat mask = ImageCodec.decodeMask(store.get(job.mask().key()), "mask");
         var painted = painter.paint(cpu, operation.params(), source, mask, job.mask().featherPx(),
                 () -> backgroundImage(job));
-        String key = ObjectKeys.result(job.jobId());
-        store.put(key, ImageCodec.encodePng(painted.image()), "image/png");
-        return job.withResult(new ImageRef(key, "image/png", painted.image().cols(), painted.image().rows()))
+        Mat image = painted.image();
+        return job.withResult(storeResult(job, ImageCodec.encodePng(image), image.cols(), image.rows()))
                 .withOperation(operation.withNote(painted.note()));
     }
 
@@ -78,15 +59,5 @@ public class CpuPaintingStage extends StageProcessor {
         } catch (MissingObjectException e) {
             throw new StageFailure(FailureCodes.INVALID_HINT, "the background image is no longer in storage");
         }
-    }
-
-    @Override
-    protected boolean completesJob() {
-        return true;
-    }
-
-    @Override
-    protected MutinyEmitter<EditJob> next() {
-        return completed;
     }
 }

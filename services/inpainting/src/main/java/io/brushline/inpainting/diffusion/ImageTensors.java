@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.brushline.common.imaging.PilResize;
 import java.util.ArrayList;
 import java.util.List;
 import org.opencv.core.CvType;
@@ -25,7 +26,7 @@ final class ImageTensors {
         float[] data = new float[images.size() * 3 * plane];
         byte[] bgr = new byte[3 * plane];
         for (int n = 0; n < images.size(); n++) {
-            Mat resized = LanczosResampler.resize(images.get(n), size);
+            Mat resized = PilResize.resize(images.get(n), width, height, PilResize.Filter.LANCZOS);
             resized.get(0, 0, bgr);
             int base = n * 3 * plane;
             for (int p = 0; p < plane; p++) {
@@ -44,18 +45,20 @@ final class ImageTensors {
      * images are, then cut at half (as the Stable-Diffusion pipelines binarise theirs).
      */
     static NDArray masks(NDManager manager, List<Mat> masks, Size size) {
-        int plane = (int) (size.width * size.height);
+        int width = (int) size.width;
+        int height = (int) size.height;
+        int plane = width * height;
         float[] data = new float[masks.size() * plane];
         byte[] values = new byte[plane];
         for (int n = 0; n < masks.size(); n++) {
-            Mat resized = LanczosResampler.resize(masks.get(n), size);
+            Mat resized = PilResize.resize(masks.get(n), width, height, PilResize.Filter.LANCZOS);
             resized.get(0, 0, values);
             for (int p = 0; p < plane; p++) {
                 data[n * plane + p] = (values[p] & 0xff) >= 128 ? 1f : 0f;
             }
             resized.release();
         }
-        return manager.create(data, new Shape(masks.size(), 1, (long) size.height, (long) size.width));
+        return manager.create(data, new Shape(masks.size(), 1, height, width));
     }
 
     /**
