@@ -43,7 +43,8 @@ class ChartSmokeTest {
 
   private static final Path ROOT = Path.of(System.getProperty("brushline.root", "../..")).toAbsolutePath().normalize();
   private static final Path SHARED_MODELS = ROOT.resolve("../shared/models").normalize();
-  private static final Path TINY_PAINTERS = ROOT.resolve("services/inpainting/src/test/resources/tiny");
+  /** Each golden case keeps its tiny random-weight model of the real architecture in model/. */
+  private static final Path TINY_PAINTERS = ROOT.resolve("services/inpainting/src/test/resources/golden");
   private static final Path WORK = Path.of("target/smoke").toAbsolutePath();
 
   private LocalStack stack;
@@ -63,7 +64,7 @@ class ChartSmokeTest {
     upload("models/yolox_nano.onnx", SHARED_MODELS.resolve("yolox_nano.onnx"));
     upload("models/deeplabv3_mobilenetv2_voc.onnx", SHARED_MODELS.resolve("deeplabv3_mobilenetv2_voc.onnx"));
     for (String painter : List.of("sd-inpainting", "instruct-pix2pix")) {
-      try (Stream<Path> files = Files.list(TINY_PAINTERS.resolve(painter))) {
+      try (Stream<Path> files = Files.list(TINY_PAINTERS.resolve(painter).resolve("model"))) {
         for (Path file : files.toList()) {
           upload("models/" + painter + "/" + file.getFileName(), file);
         }
