@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.opencv.core.Mat;
 
 /**
@@ -52,6 +53,8 @@ public final class PaintBatcher implements AutoCloseable {
     private final RunListener listener;
     /** Set by {@link #close()}: from then on jobs are painted on their caller's thread. */
     private volatile boolean closing;
+    /** Held while a model paints: the accelerator thread, or a caller once {@link #close()} has begun. */
+    private final Object device = new Object();
 
     /**
      * The longest {@link #close()} waits for batches already gathered; in Kubernetes the pod's
@@ -71,11 +74,14 @@ public final class PaintBatcher implements AutoCloseable {
 
     public Mat paint(Painter painter, PaintRequest request) {
         Optional<Object> key = painter.batchKey(request);
-        if (key.isEmpty() || closing) {
-            long started = System.nanoTime();
-            Mat painted = painter.paint(request);
-            listener.ran(1, System.nanoTime() - started);
-            return painted;
+        if (key.isEmpty()) {
+            return timed(() -> painter.paint(request));
+        }
+        if (closing) {
+            // Still one sampling loop at a time on the device, alongside the batches close() drains.
+            synchronized (device) {
+                return timed(() -> painter.paint(request));
+            }
         }
         GroupKey group = new GroupKey(painter, key.get());
         Pending pending = new Pending(request, new CompletableFuture<>());
@@ -102,6 +108,13 @@ public final class PaintBatcher implements AutoCloseable {
         }
     }
 
+    private Mat timed(Supplier<Mat> paint) {
+        long started = System.nanoTime();
+        Mat painted = paint.get();
+        listener.ran(1, System.nanoTime() - started);
+        return painted;
+    }
+
     /** Closes the batch (if the timer or the size limit has not already) and queues it to run. */
     private void dispatch(GroupKey group, List<Pending> batch) {
         synchronized (open) {
@@ -113,9 +126,12 @@ public final class PaintBatcher implements AutoCloseable {
         }
         accelerator.execute(() -> {
             try {
-                long started = System.nanoTime();
-                List<Mat> painted = group.painter().paintAll(batch.stream().map(Pending::request).toList());
-                listener.ran(batch.size(), System.nanoTime() - started);
+                List<Mat> painted;
+                synchronized (device) {
+                    long started = System.nanoTime();
+                    painted = group.painter().paintAll(batch.stream().map(Pending::request).toList());
+                    listener.ran(batch.size(), System.nanoTime() - started);
+                }
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).result().complete(painted.get(i));
                 }

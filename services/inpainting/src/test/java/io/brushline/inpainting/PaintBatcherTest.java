@@ -157,6 +157,28 @@ class PaintBatcherTest {
     }
 
     @Test
+    void jobsArrivingWhileClosingStillRunOneSamplingLoopAtATime() throws Exception {
+        var model = new SlowModel();
+        ExecutorService consumers = Executors.newFixedThreadPool(6);
+        var batcher = new PaintBatcher(4, Duration.ofMillis(50));
+        try {
+            List<Future<Mat>> before = IntStream.range(0, 3)
+                    .mapToObj(i -> consumers.submit(() -> batcher.paint(model, request(8, i)))).toList();
+            Thread.sleep(20);
+            Future<?> closed = consumers.submit(batcher::close);
+            List<Future<Mat>> during = IntStream.range(3, 6)
+                    .mapToObj(i -> consumers.submit(() -> batcher.paint(model, request(8, i)))).toList();
+            for (Future<Mat> result : java.util.stream.Stream.concat(before.stream(), during.stream()).toList()) {
+                result.get(10, TimeUnit.SECONDS);
+            }
+            closed.get(10, TimeUnit.SECONDS);
+        } finally {
+            consumers.shutdownNow();
+        }
+        assertEquals(1, model.mostAtOnce.get());
+    }
+
+    @Test
     void aBatchThatRunsOutOfMemoryFailsItsJobsWithACodeInsteadOfHanging() {
         Painter exhausted = new SlowModel() {
             @Override
