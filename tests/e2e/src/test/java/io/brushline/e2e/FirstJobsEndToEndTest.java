@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brushline.localstack.LocalStack;
 import io.brushline.localstack.MultipartForm;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,6 +116,40 @@ class FirstJobsEndToEndTest {
                 assertFalse(reason.isBlank(), label);
                 assertFalse(reason.matches("(?s).*\\b[a-z]+\\.[a-z]+(\\.[a-z]+)*\\.[A-Z]\\w*.*"),
                         "a reason names no Java class: " + label);
+            }
+        }
+    }
+
+    /**
+     * The results are real pictures of the photo's size, kept in target/first-jobs/ to look at; the
+     * black-and-white one has no colour left.
+     */
+    @Test
+    void eachResultIsAPictureOfThePhotosSizeAndTheGreyscaleOneHasNoColour() throws Exception {
+        Path out = Path.of("target/first-jobs");
+        Files.createDirectories(out);
+        for (var entry : results.entrySet()) {
+            JsonNode status = entry.getValue();
+            if (!"SUCCEEDED".equals(status.path("state").asText())) {
+                continue;
+            }
+            var result = api.get("/v1/edits/" + status.path("id").asText() + "/result");
+            assertEquals(200, result.status(), status.toString());
+            Files.write(out.resolve(entry.getKey().category().toLowerCase() + ".png"), result.body());
+            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(result.body()));
+            assertEquals(status.path("width").asInt(), picture.getWidth(), status.toString());
+            assertEquals(status.path("height").asInt(), picture.getHeight(), status.toString());
+            if ("greyscale".equals(entry.getKey().operation())) {
+                for (int y = 0; y < picture.getHeight(); y += 7) {
+                    for (int x = 0; x < picture.getWidth(); x += 7) {
+                        int rgb = picture.getRGB(x, y);
+                        int r = rgb >> 16 & 0xff;
+                        int g = rgb >> 8 & 0xff;
+                        int b = rgb & 0xff;
+                        assertTrue(Math.abs(r - g) <= 1 && Math.abs(g - b) <= 1,
+                                "grey at " + x + "," + y + ": " + r + "," + g + "," + b);
+                    }
+                }
             }
         }
     }
