@@ -48,6 +48,16 @@ public class LearnedInstructionEngine implements InstructionEngine {
     private static final Set<String> PERSON_PRONOUNS = Set.of("him", "her", "he", "she", "me", "us", "myself",
             "himself", "herself");
 
+    /** Pronouns that point at things in the picture rather than at the picture: "make them red". */
+    private static final Set<String> THING_PRONOUNS = Set.of("them", "they", "these", "those");
+
+    /** Words for the picture itself, as the object of an edit: "make the photo brighter". */
+    private static final Set<String> PICTURE_WORDS = Set.of("it", "this", "that", "everything", "image", "images",
+            "photo", "photos", "photograph", "picture", "pic", "pics", "shot", "scene", "frame", "thing", "whole");
+
+    /** What may stand before a picture word without naming a part of it: "the whole image". */
+    private static final Set<String> WHOLE_WORDS = Set.of("whole", "entire", "full", "complete", "overall");
+
     private static final Set<String> CONJUNCTIONS = Set.of("and", ",", "&", "plus");
     private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "all", "both", "his", "her", "their",
             "my", "some", "two", "three", "any", "every", "also");
@@ -97,6 +107,12 @@ public class LearnedInstructionEngine implements InstructionEngine {
             details = phrases.understandAs(instruction, category, image);
         }
         String object = resolveObject(details.object(), text, category);
+        if (category == Category.LOCAL && rule == null && namesOnlyThePicture(object, text)) {
+            category = Category.GLOBAL;
+            rule = "the instruction names no object, only the picture itself";
+            details = phrases.understandAs(instruction, category, image);
+            object = null;
+        }
         List<String> others = object == null ? List.of() : otherObjects(text, object);
         Decision decision = new Decision(round(p[category.ordinal()]), nearest(v), rule, others.isEmpty() ? null : others);
         String target = details.targetPrompt();
@@ -128,6 +144,30 @@ public class LearnedInstructionEngine implements InstructionEngine {
     static String normalise(String instruction) {
         String normalised = RuleBasedInstructionEngine.normalise(instruction);
         return normalised.isBlank() ? instruction.strip().toLowerCase(Locale.ROOT) : normalised;
+    }
+
+    /**
+     * A local edit needs something to look for. When the instruction names nothing but the picture
+     * ("make it black and white", "make the photo warmer") the whole image is the subject; a person
+     * or a plural pronoun ("make them red") still points at things in it.
+     */
+    static boolean namesOnlyThePicture(String object, String text) {
+        if (object != null) {
+            String[] words = object.split(" ");
+            for (int i = 0; i < words.length; i++) {
+                boolean last = i == words.length - 1;
+                if (!(last ? PICTURE_WORDS : WHOLE_WORDS).contains(words[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (String word : text.split("[^a-z']+")) {
+            if (THING_PRONOUNS.contains(word) || PERSON_PRONOUNS.contains(word)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "remove him" is about a person; objects the whole image stands for are dropped. */
