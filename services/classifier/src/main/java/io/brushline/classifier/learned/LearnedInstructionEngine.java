@@ -18,7 +18,8 @@ import java.util.stream.IntStream;
 
 /**
  * Instruction understanding learned from examples. The category comes from a logistic regression
- * over the all-MiniLM-L6-v2 embedding of the instruction, trained at start-up on the bundled examples;
+ * over the all-MiniLM-L6-v2 embedding of the instruction, trained on the bundled examples (at build
+ * time, see {@link PrecomputedTraining});
  * two hard rules override it where a sentence leaves no doubt. Object, target prompt and placement
  * are then read by the rule engine's phrase machinery for that category, and the object is resolved
  * (pronouns, several objects). The job record gets the confidence and the nearest training examples.
@@ -70,16 +71,24 @@ public class LearnedInstructionEngine implements InstructionEngine {
     private final float[][] exampleVectors;
     private final SoftmaxRegression model;
 
+    /** Embeds the examples and trains on them now (seconds per thousand examples). */
     public LearnedInstructionEngine(SentenceEmbedder embedder, List<LabelledInstruction> examples,
             RuleBasedInstructionEngine phrases) {
+        this(embedder, examples, PrecomputedTraining.train(embedder, examples), phrases);
+    }
+
+    /** With the examples' vectors and the category model already computed from them. */
+    public LearnedInstructionEngine(SentenceEmbedder embedder, List<LabelledInstruction> examples,
+            PrecomputedTraining trained, RuleBasedInstructionEngine phrases) {
+        if (trained.vectors().length != examples.size()) {
+            throw new IllegalArgumentException(trained.vectors().length + " vectors for " + examples.size()
+                    + " examples");
+        }
         this.embedder = embedder;
         this.phrases = phrases;
         this.examples = List.copyOf(examples);
-        this.exampleVectors = examples.parallelStream().map(e -> embedder.embed(normalise(e.instruction())))
-                .toArray(float[][]::new);
-        int[] labels = examples.stream().mapToInt(e -> e.category().ordinal()).toArray();
-        double[] weights = examples.stream().mapToDouble(LabelledInstruction::weight).toArray();
-        this.model = SoftmaxRegression.train(exampleVectors, labels, weights, CATEGORIES.length, 400, 2.0, 1e-5);
+        this.exampleVectors = trained.vectors();
+        this.model = trained.model();
     }
 
     @Override
