@@ -1,8 +1,8 @@
 package io.brushline.classifier.cli;
 
 import io.brushline.classifier.InstructionEngine;
+import io.brushline.classifier.config.InstructionEngineProducer;
 import io.brushline.classifier.learned.LabelledInstruction;
-import io.brushline.classifier.learned.LearnedInstructionEngine;
 import io.brushline.classifier.learned.PrecomputedTraining;
 import io.brushline.classifier.learned.TrainingSet;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
@@ -45,9 +45,7 @@ public final class BenchmarkCommand {
         System.gc();
         long rssModel = rssKb();
         start = System.nanoTime();
-        List<LabelledInstruction> examples = TrainingSet.bundled();
-        InstructionEngine learned = new LearnedInstructionEngine(embedder, examples,
-                PrecomputedTraining.loadOrTrain(embedder, examples), rules);
+        InstructionEngine learned = InstructionEngineProducer.learned(embedder, rules);
         double readS = (System.nanoTime() - start) / 1e9;
         System.gc();
         long rssTrained = rssKb();
@@ -65,6 +63,7 @@ public final class BenchmarkCommand {
         };
         report("of which embedding", time(embeddingOnly, instructions, rounds));
         start = System.nanoTime();
+        List<LabelledInstruction> examples = TrainingSet.bundled();
         PrecomputedTraining.train(embedder, examples);
         System.out.printf(Locale.ROOT, "without the precomputed file: %d examples embedded and trained on in %.1f s%n",
                 examples.size(), (System.nanoTime() - start) / 1e9);

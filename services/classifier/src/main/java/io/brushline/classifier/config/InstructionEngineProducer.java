@@ -44,7 +44,11 @@ public class InstructionEngineProducer {
      * build time (or, when those are missing or out of date, computed now).
      */
     public static LearnedInstructionEngine learned(RuleBasedInstructionEngine rules) {
-        SentenceEmbedder embedder = SentenceEmbedder.load(1);
+        return learned(SentenceEmbedder.load(1), rules);
+    }
+
+    /** The same with a loaded embedding model. */
+    public static LearnedInstructionEngine learned(SentenceEmbedder embedder, RuleBasedInstructionEngine rules) {
         List<LabelledInstruction> examples = TrainingSet.bundled();
         return new LearnedInstructionEngine(embedder, examples, PrecomputedTraining.loadOrTrain(embedder, examples),
                 rules);

@@ -71,12 +71,6 @@ public class LearnedInstructionEngine implements InstructionEngine {
     private final float[][] exampleVectors;
     private final SoftmaxRegression model;
 
-    /** Embeds the examples and trains on them now (seconds per thousand examples). */
-    public LearnedInstructionEngine(SentenceEmbedder embedder, List<LabelledInstruction> examples,
-            RuleBasedInstructionEngine phrases) {
-        this(embedder, examples, PrecomputedTraining.train(embedder, examples), phrases);
-    }
-
     /** With the examples' vectors and the category model already computed from them. */
     public LearnedInstructionEngine(SentenceEmbedder embedder, List<LabelledInstruction> examples,
             PrecomputedTraining trained, RuleBasedInstructionEngine phrases) {
