@@ -4,6 +4,7 @@ import io.brushline.classifier.ImageSize;
 import io.brushline.classifier.InstructionEngine;
 import io.brushline.classifier.rules.EditDistance;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import io.brushline.classifier.rules.Text;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
 import io.brushline.common.messages.Decision;
@@ -87,8 +88,9 @@ public class LearnedInstructionEngine implements InstructionEngine {
 
     @Override
     public Classification understand(String instruction, ImageSize image) {
-        InstructionCheck.check(instruction, embedder::isKnownWord);
-        String text = normalise(instruction);
+        InstructionCheck.check(instruction, embedder::knownWords);
+        Text parsed = Text.parse(instruction);
+        String text = normalise(parsed, instruction);
         float[] v = embedder.embed(text);
         double[] p = model.probabilities(v);
         int best = IntStream.range(0, p.length).reduce((a, b) -> p[a] >= p[b] ? a : b).orElseThrow();
@@ -99,7 +101,7 @@ public class LearnedInstructionEngine implements InstructionEngine {
             category = Category.BACKGROUND;
             rule = "the background is named as the thing to change";
         } else if (REMOVAL_VERB.matcher(text).find()) {
-            Classification removal = phrases.understandAs(instruction, Category.REMOVE, image);
+            Classification removal = phrases.understandAs(parsed, Category.REMOVE, image);
             if (removal.object() != null && !DEGRADATIONS.contains(head(removal.object()))) {
                 category = Category.REMOVE;
                 rule = "a removal verb with a concrete object";
@@ -107,13 +109,13 @@ public class LearnedInstructionEngine implements InstructionEngine {
             }
         }
         if (details == null) {
-            details = phrases.understandAs(instruction, category, image);
+            details = phrases.understandAs(parsed, category, image);
         }
         String object = resolveObject(details.object(), text, category);
         if (category == Category.LOCAL && rule == null && namesOnlyThePicture(object, text)) {
             category = Category.GLOBAL;
             rule = "the instruction names no object, only the picture itself";
-            details = phrases.understandAs(instruction, category, image);
+            details = phrases.understandAs(parsed, category, image);
             object = null;
         }
         List<String> others = object == null ? List.of() : otherObjects(text, object);
@@ -145,7 +147,11 @@ public class LearnedInstructionEngine implements InstructionEngine {
      * dropped, a misspelt leading verb corrected), or the plain lower-cased text if nothing is left.
      */
     static String normalise(String instruction) {
-        String normalised = RuleBasedInstructionEngine.normalise(instruction);
+        return normalise(Text.parse(instruction), instruction);
+    }
+
+    private static String normalise(Text parsed, String instruction) {
+        String normalised = parsed.normalised();
         return normalised.isBlank() ? instruction.strip().toLowerCase(Locale.ROOT) : normalised;
     }
 
