@@ -9,8 +9,6 @@ import io.brushline.embedding.SentenceEmbedder;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,18 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class PrecomputedTrainingTest {
 
-    private static SentenceEmbedder embedder;
+    private final SentenceEmbedder embedder = TrainedEngine.embedder();
     private static final List<LabelledInstruction> EXAMPLES = TrainingSet.bundled();
-
-    @BeforeAll
-    static void load() {
-        embedder = SentenceEmbedder.load(1);
-    }
-
-    @AfterAll
-    static void close() {
-        embedder.close();
-    }
 
     private static PrecomputedTraining stored() {
         return PrecomputedTraining.bundled().orElseThrow(() -> new AssertionError(PrecomputedTraining.RESOURCE
