@@ -1,6 +1,7 @@
 package io.brushline.classifier.learned;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.brushline.classifier.operations.OperationPlanner;
@@ -53,5 +54,22 @@ class WholeImageSubjectTest {
         assertEquals(Category.LOCAL, c.category(), instruction + " -> " + c);
         assertEquals(object, c.object(), instruction);
         assertEquals(operation, planner.plan(instruction, c.category(), false).name(), instruction);
+    }
+
+    /**
+     * "everything behind the dog" is a region and "the photo on the wall" a thing: neither is the
+     * whole picture, so no whole-image operation may run ("blur" would sharpen the whole image).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "blur everything behind the dog",
+        "blur everything but the couple",
+        "make everything apart from the cake grey",
+        "make everything except the bride black and white",
+        "turn everything around him grey",
+        "make the photo on the wall black and white"})
+    void aPlaceOrAnExceptionIsNotTheWholePicture(String instruction) {
+        Classification c = engine.understand(instruction, null);
+        assertNotEquals(Category.GLOBAL, c.category(), instruction + " -> " + c);
     }
 }
