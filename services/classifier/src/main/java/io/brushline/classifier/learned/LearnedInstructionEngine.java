@@ -57,6 +57,14 @@ public class LearnedInstructionEngine implements InstructionEngine {
     private static final Set<String> PICTURE_WORDS = Set.of("it", "this", "that", "everything", "image", "images",
             "photo", "photos", "photograph", "picture", "pic", "pics", "shot", "scene", "frame", "thing", "whole");
 
+    /**
+     * A picture word followed by an exception or a place names a region or a thing, not the picture:
+     * "everything but the couple", "everything behind the dog", "the photo on the wall".
+     */
+    private static final Pattern PICTURE_WORD_NARROWED = Pattern.compile("\\b(it|this|that|everything|image|photo"
+            + "|photograph|picture|pic|shot|scene|frame|thing)\\s+(but|except|apart|besides|save|other than|behind"
+            + "|around|outside|beside|next|near|under|below|above|beneath|over|on|left|right)\\b");
+
     /** What may stand before a picture word without naming a part of it: "the whole image". */
     private static final Set<String> WHOLE_WORDS = Set.of("whole", "entire", "full", "complete", "overall");
 
@@ -158,9 +166,13 @@ public class LearnedInstructionEngine implements InstructionEngine {
     /**
      * A local edit needs something to look for. When the instruction names nothing but the picture
      * ("make it black and white", "make the photo warmer") the whole image is the subject; a person
-     * or a plural pronoun ("make them red") still points at things in it.
+     * or a plural pronoun ("make them red"), or a picture word narrowed by a place or an exception,
+     * still points at things in it.
      */
     static boolean namesOnlyThePicture(String object, String text) {
+        if (PICTURE_WORD_NARROWED.matcher(text).find()) {
+            return false;
+        }
         if (object != null) {
             String[] words = object.split(" ");
             for (int i = 0; i < words.length; i++) {
