@@ -56,6 +56,14 @@ public final class Text {
             Lexicon.ADD_VERBS, Lexicon.ADD_WITH_VERBS, Lexicon.REPLACE_VERBS, Lexicon.CHANGE_VERBS,
             Lexicon.COLOR_VERBS, Lexicon.RESTORE_VERBS, Lexicon.DEGRADATION_VERBS);
 
+    /**
+     * Editing verbs no cue list holds, because the operation planner reads them from the raw text
+     * ("blur the faces", "pixelate the plate"): real words, so never "corrected" to a cue verb
+     * ("blur" is one letter from "blue", "flip" from "slip").
+     */
+    private static final Set<String> OTHER_EDIT_VERBS = Set.of("blur", "flip", "mirror", "rotate", "crop", "pixelate",
+            "censor", "tint", "fade", "soften", "smooth", "zoom", "straighten", "invert");
+
     /** Words long enough that a one-letter slip cannot make another common word. */
     private static final Set<String> KEY_NOUNS = Set.of("background", "backdrop", "surroundings", "scenery",
             "environment", "watercolor", "painting", "brightness");
@@ -268,7 +276,8 @@ public final class Text {
     }
 
     private static boolean isKnown(String w) {
-        return KNOWN_VERBS.contains(lemma(w)) || Lexicon.DETERMINERS.contains(w) || Lexicon.PHRASE_STOPS.contains(w)
+        return KNOWN_VERBS.contains(lemma(w)) || OTHER_EDIT_VERBS.contains(lemma(w))
+                || Lexicon.DEGRADATIONS.contains(w) || Lexicon.DETERMINERS.contains(w) || Lexicon.PHRASE_STOPS.contains(w)
                 || Lexicon.COLORS.contains(w) || Lexicon.IMAGE_WORDS.contains(w) || KEY_NOUNS.contains(w)
                 || w.endsWith("'s") || w.chars().anyMatch(Character::isDigit);
     }
