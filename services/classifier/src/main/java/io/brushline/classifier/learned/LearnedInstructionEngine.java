@@ -35,6 +35,11 @@ public class LearnedInstructionEngine implements InstructionEngine {
     /** The background named as a thing ("bg white", "swap the backdrop"), misspellings included. */
     private static final Pattern BACKGROUND_WORD = Pattern.compile("\\bb[a-z]*\\b");
 
+    /** "everything but the couple", "everything behind the dog": all around a subject is its background. */
+    private static final Pattern EVERYTHING_AROUND_A_SUBJECT = Pattern.compile("\\b(everything|all)\\s+(but|except"
+            + "|apart from|other than|save|besides|behind|around|outside)\\s+(the|this|that|these|those|him|her|them"
+            + "|his|my|our|their)\\b");
+
     /** "the dog in the background": the background as the place of something else. */
     private static final Pattern BACKGROUND_AS_PLACE = Pattern.compile("\\b(in|into|to|at|from|of|across) the\\s+\\S+$");
 
@@ -108,6 +113,9 @@ public class LearnedInstructionEngine implements InstructionEngine {
         if (namesTheBackground(text)) {
             category = Category.BACKGROUND;
             rule = "the background is named as the thing to change";
+        } else if (EVERYTHING_AROUND_A_SUBJECT.matcher(text).find()) {
+            category = Category.BACKGROUND;
+            rule = "everything around or but a subject is its background";
         } else if (REMOVAL_VERB.matcher(text).find()) {
             Classification removal = phrases.understandAs(parsed, Category.REMOVE, image);
             if (removal.object() != null && !DEGRADATIONS.contains(head(removal.object()))) {

@@ -72,4 +72,17 @@ class WholeImageSubjectTest {
         Classification c = engine.understand(instruction, null);
         assertNotEquals(Category.GLOBAL, c.category(), instruction + " -> " + c);
     }
+
+    /** All of the picture but a subject is that subject's background, and its CPU operations apply. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "blur everything behind the dog|background-blur",
+        "blur everything but the couple|background-blur",
+        "make everything except the bride black and white|background-greyscale",
+        "could you make everything around her monochrome|background-greyscale"})
+    void everythingButASubjectIsItsBackground(String instruction, String operation) {
+        Classification c = engine.understand(instruction, null);
+        assertEquals(Category.BACKGROUND, c.category(), instruction + " -> " + c);
+        assertEquals(operation, planner.plan(instruction, c.category(), false).name(), instruction);
+    }
 }
