@@ -2,8 +2,10 @@ package io.brushline.embedding;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,5 +51,35 @@ class SentenceEmbedderTest {
     @Test
     void longInputIsCutNotRejected() {
         assertEquals(SentenceEmbedder.DIMENSIONS, embedder.embed("word ".repeat(1000)).length);
+    }
+
+    @Test
+    void wordsAreKnownWholeOrSplit() {
+        List<String> words = List.of("dog", "remove", "asdkj", "qwpoe", "background", "don't", "remvoe");
+        boolean[] known = embedder.knownWords(words);
+        assertTrue(known[0] && known[1] && known[4]);
+        assertFalse(known[2] || known[3] || known[5] || known[6]);
+        for (int i = 0; i < words.size(); i++) {
+            assertEquals(embedder.isKnownWord(words.get(i)), known[i], words.get(i));
+        }
+        assertEquals(0, embedder.knownWords(List.of()).length);
+    }
+
+    @Test
+    void theFingerprintNeedsNoLoadedModel() {
+        assertEquals(64, embedder.fingerprint().length());
+        assertEquals(embedder.fingerprint(), SentenceEmbedder.bundledFingerprint());
+    }
+
+    @Test
+    void similarityIsTheDotProduct() {
+        float[] a = embedder.embed("make it black and white");
+        float[] b = embedder.embed("turn the photo into greyscale");
+        double exact = 0;
+        for (int i = 0; i < a.length; i++) {
+            exact += (double) a[i] * b[i];
+        }
+        assertEquals(exact, SentenceEmbedder.similarity(a, b), 1e-6);
+        assertEquals(32.0, SentenceEmbedder.similarity(new float[] {1, 2, 3}, new float[] {4, 5, 6}), 1e-9);
     }
 }

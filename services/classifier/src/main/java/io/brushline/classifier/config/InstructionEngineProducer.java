@@ -1,7 +1,9 @@
 package io.brushline.classifier.config;
 
 import io.brushline.classifier.InstructionEngine;
+import io.brushline.classifier.learned.LabelledInstruction;
 import io.brushline.classifier.learned.LearnedInstructionEngine;
+import io.brushline.classifier.learned.PrecomputedTraining;
 import io.brushline.classifier.learned.TrainingSet;
 import io.brushline.classifier.llm.LlmInstructionEngine;
 import io.brushline.classifier.llm.LlmSettings;
@@ -10,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import io.brushline.embedding.SentenceEmbedder;
 import java.net.URI;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Makes the configured {@link InstructionEngine} the one the classifier stage injects. */
@@ -36,9 +39,19 @@ public class InstructionEngineProducer {
         };
     }
 
-    /** Loads the embedding model once and trains the category model on the bundled examples. */
+    /**
+     * Loads the embedding model once, with the examples' vectors and the category model computed at
+     * build time (or, when those are missing or out of date, computed now).
+     */
     public static LearnedInstructionEngine learned(RuleBasedInstructionEngine rules) {
-        return new LearnedInstructionEngine(SentenceEmbedder.load(1), TrainingSet.bundled(), rules);
+        return learned(SentenceEmbedder.load(1), rules);
+    }
+
+    /** The same with a loaded embedding model. */
+    public static LearnedInstructionEngine learned(SentenceEmbedder embedder, RuleBasedInstructionEngine rules) {
+        List<LabelledInstruction> examples = TrainingSet.bundled();
+        return new LearnedInstructionEngine(embedder, examples, PrecomputedTraining.loadOrTrain(embedder, examples),
+                rules);
     }
 
     private static InstructionEngine llm(ClassifierConfig.Llm llm, RuleBasedInstructionEngine rules) {

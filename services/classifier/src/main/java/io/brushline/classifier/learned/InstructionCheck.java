@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
  * Turns away instructions no engine can read, with a reason a person understands: nothing left after
@@ -43,11 +43,11 @@ public final class InstructionCheck {
     }
 
     /**
-     * @param knownWord whether the embedding model's vocabulary has the word whole (typos and
-     *     rare words split into pieces, noise splits into many)
+     * @param knownWords for each word, whether the embedding model's vocabulary has it whole (typos
+     *     and rare words split into pieces, noise splits into many); asked once, for all the words
      * @throws StageFailure with {@link FailureCodes#INVALID_INSTRUCTION} and the reason
      */
-    public static void check(String instruction, Predicate<String> knownWord) {
+    public static void check(String instruction, Function<List<String>, boolean[]> knownWords) {
         String text = instruction == null ? "" : instruction.strip();
         if (text.length() > MAX_CHARACTERS) {
             throw reject(String.format(Locale.ROOT,
@@ -85,7 +85,12 @@ public final class InstructionCheck {
             throw reject("the instruction looks like " + likeliest + "; only English instructions are understood");
         }
         List<String> longWords = words.stream().filter(w -> w.length() >= 3).toList();
-        long unknown = longWords.stream().filter(w -> !knownWord.test(w)).count();
+        long unknown = 0;
+        if (longWords.size() >= 3) {
+            for (boolean known : knownWords.apply(longWords)) {
+                unknown += known ? 0 : 1;
+            }
+        }
         if (longWords.size() >= 3 && unknown * 10 > longWords.size() * 7) {
             throw reject("the instruction does not read as English words; please describe the edit in plain words");
         }

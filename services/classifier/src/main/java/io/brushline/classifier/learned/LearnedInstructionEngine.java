@@ -4,6 +4,7 @@ import io.brushline.classifier.ImageSize;
 import io.brushline.classifier.InstructionEngine;
 import io.brushline.classifier.rules.EditDistance;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import io.brushline.classifier.rules.Text;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
 import io.brushline.common.messages.Decision;
@@ -18,7 +19,8 @@ import java.util.stream.IntStream;
 
 /**
  * Instruction understanding learned from examples. The category comes from a logistic regression
- * over the all-MiniLM-L6-v2 embedding of the instruction, trained at start-up on the bundled examples;
+ * over the all-MiniLM-L6-v2 embedding of the instruction, trained on the bundled examples (at build
+ * time, see {@link PrecomputedTraining});
  * two hard rules override it where a sentence leaves no doubt. Object, target prompt and placement
  * are then read by the rule engine's phrase machinery for that category, and the object is resolved
  * (pronouns, several objects). The job record gets the confidence and the nearest training examples.
@@ -32,6 +34,11 @@ public class LearnedInstructionEngine implements InstructionEngine {
 
     /** The background named as a thing ("bg white", "swap the backdrop"), misspellings included. */
     private static final Pattern BACKGROUND_WORD = Pattern.compile("\\bb[a-z]*\\b");
+
+    /** "everything but the couple", "everything behind the dog": all around a subject is its background. */
+    private static final Pattern EVERYTHING_AROUND_A_SUBJECT = Pattern.compile("\\b(everything|all)\\s+(but|except"
+            + "|apart from|other than|save|besides|behind|around|outside)\\s+(the|this|that|these|those|him|her|them"
+            + "|his|my|our|their)\\b");
 
     /** "the dog in the background": the background as the place of something else. */
     private static final Pattern BACKGROUND_AS_PLACE = Pattern.compile("\\b(in|into|to|at|from|of|across) the\\s+\\S+$");
@@ -48,6 +55,24 @@ public class LearnedInstructionEngine implements InstructionEngine {
     private static final Set<String> PERSON_PRONOUNS = Set.of("him", "her", "he", "she", "me", "us", "myself",
             "himself", "herself");
 
+    /** Pronouns that point at things in the picture rather than at the picture: "make them red". */
+    private static final Set<String> THING_PRONOUNS = Set.of("them", "they", "these", "those");
+
+    /** Words for the picture itself, as the object of an edit: "make the photo brighter". */
+    private static final Set<String> PICTURE_WORDS = Set.of("it", "this", "that", "everything", "image", "images",
+            "photo", "photos", "photograph", "picture", "pic", "pics", "shot", "scene", "frame", "thing", "whole");
+
+    /**
+     * A picture word followed by an exception or a place names a region or a thing, not the picture:
+     * "everything but the couple", "everything behind the dog", "the photo on the wall".
+     */
+    private static final Pattern PICTURE_WORD_NARROWED = Pattern.compile("\\b(it|this|that|everything|image|photo"
+            + "|photograph|picture|pic|shot|scene|frame|thing)\\s+(but|except|apart|besides|save|other than|behind"
+            + "|around|outside|beside|next|near|under|below|above|beneath|over|on|left|right)\\b");
+
+    /** What may stand before a picture word without naming a part of it: "the whole image". */
+    private static final Set<String> WHOLE_WORDS = Set.of("whole", "entire", "full", "complete", "overall");
+
     private static final Set<String> CONJUNCTIONS = Set.of("and", ",", "&", "plus");
     private static final Set<String> DETERMINERS = Set.of("the", "a", "an", "all", "both", "his", "her", "their",
             "my", "some", "two", "three", "any", "every", "also");
@@ -60,22 +85,25 @@ public class LearnedInstructionEngine implements InstructionEngine {
     private final float[][] exampleVectors;
     private final SoftmaxRegression model;
 
+    /** With the examples' vectors and the category model already computed from them. */
     public LearnedInstructionEngine(SentenceEmbedder embedder, List<LabelledInstruction> examples,
-            RuleBasedInstructionEngine phrases) {
+            PrecomputedTraining trained, RuleBasedInstructionEngine phrases) {
+        if (trained.vectors().length != examples.size()) {
+            throw new IllegalArgumentException(trained.vectors().length + " vectors for " + examples.size()
+                    + " examples");
+        }
         this.embedder = embedder;
         this.phrases = phrases;
         this.examples = List.copyOf(examples);
-        this.exampleVectors = examples.parallelStream().map(e -> embedder.embed(normalise(e.instruction())))
-                .toArray(float[][]::new);
-        int[] labels = examples.stream().mapToInt(e -> e.category().ordinal()).toArray();
-        double[] weights = examples.stream().mapToDouble(LabelledInstruction::weight).toArray();
-        this.model = SoftmaxRegression.train(exampleVectors, labels, weights, CATEGORIES.length, 400, 2.0, 1e-5);
+        this.exampleVectors = trained.vectors();
+        this.model = trained.model();
     }
 
     @Override
     public Classification understand(String instruction, ImageSize image) {
-        InstructionCheck.check(instruction, embedder::isKnownWord);
-        String text = normalise(instruction);
+        InstructionCheck.check(instruction, embedder::knownWords);
+        Text parsed = Text.parse(instruction);
+        String text = normalise(parsed, instruction);
         float[] v = embedder.embed(text);
         double[] p = model.probabilities(v);
         int best = IntStream.range(0, p.length).reduce((a, b) -> p[a] >= p[b] ? a : b).orElseThrow();
@@ -85,8 +113,11 @@ public class LearnedInstructionEngine implements InstructionEngine {
         if (namesTheBackground(text)) {
             category = Category.BACKGROUND;
             rule = "the background is named as the thing to change";
+        } else if (EVERYTHING_AROUND_A_SUBJECT.matcher(text).find()) {
+            category = Category.BACKGROUND;
+            rule = "everything around or but a subject is its background";
         } else if (REMOVAL_VERB.matcher(text).find()) {
-            Classification removal = phrases.understandAs(instruction, Category.REMOVE, image);
+            Classification removal = phrases.understandAs(parsed, Category.REMOVE, image);
             if (removal.object() != null && !DEGRADATIONS.contains(head(removal.object()))) {
                 category = Category.REMOVE;
                 rule = "a removal verb with a concrete object";
@@ -94,9 +125,15 @@ public class LearnedInstructionEngine implements InstructionEngine {
             }
         }
         if (details == null) {
-            details = phrases.understandAs(instruction, category, image);
+            details = phrases.understandAs(parsed, category, image);
         }
         String object = resolveObject(details.object(), text, category);
+        if (category == Category.LOCAL && rule == null && namesOnlyThePicture(object, text)) {
+            category = Category.GLOBAL;
+            rule = "the instruction names no object, only the picture itself";
+            details = phrases.understandAs(parsed, category, image);
+            object = null;
+        }
         List<String> others = object == null ? List.of() : otherObjects(text, object);
         Decision decision = new Decision(round(p[category.ordinal()]), nearest(v), rule, others.isEmpty() ? null : others);
         String target = details.targetPrompt();
@@ -126,8 +163,40 @@ public class LearnedInstructionEngine implements InstructionEngine {
      * dropped, a misspelt leading verb corrected), or the plain lower-cased text if nothing is left.
      */
     static String normalise(String instruction) {
-        String normalised = RuleBasedInstructionEngine.normalise(instruction);
+        return normalise(Text.parse(instruction), instruction);
+    }
+
+    private static String normalise(Text parsed, String instruction) {
+        String normalised = parsed.normalised();
         return normalised.isBlank() ? instruction.strip().toLowerCase(Locale.ROOT) : normalised;
+    }
+
+    /**
+     * A local edit needs something to look for. When the instruction names nothing but the picture
+     * ("make it black and white", "make the photo warmer") the whole image is the subject; a person
+     * or a plural pronoun ("make them red"), or a picture word narrowed by a place or an exception,
+     * still points at things in it.
+     */
+    static boolean namesOnlyThePicture(String object, String text) {
+        if (PICTURE_WORD_NARROWED.matcher(text).find()) {
+            return false;
+        }
+        if (object != null) {
+            String[] words = object.split(" ");
+            for (int i = 0; i < words.length; i++) {
+                boolean last = i == words.length - 1;
+                if (!(last ? PICTURE_WORDS : WHOLE_WORDS).contains(words[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (String word : text.split("[^a-z']+")) {
+            if (THING_PRONOUNS.contains(word) || PERSON_PRONOUNS.contains(word)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "remove him" is about a person; objects the whole image stands for are dropped. */

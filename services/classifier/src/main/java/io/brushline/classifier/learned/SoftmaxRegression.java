@@ -15,6 +15,20 @@ final class SoftmaxRegression {
         this.bias = bias;
     }
 
+    /** A model trained before, from its parameters ({@link #weights()}, {@link #bias()}). */
+    static SoftmaxRegression of(double[][] weights, double[] bias) {
+        return new SoftmaxRegression(weights, bias);
+    }
+
+    /** One row of input weights per class. */
+    double[][] weights() {
+        return weights;
+    }
+
+    double[] bias() {
+        return bias;
+    }
+
     static SoftmaxRegression train(float[][] x, int[] y, double[] weight, int classes, int epochs, double learningRate, double l2) {
         int n = x.length;
         int d = x[0].length;

@@ -77,8 +77,7 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
      * misspelt leading verb corrected ("could you pls remvoe the cat?" -> "remove the cat").
      */
     public static String normalise(String instruction) {
-        Text t = Text.parse(instruction == null ? "" : instruction);
-        return t.join(0, t.size());
+        return Text.parse(instruction == null ? "" : instruction).normalised();
     }
 
     /**
@@ -87,7 +86,11 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
      * concrete noun phrase is the object.
      */
     public Classification understandAs(String instruction, Category category, ImageSize image) {
-        Text t = Text.parse(instruction == null ? "" : instruction);
+        return understandAs(Text.parse(instruction == null ? "" : instruction), category, image);
+    }
+
+    /** The same for an instruction already read by {@link Text#parse}. */
+    public Classification understandAs(Text t, Category category, ImageSize image) {
         List<Supplier<Classification>> cues = switch (category) {
             case GLOBAL -> List.of(() -> restoration(t), () -> style(t), () -> change(t), () -> fallback(t));
             case ADD -> List.of(() -> addition(t, image));

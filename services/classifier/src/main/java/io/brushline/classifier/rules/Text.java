@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * An instruction reduced to the words that carry the edit: lower case, contractions expanded,
  * punctuation dropped (commas kept as clause marks), courtesy words around the request removed, and a
  * misspelt leading verb corrected.
  */
-final class Text {
+public final class Text {
 
     private static final Map<String, String> CONTRACTIONS = Map.ofEntries(
             Map.entry("there's", "there is"), Map.entry("let's", "let us"), Map.entry("it's", "it is"),
@@ -55,6 +56,14 @@ final class Text {
             Lexicon.ADD_VERBS, Lexicon.ADD_WITH_VERBS, Lexicon.REPLACE_VERBS, Lexicon.CHANGE_VERBS,
             Lexicon.COLOR_VERBS, Lexicon.RESTORE_VERBS, Lexicon.DEGRADATION_VERBS);
 
+    /**
+     * Editing verbs no cue list holds, because the operation planner reads them from the raw text
+     * ("blur the faces", "pixelate the plate"): real words, so never "corrected" to a cue verb
+     * ("blur" is one letter from "blue", "flip" from "slip").
+     */
+    private static final Set<String> OTHER_EDIT_VERBS = Set.of("blur", "flip", "mirror", "rotate", "crop", "pixelate",
+            "censor", "tint", "fade", "soften", "smooth", "zoom", "straighten", "invert");
+
     /** Words long enough that a one-letter slip cannot make another common word. */
     private static final Set<String> KEY_NOUNS = Set.of("background", "backdrop", "surroundings", "scenery",
             "environment", "watercolor", "painting", "brightness");
@@ -71,18 +80,30 @@ final class Text {
         this.hyphenated = hyphenated;
     }
 
-    static Text parse(String instruction) {
+    private static final Pattern QUOTES = Pattern.compile("[\"\u201c\u201d]");
+    private static final Pattern CLAUSE_MARKS = Pattern.compile("([,;:?!])");
+    private static final Pattern INNER_HYPHEN = Pattern.compile("(?<=[a-z0-9])-(?=[a-z0-9])");
+    private static final Pattern SEPARATORS = Pattern.compile("[-/_]");
+    private static final Pattern OTHER_CHARACTERS = Pattern.compile("[^a-z0-9', " + HYPHEN + "]");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern OUTER_APOSTROPHES = Pattern.compile("^'+|'+$");
+
+    /**
+     * The instruction read once; the learned engine passes the result on rather than having the
+     * rules read the same sentence again.
+     */
+    public static Text parse(String instruction) {
         String s = instruction.toLowerCase(Locale.ROOT)
-                .replace('\u2019', '\'').replace('\u2018', '\'').replace('`', '\'')
-                .replaceAll("[\"\u201c\u201d]", " ")
-                .replaceAll("([,;:?!])", " , ")
-                .replaceAll("(?<=[a-z0-9])-(?=[a-z0-9])", HYPHEN)
-                .replaceAll("[-/_]", " ")
-                .replaceAll("[^a-z0-9', " + HYPHEN + "]", " ");
+                .replace('\u2019', '\'').replace('\u2018', '\'').replace('`', '\'');
+        s = QUOTES.matcher(s).replaceAll(" ");
+        s = CLAUSE_MARKS.matcher(s).replaceAll(" , ");
+        s = INNER_HYPHEN.matcher(s).replaceAll(HYPHEN);
+        s = SEPARATORS.matcher(s).replaceAll(" ");
+        s = OTHER_CHARACTERS.matcher(s).replaceAll(" ");
         List<String> words = new ArrayList<>();
         List<Boolean> hyphenated = new ArrayList<>();
-        for (String w : s.trim().split("\\s+")) {
-            w = w.replaceAll("^'+|'+$", "");
+        for (String w : SPACES.split(s.trim())) {
+            w = OUTER_APOSTROPHES.matcher(w).replaceAll("");
             if (w.isEmpty()) {
                 continue;
             }
@@ -100,6 +121,11 @@ final class Text {
         List<String> request = new ArrayList<>(words.subList(kept[0], kept[1]));
         correctTypos(request);
         return new Text(List.copyOf(request), List.copyOf(hyphenated.subList(kept[0], kept[1])));
+    }
+
+    /** All the words as text: what {@link RuleBasedInstructionEngine#normalise} returns. */
+    public String normalised() {
+        return join(0, size());
     }
 
     int size() {
@@ -250,7 +276,8 @@ final class Text {
     }
 
     private static boolean isKnown(String w) {
-        return KNOWN_VERBS.contains(lemma(w)) || Lexicon.DETERMINERS.contains(w) || Lexicon.PHRASE_STOPS.contains(w)
+        return KNOWN_VERBS.contains(lemma(w)) || OTHER_EDIT_VERBS.contains(lemma(w))
+                || Lexicon.DEGRADATIONS.contains(w) || Lexicon.DETERMINERS.contains(w) || Lexicon.PHRASE_STOPS.contains(w)
                 || Lexicon.COLORS.contains(w) || Lexicon.IMAGE_WORDS.contains(w) || KEY_NOUNS.contains(w)
                 || w.endsWith("'s") || w.chars().anyMatch(Character::isDigit);
     }

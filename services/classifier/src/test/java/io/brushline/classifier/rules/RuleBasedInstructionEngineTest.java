@@ -153,4 +153,15 @@ class RuleBasedInstructionEngineTest {
         assertEquals(Category.GLOBAL, engine.understand("   ", null).category());
         assertEquals(Category.GLOBAL, engine.understand(null, null).category());
     }
+
+    /** The typo fix of the leading verb must leave real editing verbs alone: "blur" is not "blue". */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Blur the faces please|blur the faces",
+        "flip the photo|flip the photo",
+        "mirror the image|mirror the image",
+        "remvoe the cat|remove the cat"})
+    void editingVerbsAreNotTypos(String instruction, String normalised) {
+        assertEquals(normalised, RuleBasedInstructionEngine.normalise(instruction));
+    }
 }
