@@ -1,20 +1,30 @@
 package io.brushline.faults;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brushline.localstack.TopicReader;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * An orderly stop (SIGTERM, as a rolling deploy or a KEDA scale-in does) of the inpainting service
@@ -25,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * none is left running.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GracefulStopFaultTest {
 
     /** One job at a time per inpainting instance: a burst of jobs queues up in its worker pool. */
@@ -32,6 +43,8 @@ class GracefulStopFaultTest {
     private static final int JOBS = 60;
     /** How long the stopped service stays down before it starts again. */
     private static final long DOWN_MILLIS = 3000;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private FaultStack system;
 
@@ -48,6 +61,7 @@ class GracefulStopFaultTest {
     }
 
     @Test
+    @Order(1)
     void stoppingAStageWithRecordsQueuedLosesNoJob() throws Exception {
         Path paintingLog = system.logs().resolve("inpainting.log");
         var report = new FaultRun(system, "SIGTERM inpainting with records queued")
@@ -81,6 +95,65 @@ class GracefulStopFaultTest {
         assertTrue(leftUncommitted + parkedAtStop > 0,
                 "the stopping service refused no record, so the stop did not meet a queued burst: " + figures);
         assertTrue(replayed >= parkedAtStop, "every parked record of a running job was replayed: " + figures);
+    }
+
+    /**
+     * A record of a running job parked for the fourth time (its replays used up) ends the job: FAILED,
+     * {@code internal_error}, a reason that names the stage and says to resubmit, and one webhook. The
+     * job's own record, still waiting on {@code edit-requested} while the classifier is down, is read
+     * when it comes back and skipped: the job has ended.
+     */
+    @Test
+    @Order(2)
+    void aRecordParkedAfterItsLastReplayFailsItsJobWithOneWebhook() throws Exception {
+        system.process("classifier").stop();
+        String id;
+        try {
+            id = system.client.submit(system.image(1), FaultStack.INSTRUCTION, FaultStack.BOX,
+                    system.webhooks.url("/ok/"), "replays-used-up-" + System.nanoTime()).jobId();
+            String value = TopicReader.readToEnd(system.stack.kafkaBootstrap(), List.of("edit-requested")).stream()
+                    .filter(r -> id.equals(r.key())).findFirst().orElseThrow().value();
+            var parked = new ProducerRecord<>("edit-dead-letter", id, value);
+            parked.headers().add("dead-letter-topic", "edit-requested".getBytes(StandardCharsets.UTF_8));
+            parked.headers().add("dead-letter-reason", "WorkerPoolRegistry is being shut down".getBytes(StandardCharsets.UTF_8));
+            parked.headers().add("brushline-replays", "3".getBytes(StandardCharsets.UTF_8));
+            try (var producer = system.producer()) {
+                producer.send(parked).get();
+            }
+            var ended = system.awaitWebhookSettled(id, Duration.ofMinutes(2));
+            assertEquals("FAILED", ended.path("state").asText(), ended.toString());
+            assertEquals("internal_error", ended.path("failure").path("code").asText(), ended.toString());
+            assertEquals("the classifier stage could not process this job after 4 attempts; resubmit it",
+                    ended.path("failure").path("reason").asText(), ended.toString());
+        } finally {
+            system.stack.restart("classifier");
+        }
+        // The classifier, back, reads the job's waiting record and skips it: the job stays as it ended.
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!classifierSkippedAJob() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertTrue(classifierSkippedAJob(), "the restarted classifier skipped the ended job's waiting record");
+        assertEquals("FAILED", system.client.status(id).path("state").asText());
+        var attempts = system.webhooks.attempts().stream()
+                .filter(a -> id.equals(RunReport.data(a.body()).path("id").asText())).toList();
+        assertEquals(1, attempts.stream().filter(WebhookSink.Attempt::accepted).count(), attempts.toString());
+        assertEquals("FAILED", RunReport.data(attempts.get(0).body()).path("state").asText());
+        System.out.println("FAULT replays used up: job " + id + " FAILED internal_error with "
+                + attempts.size() + " webhook attempt(s)");
+    }
+
+    /** Whether the classifier's {@code /q/metrics} counts a skipped job (one that had moved on or ended). */
+    private boolean classifierSkippedAJob() throws InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.process("classifier").port()
+                + "/q/metrics")).timeout(Duration.ofSeconds(5)).build();
+        try {
+            String metrics = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().anyMatch(line -> line.startsWith("brushline_stage_jobs_total{")
+                    && line.contains("outcome=\"skipped\"") && !line.endsWith(" 0.0"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Jobs the inpainting service has painted so far, from its log (the current process and earlier ones). */
