@@ -13,8 +13,9 @@ import java.util.Set;
  *
  * <p>A record is parked when a stage gave up on it (the job is then FAILED already), when it cannot be
  * read or names no job (poison), and when the consumer nacked it for a reason that has nothing to do
- * with the job: a service shutting down rejects the records still waiting for its worker pool. Only the
- * last kind leaves a job running, and nothing else would ever move it again.
+ * with the job (a service shutting down refuses records once its worker pool has closed; those are now
+ * left uncommitted instead, see {@code ParkUnlessStopping}). Only the last kind leaves a job running,
+ * and nothing else would ever move it again.
  */
 final class DeadLetterPolicy {
 

@@ -26,11 +26,13 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads {@code edit-dead-letter} and keeps every job alive: a record parked while its job is still
- * running (typically one a stage's consumer rejected because the service was shutting down, a rolling
- * deploy or a scale-in) goes back, unchanged, on the topic it came from, after a delay; after {@code
+ * running goes back, unchanged, on the topic it came from, after a delay; after {@code
  * brushline.dead-letter.max-replays} replays its job is failed ({@code internal_error}) through {@code
  * edit-failed}, so that the owner gets the webhook. Records of jobs that have ended or do not exist stay
- * parked. The rules are in {@link DeadLetterPolicy}.
+ * parked. The rules are in {@link DeadLetterPolicy}. Records a stopping service refuses are not parked
+ * at all ({@code ParkUnlessStopping} leaves them uncommitted); this is the line behind that, for any
+ * other way a running job's record ends up here (a stage whose give-up could not mark the job FAILED,
+ * records parked before that strategy was in place).
  *
  * <p>It runs in the notifier because the notifier owns the end of every job and is the one service
  * every deployment runs: a job that cannot go on is ended here, the way every other job ends.

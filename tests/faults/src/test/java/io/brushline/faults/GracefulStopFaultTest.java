@@ -18,7 +18,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -46,18 +46,13 @@ class GracefulStopFaultTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** Closed by JUnit once every test of the class has run. */
+    @AutoClose
     private FaultStack system;
 
     @BeforeAll
     void start() throws Exception {
         system = FaultStack.start("graceful-stop", Map.of("BRUSHLINE_INPAINTING_BENCHMARK_SERVICE_TIME", SERVICE_TIME));
-    }
-
-    @AfterAll
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @Test
