@@ -11,16 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -128,7 +124,7 @@ class FailurePathFaultTest {
         String key = "finished-" + System.nanoTime();
         String id = system.client.submit(system.image(1), FaultStack.INSTRUCTION, FaultStack.BOX,
                 system.webhooks.url("/ok/"), key).jobId();
-        JsonNode ended = awaitWebhookSettled(id);
+        JsonNode ended = system.awaitWebhookSettled(id, SETTLE);
         assertEquals("FAILED", ended.path("state").asText());
         // As if the gateway had died after queueing the job but before recording that it did.
         redis().hdel("brushline:job:" + id, "enqueued");
@@ -159,10 +155,10 @@ class FailurePathFaultTest {
             submitted = System.currentTimeMillis();
             Thread.sleep(3000);
             String unreadable = "{\"schemaVersion\":1,\"jobId\":\"" + id + "\",\"attempt\":\"not a number\"}";
-            try (var producer = producer()) {
+            try (var producer = system.producer()) {
                 producer.send(new ProducerRecord<>("edit-classified", id, unreadable)).get();
             }
-            JsonNode ended = awaitWebhookSettled(id);
+            JsonNode ended = system.awaitWebhookSettled(id, SETTLE);
             assertEquals("FAILED", ended.path("state").asText(), ended.toString());
             assertEquals("invalid_message", ended.path("failure").path("code").asText(), ended.toString());
             assertEquals("delivered", ended.path("webhook").asText(), ended.toString());
@@ -188,7 +184,7 @@ class FailurePathFaultTest {
     void deliveryRecordsAndGoneMarkersExpire() throws Exception {
         String id = system.client.submit(system.image(3), FaultStack.INSTRUCTION, FaultStack.BOX,
                 system.webhooks.url("/gone/"), "gone-" + System.nanoTime()).jobId();
-        JsonNode ended = awaitWebhookSettled(id);
+        JsonNode ended = system.awaitWebhookSettled(id, SETTLE);
         assertEquals("gone", ended.path("webhook").asText(), ended.toString());
         assertTrue(redis().pttl("brushline:webhook:" + id) > 0, "the delivery record of " + id + " expires");
         List<String> markers = redis().keys("brushline:webhook-gone:*");
@@ -205,29 +201,8 @@ class FailurePathFaultTest {
         return redisConnection.sync();
     }
 
-    /** The job's status once it has ended and its webhook is settled (delivered, gone or exhausted). */
-    private JsonNode awaitWebhookSettled(String id) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + SETTLE.toMillis();
-        JsonNode status = system.client.status(id);
-        while (System.currentTimeMillis() < deadline) {
-            status = system.client.status(id);
-            if (Set.of("delivered", "gone", "exhausted").contains(status.path("webhook").asText())) {
-                return status;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("job " + id + " did not end with its webhook settled within " + SETTLE + ": "
-                + status);
-    }
-
     private long recordsOf(String topic, String jobId) {
         return TopicReader.readToEnd(system.stack.kafkaBootstrap(), List.of(topic)).stream()
                 .filter(r -> jobId.equals(r.key())).count();
-    }
-
-    private KafkaProducer<String, String> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.stack.kafkaBootstrap());
-        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 }

@@ -1,5 +1,6 @@
 package io.brushline.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.brushline.localstack.LocalStack;
 import io.brushline.localstack.ServerProcess;
 import java.awt.Graphics2D;
@@ -10,13 +11,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -91,6 +98,28 @@ final class FaultStack implements AutoCloseable {
         Thread.sleep(downMillis);
         stack.restart(server);
         return String.format("%s down %.1f s", server, (System.currentTimeMillis() - stopped) / 1000.0);
+    }
+
+    /** The job's status once it has ended and its webhook is settled (delivered, gone or exhausted). */
+    JsonNode awaitWebhookSettled(String id, Duration within) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + within.toMillis();
+        JsonNode status = client.status(id);
+        while (System.currentTimeMillis() < deadline) {
+            status = client.status(id);
+            if (Set.of("delivered", "gone", "exhausted").contains(status.path("webhook").asText())) {
+                return status;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("job " + id + " did not end with its webhook settled within " + within + ": "
+                + status);
+    }
+
+    /** A producer of plain strings on the stack's broker, to put records on a topic by hand. */
+    KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
     ServerProcess process(String name) {

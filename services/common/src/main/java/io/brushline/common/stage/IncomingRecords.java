@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -30,6 +31,13 @@ import org.jboss.logging.Logger;
 public class IncomingRecords {
 
     private static final Logger LOG = Logger.getLogger(IncomingRecords.class);
+
+    /**
+     * How often a parked record was put back on its topic by the notifier's dead-letter replayer. The
+     * connector's dead-letter queue copies a record's headers; {@link #park} keeps this one too, so that
+     * a record parked again is not replayed for ever.
+     */
+    public static final String REPLAYS_HEADER = "brushline-replays";
 
     private final ObjectMapper json;
     private final JobStore jobs;
@@ -88,6 +96,10 @@ public class IncomingRecords {
         headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        Header replays = record.headers().lastHeader(REPLAYS_HEADER);
+        if (replays != null) {
+            headers.add(replays);
+        }
         deadLetter.sendMessageAndAwait(Message.of(record.value() == null ? "" : record.value())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(record.key())
