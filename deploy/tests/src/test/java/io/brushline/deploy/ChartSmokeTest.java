@@ -94,7 +94,8 @@ class ChartSmokeTest {
         assertTrue(failed.isEmpty(), () -> pod.service() + " init failed:\n" + failed.get().output());
         pod.startMain();
       }
-      assertEquals(6, pods.size(), "Deployments rendered");
+      assertEquals(DeploymentRules.SERVICES.stream().map(DeploymentRules.ServiceSpec::name).sorted().toList(),
+          pods.stream().map(LocalPod::service).sorted().toList(), "Deployments rendered");
       for (LocalPod pod : pods) {
         pod.awaitReady();
       }

@@ -40,6 +40,7 @@ final class LocalPod implements AutoCloseable {
 
   /** NAME="quoted value" or NAME=bare-value, as in a Dockerfile ENV instruction. */
   private static final Pattern DOCKER_ENV = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|(\\S+))");
+  private static final Pattern IMAGE_SERVICE = Pattern.compile("brushline-([a-z]+)");
   private static final Pattern KUBE_VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private final Manifests rendered;
@@ -57,7 +58,7 @@ final class LocalPod implements AutoCloseable {
     this.rendered = rendered;
     this.deployment = deployment;
     this.service = (String) map(map(deployment, "metadata"), "labels").get("app.kubernetes.io/component");
-    this.appDir = repositoryRoot.resolve("services").resolve(service).resolve("target/quarkus-app");
+    this.appDir = repositoryRoot.resolve("services").resolve(imageService()).resolve("target/quarkus-app");
     if (!Files.isRegularFile(appDir.resolve("quarkus-run.jar"))) {
       throw new IllegalStateException(appDir + " has no packaged application: build the services first");
     }
@@ -66,6 +67,19 @@ final class LocalPod implements AutoCloseable {
     for (Map<String, Object> volume : list(podSpec(deployment), "volumes")) {
       volumes.put((String) volume.get("name"), materialise(volume));
     }
+  }
+
+  /**
+   * The service module whose packaged application the pod's image holds: the word after "brushline-"
+   * in the image name (painter-cpu runs the inpainting image, the GPU variant its -cuda build).
+   */
+  private String imageService() {
+    String image = (String) list(podSpec(deployment), "containers").get(0).get("image");
+    Matcher name = IMAGE_SERVICE.matcher(image.substring(image.lastIndexOf('/') + 1));
+    if (!name.lookingAt()) {
+      throw new IllegalStateException(service + " runs image " + image + ", which is not a brushline service image");
+    }
+    return name.group(1);
   }
 
   String service() {
