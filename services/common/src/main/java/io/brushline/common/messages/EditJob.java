@@ -73,7 +73,7 @@ public record EditJob(
     /** The same job as seen from a later span of its trace. */
     public EditJob withTraceparent(String value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, value, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, failure, stageMillis);
+                webhookUrl, classification, grounding, mask, result, failure, stageMillis, operation);
     }
 
     public EditJob withStageMillis(String stage, long millis) {
