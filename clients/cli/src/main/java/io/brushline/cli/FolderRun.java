@@ -70,6 +70,17 @@ final class FolderRun {
             }
         }
         showProgress();
+        // Ctrl-C: say how to go on (results on disk are whole, the jobs in flight go on on the server)
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread onInterrupt = new Thread(() -> {
+            if (!finished.get()) {
+                progress.finish();
+                progress.show("interrupted: run the same command again to go on; finished photos are skipped and"
+                        + " the jobs in flight are picked up");
+                progress.finish();
+            }
+        }, "brushline-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, todo.size())), r -> {
             Thread t = new Thread(r, "brushline-edit");
             t.setDaemon(true);
@@ -94,8 +105,14 @@ final class FolderRun {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } finally {
+            finished.set(true);
             pool.shutdownNow();
             progress.finish();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
         }
         List<Outcome> ordered = new ArrayList<>(outcomes);
         ordered.sort(Comparator.comparing(Outcome::photo));
@@ -148,7 +165,8 @@ final class FolderRun {
         line.append(counts.getOrDefault(Kind.SUCCEEDED, 0)).append(" succeeded, ")
                 .append(counts.getOrDefault(Kind.FAILED, 0) + counts.getOrDefault(Kind.NOT_STARTED, 0))
                 .append(" failed, ").append(counts.getOrDefault(Kind.SKIPPED, 0)).append(" already done");
-        Map<JobState, Long> stages = new TreeMap<>(inFlight.values().stream()
+        // a job that has ended counts once its result is saved, not as a stage in flight
+        Map<JobState, Long> stages = new TreeMap<>(inFlight.values().stream().filter(s -> !s.isTerminal())
                 .collect(Collectors.groupingBy(s -> s, Collectors.counting())));
         if (!stages.isEmpty()) {
             line.append("; in flight: ").append(stages.entrySet().stream()

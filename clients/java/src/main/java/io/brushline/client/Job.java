@@ -58,11 +58,13 @@ public record Job(
     }
 
     /** Whether the job has ended (SUCCEEDED, FAILED or CANCELED). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isTerminal() {
         return state != null && state.isTerminal();
     }
 
     /** Whether the job ended with a result. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean succeeded() {
         return state == JobState.SUCCEEDED;
     }
