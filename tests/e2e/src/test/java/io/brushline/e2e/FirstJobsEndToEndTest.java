@@ -3,7 +3,6 @@ package io.brushline.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brushline.localstack.LocalStack;
@@ -13,12 +12,10 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,15 +54,10 @@ class FirstJobsEndToEndTest {
 
     @BeforeAll
     void startFreshStackAndSendTheFirstJobs() throws Exception {
-        shared = Path.of(System.getProperty("brushline.shared.dir", "../shared")).toAbsolutePath().normalize();
-        boolean present = Files.isDirectory(shared.resolve("data/images"));
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("shared evaluation data missing at " + shared);
-        }
-        assumeTrue(present, "shared data missing at " + shared);
+        shared = TestData.sharedDir();
         Path root = Path.of(System.getProperty("brushline.root", "../.."));
         Path data = root.resolve("tests/e2e/target/first-jobs-stack");
-        deleteRecursively(data);
+        TestData.deleteRecursively(data);
         stack = new LocalStack(root, data, LocalStack.freePorts(), 2).startInfrastructure();
         stack.startServices(Map.of("BRUSHLINE_MODELS_DIR", shared.resolve("models").toString()));
         api = new Api(stack.gatewayUrl(), null);
@@ -199,16 +191,5 @@ class FirstJobsEndToEndTest {
             Thread.sleep(100);
         }
         throw new AssertionError("job " + id + " did not finish within " + JOB_TIMEOUT);
-    }
-
-    private static void deleteRecursively(Path dir) throws Exception {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -1,0 +1,296 @@
+package io.brushline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line against a small fake gateway on a real local HTTP server. */
+class BrushlineCliTest {
+
+    /** A job of the fake gateway: it fails when the photo's bytes say FAIL, else succeeds. */
+    record FakeJob(String id, String instruction, boolean fails, String form) {
+    }
+
+    private HttpServer server;
+    private final Map<String, FakeJob> jobs = new ConcurrentHashMap<>();
+    private final Map<String, String> idByKey = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void startFakeGateway() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/v1/edits", this::answer);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            requests.add(method + " " + path);
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+            if (method.equals("POST")) {
+                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+                String existing = key == null ? null : idByKey.get(key);
+                if (existing != null) {
+                    send(exchange, 200, "application/json", submitted(existing, false));
+                    return;
+                }
+                String id = UUID.randomUUID().toString();
+                jobs.put(id, new FakeJob(id, "instruction", body.contains("FAIL"), body));
+                if (key != null) {
+                    idByKey.put(key, id);
+                }
+                send(exchange, 202, "application/json", submitted(id, true));
+                return;
+            }
+            String[] parts = path.split("/");
+            FakeJob job = jobs.get(parts[3]);
+            if (job == null) {
+                send(exchange, 404, "application/json", "{\"error\":\"not_found\",\"message\":\"no edit job with id "
+                        + parts[3] + "\"}");
+                return;
+            }
+            String terminal = job.fails() ? "FAILED" : "SUCCEEDED";
+            if (parts.length == 4 && method.equals("DELETE")) {
+                send(exchange, 200, "application/json", status(job, "CANCELED"));
+            } else if (parts.length == 4) {
+                send(exchange, 200, "application/json", status(job, terminal));
+            } else if (parts[4].equals("events")) {
+                send(exchange, 200, "text/event-stream", "data:" + status(job, "QUEUED") + "\n\ndata:"
+                        + status(job, "GROUNDING") + "\n\ndata:" + status(job, terminal) + "\n\n");
+            } else if (parts[4].equals("result") || parts[4].equals("mask")) {
+                send(exchange, 200, "image/png", parts[4] + " of " + job.id());
+            }
+        }
+    }
+
+    private static String submitted(String id, boolean created) {
+        return "{\"id\":\"" + id + "\",\"status_url\":\"/v1/edits/" + id + "\",\"created\":" + created + "}";
+    }
+
+    private static String status(FakeJob job, String state) {
+        String json = "{\"id\":\"" + job.id() + "\",\"state\":\"" + state + "\",\"instruction\":\"blur the background\","
+                + "\"created_at\":\"2026-11-30T10:00:00Z\",\"width\":64,\"height\":48,\"category\":\"BACKGROUND\","
+                + "\"operation\":{\"tier\":\"cpu\",\"name\":\"background-blur\",\"params\":{}},"
+                + "\"transitions\":{\"QUEUED\":\"2026-11-30T10:00:00Z\",\"" + state + "\":\"2026-11-30T10:00:02.5Z\"},"
+                + "\"stage_millis\":{},\"storage_millis\":{}";
+        if (state.equals("SUCCEEDED")) {
+            json += ",\"result_url\":\"/v1/edits/" + job.id() + "/result\",\"mask_url\":\"/v1/edits/" + job.id() + "/mask\"";
+        }
+        if (state.equals("FAILED")) {
+            json += ",\"failure\":{\"stage\":\"grounding\",\"code\":\"object_not_found\","
+                    + "\"reason\":\"no person was found in the image\"}";
+        }
+        return json + "}";
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static Run run(String... args) {
+        CommandLine cli = Brushline.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Path photos(int count, int failing) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("photos"));
+        for (int i = 0; i < count; i++) {
+            Files.writeString(folder.resolve(String.format("photo%02d.jpg", i)),
+                    (i < failing ? "FAIL " : "photo ") + i);
+        }
+        Files.writeString(folder.resolve("notes.txt"), "not a photo");
+        return folder;
+    }
+
+    @Test
+    void aFolderIsEditedSummarisedAndResumedWithoutEditingAnyPhotoTwice() throws IOException {
+        Path folder = photos(6, 1);
+        Path results = dir.resolve("results");
+
+        Run first = run("edit", folder.toString(), "blur the background", "-o", results.toString(),
+                "--server", url(), "--concurrency", "3");
+        assertEquals(1, first.exit(), "one photo failed: " + first);
+        assertTrue(first.out().matches("(?s).*photos\\s+6\\s.*succeeded\\s+5\\s.*already done \\(skipped\\)\\s+0\\s"
+                + ".*failed\\s+1\\s.*object_not_found\\s+1\\s.*"), first.out());
+        assertTrue(first.out().contains("photo00.jpg: no person was found in the image (job "), first.out());
+        assertTrue(first.err().contains("[6/6] 5 succeeded, 1 failed, 0 already done"), first.err());
+        for (int i = 1; i < 6; i++) {
+            Path result = results.resolve(String.format("photo%02d.png", i));
+            assertTrue(Files.readString(result).startsWith("result of "), result.toString());
+        }
+        assertFalse(Files.exists(results.resolve("photo00.png")));
+        assertFalse(Files.exists(results.resolve("notes.png")), "only photos are sent");
+        assertEquals(6, jobs.size());
+
+        // one result is lost: the next run skips the others and finds the job again by its key
+        Files.delete(results.resolve("photo03.png"));
+        Run second = run("--server", url(), "edit", folder.toString(), "blur the background", "-o", results.toString(),
+                "--json");
+        assertEquals(1, second.exit(), second.toString());
+        assertTrue(second.out().contains("\"succeeded\" : 1"), second.out());
+        assertTrue(second.out().contains("\"skipped\" : 4"), second.out());
+        assertTrue(second.out().contains("\"object_not_found\" : 1"), second.out());
+        assertEquals(6, jobs.size(), "no photo was submitted as a new job twice");
+        assertTrue(Files.exists(results.resolve("photo03.png")));
+        assertEquals(2, requests.stream().filter(r -> r.startsWith("POST")).count() - 6,
+                "only the lost and the failed photo were sent again");
+    }
+
+    @Test
+    void aFolderOfPhotosThatAllSucceedExitsZero() throws IOException {
+        Path folder = photos(2, 0);
+        Run run = run("edit", folder.toString(), "make it black and white", "-o", dir.resolve("out").toString(),
+                "--server", url());
+        assertEquals(0, run.exit(), run.toString());
+    }
+
+    @Test
+    void onePhotoWithHintsIsSavedWithItsMask() throws IOException {
+        Path photo = Files.writeString(dir.resolve("dog.jpg"), "a dog");
+        Path out = dir.resolve("out.png");
+        Path mask = dir.resolve("mask.png");
+        Run run = run("--server", url(), "edit", photo.toString(), "remove the dog", "--box", "1,2,30,40",
+                "--points", "5,6;7,8,0", "-o", out.toString(), "--mask-out", mask.toString());
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().startsWith("saved " + out + " (succeeded: background-blur (cpu tier)), mask in " + mask),
+                run.out());
+        assertTrue(run.err().contains("dog.jpg  [3/5] grounding"), run.err());
+        assertTrue(run.err().contains("dog.jpg  succeeded after"), run.err());
+        assertTrue(Files.readString(out).startsWith("result of "));
+        assertTrue(Files.readString(mask).startsWith("mask of "));
+        String form = jobs.values().iterator().next().form();
+        assertTrue(form.contains("1,2,30,40") && form.contains("[[5,6],[7,8,0]]"), form);
+    }
+
+    @Test
+    void noWaitPrintsTheJobIdAndStatusDescribesTheJob() throws IOException {
+        Path photo = Files.writeString(dir.resolve("bad.jpg"), "FAIL");
+        Run submitted = run("--server", url(), "edit", photo.toString(), "remove the person", "--no-wait");
+        assertEquals(0, submitted.exit(), submitted.toString());
+        String id = submitted.out().strip();
+        assertTrue(jobs.containsKey(id), submitted.out());
+
+        Run status = run("status", id, "--server", url());
+        assertEquals(1, status.exit(), "a failed job: " + status);
+        assertTrue(status.out().contains("failure      object_not_found at grounding: no person was found in the image"),
+                status.out());
+        assertTrue(status.out().contains("took         2.5 s"), status.out());
+        Run json = run("status", id, "--server", url(), "--json");
+        assertTrue(json.out().contains("\"code\" : \"object_not_found\""), json.out());
+
+        Run watch = run("watch", id, "--server", url());
+        assertEquals(1, watch.exit());
+        assertEquals("failed at grounding (object_not_found): no person was found in the image", watch.out().strip());
+
+        Run cancel = run("cancel", id, "--server", url());
+        assertTrue(cancel.out().contains("state        CANCELED"), cancel.out());
+    }
+
+    @Test
+    void anUnreachableServerIsExplainedInWords() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path folder = photos(3, 0);
+        Run run = run("edit", folder.toString(), "sepia", "-o", dir.resolve("out").toString(),
+                "--server", "http://127.0.0.1:" + port, "--concurrency", "1");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("unreachable"), run.out());
+        assertTrue(run.out().contains("not started: the server could not be used"), run.out());
+        assertWords(run);
+
+        Run status = run("status", "3222557b", "--server", "http://127.0.0.1:" + port);
+        assertEquals(3, status.exit());
+        assertEquals("brushline: cannot connect to the Brushline server at http://127.0.0.1:" + port
+                + ": connection refused (is it running, and is the address right?)", status.err().strip());
+    }
+
+    @Test
+    void usageErrorsAreOneLineInWords() throws IOException {
+        Path folder = photos(1, 0);
+        Run noOutput = run("edit", folder.toString(), "sepia", "--server", url());
+        assertEquals(2, noOutput.exit());
+        assertTrue(noOutput.err().startsWith("brushline: a folder of photos needs an output folder: -o RESULTS_FOLDER"),
+                noOutput.err());
+        Run badBox = run("edit", folder.resolve("photo00.jpg").toString(), "sepia", "--box", "1,2", "--server", url());
+        assertEquals(2, badBox.exit());
+        assertTrue(badBox.err().startsWith("brushline: --box takes X1,Y1,X2,Y2 in pixels"), badBox.err());
+        Run badServer = run("status", "abc", "--server", "localhost:8080");
+        assertEquals(2, badServer.exit());
+        assertTrue(badServer.err().startsWith("brushline: the server address must start with http:// or https://"),
+                badServer.err());
+        Run missing = run("edit", dir.resolve("nothing.jpg").toString(), "sepia");
+        assertTrue(missing.err().contains("is neither a photo nor a folder"), missing.err());
+        for (Run run : List.of(noOutput, badBox, badServer, missing)) {
+            assertWords(run);
+        }
+    }
+
+    @Test
+    void theIdempotencyKeyDependsOnContentInstructionAndHints() {
+        byte[] photo = "photo".getBytes();
+        String key = EditCommand.idempotencyKey(photo, "sepia", "");
+        assertEquals(key, EditCommand.idempotencyKey("photo".getBytes(), "sepia", ""));
+        assertFalse(key.equals(EditCommand.idempotencyKey("photo2".getBytes(), "sepia", "")));
+        assertFalse(key.equals(EditCommand.idempotencyKey(photo, "sepia!", "")));
+        assertFalse(key.equals(EditCommand.idempotencyKey(photo, "sepia", "box=1,2,3,4")));
+    }
+
+    private static void assertWords(Run run) {
+        String all = run.out() + run.err();
+        assertFalse(all.matches("(?s).*\\b[a-z]+\\.[a-z]+(\\.[a-z]+)*\\.[A-Z]\\w*.*"), all);
+        assertFalse(all.contains("Exception"), all);
+        assertFalse(all.contains("\tat "), all);
+    }
+}

@@ -1,0 +1,558 @@
+package io.brushline.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A client of the Brushline gateway's HTTP API ({@code /v1/edits}). Thread-safe; make one per server
+ * and share it.
+ *
+ * <pre>{@code
+ * BrushlineClient client = BrushlineClient.builder("http://localhost:8080").apiKey(key).build();
+ * Submitted job = client.submit(EditRequest.builder()
+ *         .image(Path.of("photo.jpg")).instruction("remove the dog").idempotencyKey("7f1c").build());
+ * Job done = client.watch(job.id(), update -> System.out.println(update.state()));
+ * if (done.succeeded()) {
+ *     client.downloadResult(job.id(), Path.of("out.png"));
+ * }
+ * }</pre>
+ *
+ * <p>Every failure is a {@link BrushlineException} whose message says in words what happened. Answers
+ * 429 (rate limited) and 503 (temporarily unavailable), and 409 while another request with the same
+ * idempotency key is still being submitted, are retried a bounded number of times, waiting as long
+ * as the gateway's {@code Retry-After} says (or 1, 2, 4 ... s without one) but never longer than
+ * {@link Builder#maxRetryWait}; a submission is only retried when it carries an idempotency key or
+ * the gateway said that nothing was accepted (429, 503).
+ */
+public final class BrushlineClient {
+
+    /** Pauses between retries; replaceable so that tests need not wait. */
+    @FunctionalInterface
+    public interface Sleeper {
+        /** Waits {@code duration}. */
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private final String server;
+    private final String apiKey;
+    private final HttpClient http;
+    private final int maxRetries;
+    private final Duration maxRetryWait;
+    private final Duration requestTimeout;
+    private final Duration pollInterval;
+    private final Sleeper sleeper;
+
+    private BrushlineClient(Builder b) {
+        this.server = b.server;
+        this.apiKey = b.apiKey;
+        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.maxRetries = b.maxRetries;
+        this.maxRetryWait = b.maxRetryWait;
+        this.requestTimeout = b.requestTimeout;
+        this.pollInterval = b.pollInterval;
+        this.sleeper = b.sleeper;
+    }
+
+    /** A builder for a client of the gateway at {@code server}, such as {@code http://localhost:8080}. */
+    public static Builder builder(String server) {
+        return new Builder(server);
+    }
+
+    /** The server this client talks to, without a trailing slash. */
+    public String server() {
+        return server;
+    }
+
+    /** Submits an edit; the job runs on its own, follow it with {@link #watch} or {@link #status}. */
+    public Submitted submit(EditRequest edit) {
+        Multipart form = edit.toForm();
+        HttpResponse<byte[]> response = send(() -> {
+            HttpRequest.Builder request = request("/v1/edits").timeout(requestTimeout)
+                    .header("Content-Type", form.contentType()).POST(form.publisher());
+            if (edit.idempotencyKey() != null) {
+                request.header("Idempotency-Key", edit.idempotencyKey());
+            }
+            return request.build();
+        }, HttpResponse.BodyHandlers.ofByteArray(), "submitting the edit", edit.idempotencyKey() != null);
+        return parse(response.body(), Submitted.class);
+    }
+
+    /** The job's state, decisions, timings and failure reason. */
+    public Job status(String id) {
+        return parse(get(path(id, ""), "reading the status of job " + id).body(), Job.class);
+    }
+
+    /** Cancels the job if it has not ended (a job that has ended stays as it is); answers its status. */
+    public Job cancel(String id) {
+        HttpResponse<byte[]> response = send(() -> request(path(id, "")).timeout(requestTimeout).DELETE().build(),
+                HttpResponse.BodyHandlers.ofByteArray(), "canceling job " + id, true);
+        return parse(response.body(), Job.class);
+    }
+
+    /** The edited image (PNG) of a job that SUCCEEDED; any other job answers 409 (a BrushlineException). */
+    public byte[] result(String id) {
+        return get(path(id, "/result"), "downloading the result of job " + id).body();
+    }
+
+    /** The mask the painter used (PNG, white = repainted). */
+    public byte[] mask(String id) {
+        return get(path(id, "/mask"), "downloading the mask of job " + id).body();
+    }
+
+    /**
+     * Writes the result to {@code target}, completely or not at all (through a temporary file in the
+     * same folder), so an interrupted download never leaves a partial image behind.
+     */
+    public void downloadResult(String id, Path target) {
+        write(result(id), target);
+    }
+
+    /** Writes the mask to {@code target}, completely or not at all. */
+    public void downloadMask(String id, Path target) {
+        write(mask(id), target);
+    }
+
+    /**
+     * Follows the job's progress (server-sent events) and calls {@code onChange} with its status each
+     * time it changes, the first time at once; returns when the job has ended, with its final status.
+     * A stream that closes before the job ends is opened again; when the gateway refuses another
+     * stream (too many open for the tenant), the status is polled instead.
+     */
+    public Job watch(String id, Consumer<Job> onChange) {
+        Objects.requireNonNull(onChange);
+        Job[] last = {null};
+        Consumer<Job> deliver = job -> {
+            if (!job.equals(last[0])) {
+                last[0] = job;
+                onChange.accept(job);
+            }
+        };
+        int brokenStreams = 0;
+        boolean poll = false;
+        while (true) {
+            if (poll) {
+                deliver.accept(status(id));
+                if (last[0].isTerminal()) {
+                    return last[0];
+                }
+                pause(pollInterval, "following job " + id);
+                continue;
+            }
+            try {
+                HttpResponse<Stream<String>> response = send(
+                        () -> request(path(id, "/events")).timeout(requestTimeout)
+                                .header("Accept", "text/event-stream").GET().build(),
+                        HttpResponse.BodyHandlers.ofLines(), "following job " + id, true);
+                int events;
+                try (Stream<String> lines = response.body()) {
+                    int[] count = {0};
+                    ServerSentEvents.read(lines.iterator(), event -> {
+                        if (event.data().isBlank()) {
+                            return true;
+                        }
+                        count[0]++;
+                        deliver.accept(parse(event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                Job.class));
+                        return !last[0].isTerminal();
+                    });
+                    events = count[0];
+                } catch (java.io.UncheckedIOException e) {
+                    throw failure(e.getCause(), "following job " + id);
+                }
+                if (last[0] != null && last[0].isTerminal()) {
+                    return last[0];
+                }
+                // a stream closes after the gateway's maximum duration: open the next one; one that
+                // closes without saying anything, repeatedly, is not worth opening again
+                brokenStreams = events == 0 ? brokenStreams + 1 : 0;
+            } catch (BrushlineException.RateLimited e) {
+                if (!"too_many_streams".equals(e.code())) {
+                    throw e;
+                }
+                poll = true;
+                continue;
+            } catch (BrushlineException e) {
+                if (e.status() != 0 || e instanceof BrushlineException.ServerUnreachable
+                        || "interrupted".equals(e.code())) {
+                    throw e;
+                }
+                brokenStreams++;
+            }
+            if (brokenStreams > maxRetries) {
+                poll = true;
+            } else if (brokenStreams > 0) {
+                pause(backoff(brokenStreams - 1), "following job " + id);
+            }
+        }
+    }
+
+    /**
+     * The job's progress as a {@link Flow.Publisher}: each subscriber gets the status each time it
+     * changes, then {@code onComplete} when the job has ended (or {@code onError} with a
+     * {@link BrushlineException}). Each subscription follows the job on a thread of its own; canceling
+     * the subscription stops following at the next update.
+     */
+    public Flow.Publisher<Job> progress(String id) {
+        path(id, "");
+        return subscriber -> {
+            SubmissionPublisher<Job> publisher = new SubmissionPublisher<>();
+            publisher.subscribe(subscriber);
+            Thread follower = new Thread(() -> {
+                try {
+                    watch(id, job -> {
+                        if (publisher.getNumberOfSubscribers() == 0) {
+                            throw new Canceled();
+                        }
+                        publisher.submit(job);
+                    });
+                    publisher.close();
+                } catch (Canceled e) {
+                    publisher.close();
+                } catch (RuntimeException e) {
+                    publisher.closeExceptionally(e);
+                }
+            }, "brushline-progress-" + id);
+            follower.setDaemon(true);
+            follower.start();
+        };
+    }
+
+    /** Thrown inside {@link #progress} when the subscriber has gone. */
+    private static final class Canceled extends RuntimeException {
+        Canceled() {
+            super(null, null, false, false);
+        }
+    }
+
+    private HttpResponse<byte[]> get(String path, String what) {
+        return send(() -> request(path).timeout(requestTimeout).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray(), what, true);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
+                .header("User-Agent", "brushline-client");
+        if (apiKey != null && !apiKey.isBlank()) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return request;
+    }
+
+    private static String path(String id, String suffix) {
+        if (id == null || !JOB_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("\"" + id + "\" is not a job id");
+        }
+        return "/v1/edits/" + id + suffix;
+    }
+
+    /**
+     * Sends the request (built anew for each attempt), retrying 429, 503 and a 409 for an idempotency
+     * key in use, and turns every failure into a BrushlineException.
+     *
+     * @param idempotent whether sending it twice is harmless even when the first one was accepted
+     */
+    private <T> HttpResponse<T> send(java.util.function.Supplier<HttpRequest> request,
+            HttpResponse.BodyHandler<T> handler, String what, boolean idempotent) {
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<T> response;
+            try {
+                response = http.send(request.get(), handler);
+            } catch (IOException e) {
+                throw failure(e, what);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BrushlineException(0, "interrupted", "interrupted while " + what);
+            }
+            int status = response.statusCode();
+            if (status < 400) {
+                return response;
+            }
+            byte[] body = bodyBytes(response.body());
+            BrushlineException error = error(status, body, response.headers(), what, attempt);
+            boolean retryable = status == 429 || status == 503
+                    || (status == 409 && idempotent && "idempotency_key_in_use".equals(error.code()));
+            Duration wait = retryAfter(response.headers()).orElse(backoff(attempt));
+            if (!retryable || attempt >= maxRetries || wait.compareTo(maxRetryWait) > 0
+                    || "too_many_streams".equals(error.code())) {
+                throw error;
+            }
+            pause(wait, what);
+        }
+    }
+
+    private void pause(Duration wait, String what) {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrushlineException(0, "interrupted", "interrupted while " + what);
+        }
+    }
+
+    private static Duration backoff(int attempt) {
+        return Duration.ofSeconds(1L << Math.min(attempt, 5));
+    }
+
+    /** The body of an error answer, whatever handler read it. */
+    private static byte[] bodyBytes(Object body) {
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof Stream<?> lines) {
+            try (lines) {
+                return lines.map(String::valueOf).collect(Collectors.joining("\n"))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                return new byte[0];
+            }
+        }
+        return new byte[0];
+    }
+
+    /** {@code Retry-After} in seconds or as an HTTP date; empty when absent or unreadable. */
+    static java.util.Optional<Duration> retryAfter(HttpHeaders headers) {
+        return headers.firstValue("Retry-After").map(String::strip).flatMap(value -> {
+            try {
+                return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    Duration until = Duration.between(java.time.Instant.now(),
+                            ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                    return java.util.Optional.of(until.isNegative() ? Duration.ZERO : until);
+                } catch (java.time.format.DateTimeParseException notADate) {
+                    return java.util.Optional.empty();
+                }
+            }
+        });
+    }
+
+    private BrushlineException error(int status, byte[] body, HttpHeaders headers, String what, int retries) {
+        String code = "http_" + status;
+        String message = null;
+        try {
+            JsonNode json = JSON.readTree(body);
+            if (json != null && json.hasNonNull("error")) {
+                code = json.path("error").asText();
+                message = json.path("message").asText(null);
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // an answer that is not the gateway's JSON (a proxy's page, say): the status says enough
+        }
+        String detail = message == null ? "" : ": " + message;
+        return switch (status) {
+            case 401, 403 -> new BrushlineException.Unauthorized(code, (apiKey == null || apiKey.isBlank()
+                    ? "the server at " + server + " needs an API key and none was given"
+                    : "the server at " + server + " does not accept this API key") + detail);
+            case 404 -> new BrushlineException.NotFound(code, message != null ? message
+                    : "the server at " + server + " has nothing at that address (is it a Brushline gateway?)");
+            case 413 -> new BrushlineException.TooLarge(code, "the image is too large for the server" + detail);
+            case 429 -> new BrushlineException.RateLimited(code, "the server is limiting requests"
+                    + (retries > 0 ? " and still was after " + retries + (retries == 1 ? " retry" : " retries") : "")
+                    + detail, retryAfter(headers).map(Duration::toSeconds).orElse(0L));
+            case 503 -> new BrushlineException.Unavailable(code, "the server is temporarily unavailable"
+                    + (retries > 0 ? " (still after " + retries + (retries == 1 ? " retry" : " retries") + ")" : "")
+                    + detail + (message == null ? "; try again later" : ""));
+            default -> new BrushlineException(status, code, message != null ? message
+                    : "the server answered HTTP " + status + " while " + what);
+        };
+    }
+
+    private BrushlineException failure(Throwable e, String what) {
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException) {
+                root = t;
+                break;
+            }
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return new BrushlineException.ServerUnreachable("cannot connect to the Brushline server at " + server
+                    + ": no answer to the connection attempt (is the address right, and is it reachable?)", e);
+        }
+        if (e instanceof HttpTimeoutException) {
+            return new BrushlineException(0, "timeout", "the server at " + server + " did not answer within "
+                    + requestTimeout.toSeconds() + " s while " + what, e);
+        }
+        if (root instanceof UnknownHostException || root instanceof UnresolvedAddressException) {
+            return new BrushlineException.ServerUnreachable("cannot connect to the Brushline server at " + server
+                    + ": the host name is unknown", e);
+        }
+        if (root instanceof ConnectException) {
+            return new BrushlineException.ServerUnreachable("cannot connect to the Brushline server at " + server
+                    + ": connection refused (is it running, and is the address right?)", e);
+        }
+        String reason = e.getMessage() == null || e.getMessage().isBlank() ? "the connection was closed"
+                : e.getMessage();
+        return new BrushlineException(0, "io_error", "the connection to the server at " + server + " failed while "
+                + what + ": " + reason, e);
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            String field = "";
+            if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+                field = " (at field " + mapping.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                        .collect(Collectors.joining(".")) + ")";
+            }
+            throw new BrushlineException(0, "unreadable_answer", "the server's answer is not the "
+                    + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + " JSON this client expects" + field
+                    + "; is the address that of a Brushline gateway of a compatible version?", e);
+        }
+    }
+
+    private static void write(byte[] content, Path target) {
+        try {
+            Path absolute = target.toAbsolutePath();
+            Path folder = absolute.getParent();
+            Files.createDirectories(folder);
+            Path temporary = Files.createTempFile(folder, "." + absolute.getFileName(), ".part");
+            try {
+                Files.write(temporary, content);
+                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        } catch (IOException e) {
+            throw new BrushlineException(0, "io_error", "cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a JSON value with the client's settings (snake_case records, ISO-8601 instants). */
+    public static <T> T fromJson(String json, Class<T> type) {
+        return parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+    }
+
+    /** Writes a value of this library (a {@link Job}, say) as JSON, the gateway's field names included. */
+    public static String toJson(Object value) {
+        try {
+            return JSON.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                    .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Builds a {@link BrushlineClient}. */
+    public static final class Builder {
+        private final String server;
+        private String apiKey;
+        private HttpClient http;
+        private int maxRetries = 3;
+        private Duration maxRetryWait = Duration.ofSeconds(60);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+
+        private Builder(String server) {
+            if (server == null || server.isBlank()) {
+                throw new IllegalArgumentException("no server given: the gateway's address, such as http://localhost:8080");
+            }
+            String s = server.strip();
+            if (!s.startsWith("http://") && !s.startsWith("https://")) {
+                throw new IllegalArgumentException("the server address must start with http:// or https://, not \"" + s + "\"");
+            }
+            while (s.endsWith("/")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            try {
+                URI.create(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("\"" + s + "\" is not a valid server address");
+            }
+            this.server = s;
+        }
+
+        /** The API key, sent as a bearer token; null or blank sends none. */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** How often a 429, 503 or busy idempotency key is retried before giving up (default 3; 0 never). */
+        public Builder maxRetries(int maxRetries) {
+            this.maxRetries = Math.max(0, maxRetries);
+            return this;
+        }
+
+        /** The longest wait before one retry (default 60 s): a longer Retry-After fails at once instead. */
+        public Builder maxRetryWait(Duration maxRetryWait) {
+            this.maxRetryWait = maxRetryWait;
+            return this;
+        }
+
+        /** How long to wait for a connection (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** How long to wait for an answer to a request (default 60 s). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /** How often to read the status when a progress stream cannot be used (default 1 s). */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /** The HTTP client to use (its own connect timeout then applies). */
+        public Builder httpClient(HttpClient http) {
+            this.http = http;
+            return this;
+        }
+
+        /** How to wait between retries (tests pass one that records the waits). */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = sleeper;
+            return this;
+        }
+
+        /** The client. */
+        public BrushlineClient build() {
+            return new BrushlineClient(this);
+        }
+    }
+}

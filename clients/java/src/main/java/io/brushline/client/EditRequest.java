@@ -1,0 +1,214 @@
+package io.brushline.client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.StringJoiner;
+
+/**
+ * One edit to submit: an image (file, bytes or a URL the gateway fetches), an instruction, and
+ * optionally a webhook, hints that replace detection (a box, points or a mask), a background image
+ * and an idempotency key. Built with {@link #builder()}.
+ */
+public final class EditRequest {
+
+    /**
+     * A point hint in pixels of the upright image.
+     *
+     * @param x column
+     * @param y row
+     * @param object true for a point on the object, false for a point that is not on it
+     */
+    public record Point(int x, int y, boolean object) {
+    }
+
+    private final byte[] image;
+    private final String imageName;
+    private final String imageUrl;
+    private final String instruction;
+    private final String webhookUrl;
+    private final int[] box;
+    private final List<Point> points;
+    private final byte[] mask;
+    private final byte[] backgroundImage;
+    private final String idempotencyKey;
+
+    private EditRequest(Builder b) {
+        if (b.image == null && (b.imageUrl == null || b.imageUrl.isBlank())) {
+            throw new IllegalArgumentException("an edit needs an image: a file, its bytes or an image URL");
+        }
+        if (b.image != null && b.imageUrl != null) {
+            throw new IllegalArgumentException("an edit takes an image file or an image URL, not both");
+        }
+        if (b.instruction == null || b.instruction.isBlank()) {
+            throw new IllegalArgumentException("an edit needs an instruction, such as \"remove the dog\"");
+        }
+        this.image = b.image;
+        this.imageName = b.imageName;
+        this.imageUrl = b.imageUrl;
+        this.instruction = b.instruction;
+        this.webhookUrl = b.webhookUrl;
+        this.box = b.box;
+        this.points = List.copyOf(b.points);
+        this.mask = b.mask;
+        this.backgroundImage = b.backgroundImage;
+        this.idempotencyKey = b.idempotencyKey;
+    }
+
+    /** A new, empty builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The idempotency key, or null. */
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    /** The instruction. */
+    public String instruction() {
+        return instruction;
+    }
+
+    /** The request as the gateway's multipart form. */
+    Multipart toForm() {
+        Multipart form = new Multipart();
+        if (image != null) {
+            form.file("image", imageName, image);
+        } else {
+            form.field("image_url", imageUrl);
+        }
+        form.field("instruction", instruction);
+        if (webhookUrl != null) {
+            form.field("webhook_url", webhookUrl);
+        }
+        if (box != null) {
+            form.field("box", box[0] + "," + box[1] + "," + box[2] + "," + box[3]);
+        }
+        if (!points.isEmpty()) {
+            StringJoiner json = new StringJoiner(",", "[", "]");
+            for (Point p : points) {
+                json.add("[" + p.x() + "," + p.y() + (p.object() ? "" : ",0") + "]");
+            }
+            form.field("points", json.toString());
+        }
+        if (mask != null) {
+            form.file("mask", "mask.png", mask);
+        }
+        if (backgroundImage != null) {
+            form.file("background_image", "background", backgroundImage);
+        }
+        return form;
+    }
+
+    /** Builds an {@link EditRequest}. */
+    public static final class Builder {
+        private byte[] image;
+        private String imageName = "image";
+        private String imageUrl;
+        private String instruction;
+        private String webhookUrl;
+        private int[] box;
+        private final List<Point> points = new ArrayList<>();
+        private byte[] mask;
+        private byte[] backgroundImage;
+        private String idempotencyKey;
+
+        private Builder() {
+        }
+
+        /** The image to edit, read from a file (JPEG, PNG, WebP, BMP or GIF; the gateway reads the content). */
+        public Builder image(Path file) {
+            this.image = read(file, "image");
+            this.imageName = file.getFileName().toString();
+            return this;
+        }
+
+        /** The image to edit, as bytes. */
+        public Builder image(byte[] bytes, String fileName) {
+            this.image = Objects.requireNonNull(bytes);
+            this.imageName = fileName == null ? "image" : fileName;
+            return this;
+        }
+
+        /** An http(s) URL the gateway fetches the image from, instead of an uploaded file. */
+        public Builder imageUrl(String url) {
+            this.imageUrl = url;
+            return this;
+        }
+
+        /** What to do, in words ("remove the dog", "make it black and white"). */
+        public Builder instruction(String instruction) {
+            this.instruction = instruction;
+            return this;
+        }
+
+        /** An http(s) URL to POST a signed event to when the job ends (see {@link WebhookVerifier}). */
+        public Builder webhookUrl(String url) {
+            this.webhookUrl = url;
+            return this;
+        }
+
+        /** A box around the object, in pixels of the upright image; replaces detection. */
+        public Builder box(int x1, int y1, int x2, int y2) {
+            if (x2 <= x1 || y2 <= y1) {
+                throw new IllegalArgumentException("a box is x1,y1,x2,y2 with x1 < x2 and y1 < y2, not "
+                        + x1 + "," + y1 + "," + x2 + "," + y2);
+            }
+            this.box = new int[] {x1, y1, x2, y2};
+            return this;
+        }
+
+        /** A point on the object ({@code object} true) or off it (false); replaces detection. */
+        public Builder point(int x, int y, boolean object) {
+            this.points.add(new Point(x, y, object));
+            return this;
+        }
+
+        /** A mask image of the same size as the image, white where to edit; replaces detection. */
+        public Builder mask(Path file) {
+            this.mask = read(file, "mask");
+            return this;
+        }
+
+        /** A mask image as bytes (same size as the image, white where to edit). */
+        public Builder mask(byte[] bytes) {
+            this.mask = Objects.requireNonNull(bytes);
+            return this;
+        }
+
+        /** An image to put behind the subject of a background edit (scaled to cover the photo). */
+        public Builder backgroundImage(Path file) {
+            this.backgroundImage = read(file, "background image");
+            return this;
+        }
+
+        /**
+         * A key that makes retries safe: every submission with the same key returns the job of the
+         * first (for a day), and never creates a second one.
+         */
+        public Builder idempotencyKey(String key) {
+            this.idempotencyKey = key;
+            return this;
+        }
+
+        /** The request; refuses one without an image or an instruction. */
+        public EditRequest build() {
+            return new EditRequest(this);
+        }
+
+        private static byte[] read(Path file, String what) {
+            try {
+                return Files.readAllBytes(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("the " + what + " file " + file + " does not exist");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the " + what + " file " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
