@@ -19,6 +19,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -179,6 +180,21 @@ class FirstJobsEndToEndTest {
         assertEquals("SUCCEEDED", status.path("state").asText(), status.toString());
         assertEquals("background-image", status.path("operation").path("name").asText(), status.toString());
         assertTrue(status.path("operation").path("note").asText().contains("scaled to cover"), status.toString());
+    }
+
+    /** The web studio in a real browser, on this stack once its first jobs have run (no second stack). */
+    @Nested
+    class WebStudio extends StudioWalkthrough {
+
+        @Override
+        String gatewayUrl() {
+            return stack.gatewayUrl();
+        }
+
+        @Override
+        Path photos() {
+            return shared.resolve("data/images");
+        }
     }
 
     private JsonNode awaitTerminal(String id) throws Exception {
