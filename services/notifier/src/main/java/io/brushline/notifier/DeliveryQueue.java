@@ -43,9 +43,13 @@ public class DeliveryQueue {
             return 1
             """;
 
-    /** A delivery as stored. */
+    /** A delivery as stored; its status is pending until {@link #finish} gives it a final one. */
     public record Delivery(String jobId, String webhookId, String tenant, String url, String body, int attempts,
-            String traceparent) {
+            String traceparent, String status) {
+
+        public boolean pending() {
+            return "pending".equals(status);
+        }
     }
 
     private final RedisCommands<String, String> redis;
@@ -86,21 +90,33 @@ public class DeliveryQueue {
                 String.valueOf(now + leaseMillis), String.valueOf(max));
     }
 
+    /**
+     * The leased delivery: a pending one to attempt, or a finished one still due because the job's
+     * record of its outcome may not have been written (see {@link #finish}). Empty when it expired.
+     */
     public Optional<Delivery> load(String jobId) {
         Map<String, String> fields = redis.hgetall(key(jobId));
-        if (fields.isEmpty() || !"pending".equals(fields.get("status"))) {
-            redis.zrem(DUE, jobId);
+        if (fields.isEmpty()) {
+            forget(jobId);
             return Optional.empty();
         }
         return Optional.of(new Delivery(jobId, fields.get("webhookId"), fields.getOrDefault("tenant", ""),
                 fields.get("url"), fields.get("body"), Integer.parseInt(fields.get("attempts")),
-                fields.getOrDefault("traceparent", "")));
+                fields.getOrDefault("traceparent", ""), fields.get("status")));
     }
 
-    /** Ends the delivery with a final status (delivered, gone, exhausted, refused). */
+    /**
+     * Gives the delivery its final status (delivered, gone, exhausted, refused). It stays due until
+     * {@link #forget}: should Redis fail before the job records the outcome, the delivery comes up
+     * again when its lease runs out, finished, and the outcome is recorded then, without a second send.
+     */
     public void finish(String jobId, String status, int attempts) {
         redis.hset(key(jobId), Map.of("status", status, "attempts", String.valueOf(attempts)));
         redis.pexpire(key(jobId), config.recordTtl().toMillis());
+    }
+
+    /** Takes the delivery off the due set, once its outcome is recorded on the job. */
+    public void forget(String jobId) {
         redis.zrem(DUE, jobId);
     }
 

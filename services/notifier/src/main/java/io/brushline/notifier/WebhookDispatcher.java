@@ -111,7 +111,13 @@ public class WebhookDispatcher {
         // The lease outlasts one attempt, so a delivery is retried only if this worker died.
         long leaseMillis = config.timeout().toMillis() + 10_000;
         for (String jobId : queue.leaseDue(free, leaseMillis)) {
-            queue.load(jobId).ifPresent(this::attempt);
+            queue.load(jobId).ifPresent(delivery -> {
+                if (delivery.pending()) {
+                    attempt(delivery);
+                } else {
+                    recordOutcome(delivery, delivery.status());
+                }
+            });
         }
     }
 
@@ -234,8 +240,14 @@ public class WebhookDispatcher {
     /** @return the status, which is also the result of the delivery's last attempt */
     private String finish(DeliveryQueue.Delivery delivery, String status, int attempts) {
         queue.finish(delivery.jobId(), status, attempts);
-        jobs.recordWebhookStatus(delivery.jobId(), status);
+        recordOutcome(delivery, status);
         LOG.infof("webhook %s %s after %d attempts", delivery.webhookId(), status, attempts);
         return status;
+    }
+
+    /** Writes the delivery's final status to the job, then lets the delivery go. */
+    private void recordOutcome(DeliveryQueue.Delivery delivery, String status) {
+        jobs.recordWebhookStatus(delivery.jobId(), status);
+        queue.forget(delivery.jobId());
     }
 }

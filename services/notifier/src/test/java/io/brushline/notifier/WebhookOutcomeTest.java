@@ -1,0 +1,88 @@
+package io.brushline.notifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.brushline.common.BrushlineConfig;
+import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.observability.JobTracing;
+import io.brushline.common.observability.StageMetrics;
+import io.brushline.common.state.JobStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.embedded.RedisServer;
+
+/**
+ * What the dispatcher does with a delivery whose outcome is stored on the delivery but not yet on the
+ * job, the state Redis going down between the two writes leaves behind: against a real redis-server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebhookOutcomeTest {
+
+    private RedisServer server;
+    private RedisClient client;
+    private RedisCommands<String, String> redis;
+    private DeliveryQueue queue;
+    private WebhookDispatcher dispatcher;
+
+    @BeforeAll
+    void startRedis() throws IOException {
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        server = RedisServer.newRedisServer().port(port).setting("bind 127.0.0.1").setting("save \"\"").build();
+        server.start();
+        client = RedisClient.create("redis://127.0.0.1:" + port);
+        redis = client.connect().sync();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withProfile("test")
+                .withSources(new PropertiesConfigSource(
+                        getClass().getClassLoader().getResource("application.properties"), 250))
+                .withMapping(WebhookConfig.class)
+                .withMapping(BrushlineConfig.class)
+                .withValidateUnknown(false)
+                .build();
+        WebhookConfig webhooks = config.getConfigMapping(WebhookConfig.class);
+        queue = new DeliveryQueue(redis, webhooks);
+        dispatcher = new WebhookDispatcher(queue, new JobStore(redis, config.getConfigMapping(BrushlineConfig.class)),
+                webhooks, new OutboundUrlPolicy(List.of()), new StageMetrics(new SimpleMeterRegistry()),
+                new JobTracing(OpenTelemetry.noop().getTracer("test")));
+    }
+
+    @AfterAll
+    void stopRedis() throws IOException {
+        client.shutdown();
+        server.stop();
+    }
+
+    @Test
+    void aFinishedDeliveryTheJobDoesNotKnowOfIsRecordedOnTheJobWithoutBeingSentAgain() {
+        redis.hset("brushline:job:finished-1", Map.of("state", "COMPLETED", "webhook", "pending"));
+        // Nothing listens on port 9: a second send would fail and schedule a retry.
+        queue.enqueue("finished-1", "wh-1", "tenant", "http://127.0.0.1:9/hook", "{}", "");
+        queue.finish("finished-1", "delivered", 1);
+
+        dispatcher.dispatchDue();
+
+        assertEquals("delivered", redis.hget("brushline:job:finished-1", "webhook"), "the job's webhook status");
+        assertNull(redis.zscore(DeliveryQueue.DUE, "finished-1"), "the delivery is still due");
+        assertEquals(Map.of("status", "delivered", "attempts", "1"),
+                Map.of("status", redis.hget(DeliveryQueue.key("finished-1"), "status"),
+                        "attempts", redis.hget(DeliveryQueue.key("finished-1"), "attempts")),
+                "the delivery was attempted again");
+    }
+}
