@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Multi;
 import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectStore;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -56,6 +57,8 @@ public class EditResource {
     }
 
     @POST
+    // Files need multipart; a form of only image_url and text fields may also come url-encoded.
+    @Consumes({MediaType.MULTIPART_FORM_DATA, MediaType.APPLICATION_FORM_URLENCODED})
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit an edit", description = "Multipart form: image (file) or image_url, instruction, optional "
             + "webhook_url, optional hints that replace detection: box (x1,y1,x2,y2), points ([[x,y],...]) or "

@@ -78,11 +78,10 @@ class CliEndToEndTest {
             assertTrue(paths.path(path).has("get"), path + " in " + paths);
         }
         JsonNode submit = paths.path("/v1/edits").path("post");
+        JsonNode multipart = submit.path("requestBody").path("content").path("multipart/form-data");
+        assertTrue(multipart.isObject(), "the form is declared multipart: " + submit);
         Set<String> fields = new TreeSet<>();
-        // the gateway declares no media type of its form (its document says x-www-form-urlencoded), so the
-        // fields are read from whichever form type it names
-        submit.path("requestBody").path("content").forEach(type -> type.path("schema").path("properties")
-                .fieldNames().forEachRemaining(fields::add));
+        multipart.path("schema").path("properties").fieldNames().forEachRemaining(fields::add);
         assertEquals(new TreeSet<>(List.of("image", "image_url", "instruction", "webhook_url", "box", "points", "mask",
                 "background_image")), fields, "the form fields EditRequest sends: " + submit);
         List<String> headers = new ArrayList<>();
