@@ -205,14 +205,13 @@ final class LocalPod implements AutoCloseable {
 
   /** Replaces every container path under a mount with the local directory it maps to. */
   static String localPaths(String value, Map<String, String> mounts) {
-    String result = value;
+    // One pass over the value, longest mount path first, so that a local directory put in (which
+    // may itself start like a mount path, e.g. /tmp/...) is never rewritten again.
     List<String> longestFirst = new ArrayList<>(mounts.keySet());
     longestFirst.sort(Comparator.comparingInt(String::length).reversed());
-    for (String mountPath : longestFirst) {
-      Pattern path = Pattern.compile("(?<=^|[=:\\s\"',])" + Pattern.quote(mountPath) + "(?=$|[/\\s:\"',])");
-      result = path.matcher(result).replaceAll(Matcher.quoteReplacement(mounts.get(mountPath)));
-    }
-    return result;
+    String alternatives = String.join("|", longestFirst.stream().map(Pattern::quote).toList());
+    Pattern path = Pattern.compile("(?<=^|[=:\\s\"',])(" + alternatives + ")(?=$|[/\\s:\"',])");
+    return path.matcher(value).replaceAll(m -> Matcher.quoteReplacement(mounts.get(m.group(1))));
   }
 
   /** Kubernetes' $(VAR) expansion of variables defined earlier; unknown ones stay as written. */
