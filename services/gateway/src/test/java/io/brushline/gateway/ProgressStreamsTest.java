@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.state.JobStore;
+import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;

@@ -8,7 +8,7 @@ import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.JobStore;
-import io.lettuce.core.RedisClient;
+import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -16,14 +16,12 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the dispatcher does with a delivery whose outcome is stored on the delivery but not yet on the
@@ -32,22 +30,16 @@ import redis.embedded.RedisServer;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhookOutcomeTest {
 
-    private RedisServer server;
-    private RedisClient client;
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
     private RedisCommands<String, String> redis;
     private DeliveryQueue queue;
     private WebhookDispatcher dispatcher;
 
     @BeforeAll
-    void startRedis() throws IOException {
-        int port;
-        try (var socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        server = RedisServer.newRedisServer().port(port).setting("bind 127.0.0.1").setting("save \"\"").build();
-        server.start();
-        client = RedisClient.create("redis://127.0.0.1:" + port);
-        redis = client.connect().sync();
+    void buildTheDispatcher() throws IOException {
+        redis = REDIS.client().connect().sync();
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withProfile("test")
                 .withSources(new PropertiesConfigSource(
@@ -61,12 +53,6 @@ class WebhookOutcomeTest {
         dispatcher = new WebhookDispatcher(queue, new JobStore(redis, config.getConfigMapping(BrushlineConfig.class)),
                 webhooks, new OutboundUrlPolicy(List.of()), new StageMetrics(new SimpleMeterRegistry()),
                 new JobTracing(OpenTelemetry.noop().getTracer("test")));
-    }
-
-    @AfterAll
-    void stopRedis() throws IOException {
-        client.shutdown();
-        server.stop();
     }
 
     @Test

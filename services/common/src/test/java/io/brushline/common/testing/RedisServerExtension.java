@@ -1,4 +1,4 @@
-package io.brushline.gateway;
+package io.brushline.common.testing;
 
 import io.lettuce.core.RedisClient;
 import java.io.IOException;
@@ -8,8 +8,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.embedded.RedisServer;
 
-/** A real redis-server (the binary the local stack runs) on a free loopback port, for one test class. */
-final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+/**
+ * A real redis-server (the binary the local stack runs) on a free loopback port, for one test class;
+ * shared with the services' tests through this module's test jar.
+ */
+public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
 
     private RedisServer server;
     private RedisClient client;
@@ -31,7 +34,7 @@ final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback 
         server.stop();
     }
 
-    RedisClient client() {
+    public RedisClient client() {
         return client;
     }
 }
