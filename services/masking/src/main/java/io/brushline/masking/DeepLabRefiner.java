@@ -64,7 +64,21 @@ final class DeepLabRefiner implements AutoCloseable {
             input[i] = (pixels[i] & 0xff) / 127.5f - 1f;
         }
         float[] scores = infer(input);
-        byte[] classMask = new byte[SIZE * SIZE];
+        Mat small = objectOfClass(scores, vocClass);
+        Mat full = MaskOps.empty(image.cols(), image.rows());
+        MaskOps.resize(small, context.width(), context.height()).copyTo(full.submat(MaskOps.rect(context)));
+        Core.bitwise_and(full, MaskOps.ofBox(box, image.cols(), image.rows()), full);
+        return full;
+    }
+
+    /**
+     * The foreground regions (any class but background) that hold pixels of {@code vocClass}. The
+     * network often splits one animal or vehicle between neighbouring classes (dog and cat, car and
+     * bus), the more so the more of the crop is not the object: its class alone leaves holes.
+     */
+    static Mat objectOfClass(float[] scores, int vocClass) {
+        byte[] foreground = new byte[SIZE * SIZE];
+        byte[] ofClass = new byte[SIZE * SIZE];
         for (int p = 0; p < SIZE * SIZE; p++) {
             int best = 0;
             for (int c = 1; c < CLASSES; c++) {
@@ -72,14 +86,28 @@ final class DeepLabRefiner implements AutoCloseable {
                     best = c;
                 }
             }
-            classMask[p] = best == vocClass ? (byte) 255 : 0;
+            foreground[p] = best == 0 ? 0 : (byte) 255;
+            ofClass[p] = best == vocClass ? (byte) 255 : 0;
         }
-        Mat small = new Mat(SIZE, SIZE, CvType.CV_8UC1);
-        small.put(0, 0, classMask);
-        Mat full = MaskOps.empty(image.cols(), image.rows());
-        MaskOps.resize(small, context.width(), context.height()).copyTo(full.submat(MaskOps.rect(context)));
-        Core.bitwise_and(full, MaskOps.ofBox(box, image.cols(), image.rows()), full);
-        return full;
+        Mat regions = new Mat(SIZE, SIZE, CvType.CV_8UC1);
+        regions.put(0, 0, foreground);
+        Mat labels = new Mat();
+        Imgproc.connectedComponents(regions, labels, 8, CvType.CV_32S);
+        int[] label = new int[SIZE * SIZE];
+        labels.get(0, 0, label);
+        java.util.Set<Integer> touched = new java.util.HashSet<>();
+        for (int p = 0; p < SIZE * SIZE; p++) {
+            if (ofClass[p] != 0) {
+                touched.add(label[p]);
+            }
+        }
+        byte[] object = new byte[SIZE * SIZE];
+        for (int p = 0; p < SIZE * SIZE; p++) {
+            object[p] = foreground[p] != 0 && touched.contains(label[p]) ? (byte) 255 : 0;
+        }
+        regions.put(0, 0, object);
+        labels.release();
+        return regions;
     }
 
     private float[] infer(float[] input) {

@@ -84,6 +84,48 @@ class OfflineSegmenterTest {
         segmenter.close();
     }
 
+    /**
+     * A box drawn loosely around the dog (as a user draws one in the studio) masks the dog as the
+     * detector's tight box does; DeepLab calls part of this dog another class when the crop is wide.
+     */
+    @Test
+    void aLooseBoxMasksTheWholeObjectAsATightBoxDoes() throws IOException {
+        var segmenter = new OfflineSegmenter(MaskingConfig.Refinement.auto,
+                SharedData.model("deeplabv3_mobilenetv2_voc.onnx"));
+        Mat image = SharedData.image("gsam_demo2_dog.jpg");
+        Mat tight = segmenter.segment(image, List.of(new Detection(new Box(805, 511, 1787, 977), "dog", 0.88)),
+                List.of());
+        Mat loose = segmenter.segment(image, List.of(new Detection(new Box(614, 469, 1880, 1149), "dog", 1.0)),
+                List.of());
+        assertTrue(iou(tight, loose) > 0.85, "IoU of the loose box's mask with the tight box's " + iou(tight, loose));
+        segmenter.close();
+    }
+
+    /** One object split between two classes is kept whole; another object touching none of the class is not. */
+    @Test
+    void theObjectIsEveryForegroundRegionThatHoldsItsClass() {
+        int size = 257;
+        int classes = 21;
+        int dog = 12;
+        int cat = 8;
+        int person = 15;
+        float[] scores = new float[size * size * classes];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int winner = 0;
+                if (y >= 50 && y < 100 && x >= 20 && x < 120) {
+                    winner = x < 70 ? dog : cat;
+                } else if (y >= 150 && y < 200 && x >= 150 && x < 200) {
+                    winner = person;
+                }
+                scores[(y * size + x) * classes + winner] = 1f;
+            }
+        }
+        Mat object = DeepLabRefiner.objectOfClass(scores, dog);
+        assertEquals(50 * 100, Core.countNonZero(object), "the dog's region, cat-labelled half included");
+        assertEquals(0.0, object.get(175, 175)[0], "the person's region");
+    }
+
     static double iou(Mat a, Mat b) {
         Mat inter = new Mat();
         Mat union = new Mat();
