@@ -19,9 +19,17 @@ public class ApiExceptionMapper {
         if (e instanceof RateLimiter.RateLimited limited) {
             response.header("Retry-After", limited.retryAfterSeconds());
         }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        if (e instanceof BatchService.InvalidItems invalid) {
+            // every refused item of a batch manifest, by index
+            body.put("errors", invalid.errors().stream().map(error -> Map.of("index", error.index(),
+                    "error", error.code(), "message", error.message())).toList());
+        }
         return response
                 .type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", e.code(), "message", e.getMessage()))
+                .entity(body)
                 .build();
     }
 
