@@ -7,6 +7,7 @@ import io.brushline.common.BrushlineConfig;
 import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.observability.StageMetrics;
+import io.brushline.common.state.BatchStore;
 import io.brushline.common.state.JobStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -58,7 +59,8 @@ class WebhookOutcomeTest {
                 .build();
         WebhookConfig webhooks = config.getConfigMapping(WebhookConfig.class);
         queue = new DeliveryQueue(redis, webhooks);
-        dispatcher = new WebhookDispatcher(queue, new JobStore(redis, config.getConfigMapping(BrushlineConfig.class)),
+        BrushlineConfig common = config.getConfigMapping(BrushlineConfig.class);
+        dispatcher = new WebhookDispatcher(queue, new JobStore(redis, common), new BatchStore(redis, common),
                 webhooks, new OutboundUrlPolicy(List.of()), new StageMetrics(new SimpleMeterRegistry()),
                 new JobTracing(OpenTelemetry.noop().getTracer("test")));
     }
