@@ -24,8 +24,13 @@ public class ApiExceptionMapper {
         body.put("message", e.getMessage());
         if (e instanceof BatchService.InvalidItems invalid) {
             // every refused item of a batch manifest, by index
-            body.put("errors", invalid.errors().stream().map(error -> Map.of("index", error.index(),
-                    "error", error.code(), "message", error.message())).toList());
+            body.put("errors", invalid.errors().stream().map(error -> {
+                Map<String, Object> item = new java.util.LinkedHashMap<>();
+                item.put("index", error.index());
+                item.put("error", error.code());
+                item.put("message", error.message());
+                return item;
+            }).toList());
         }
         return response
                 .type(MediaType.APPLICATION_JSON)

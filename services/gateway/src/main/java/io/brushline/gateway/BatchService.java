@@ -441,11 +441,20 @@ public class BatchService {
             }
         }
         if (first != null) {
-            if (first instanceof ApiException api && api.status() == Response.Status.SERVICE_UNAVAILABLE) {
-                throw new ApiException(api.status(), api.code(), "batch " + batchId + " was not fully submitted: "
-                        + api.getMessage() + "; retry with the same Idempotency-Key to submit the rest");
+            // A batch cut short holds no in-flight slot: without a retry it would hold it until it expired.
+            batches.releaseInFlight(tenant, batchId);
+            if (first instanceof ApiException api) {
+                if (api.status() == Response.Status.SERVICE_UNAVAILABLE) {
+                    throw new ApiException(api.status(), api.code(), "batch " + batchId + " was not fully "
+                            + "submitted: " + api.getMessage() + "; retry with the same Idempotency-Key to submit "
+                            + "the rest");
+                }
+                throw api;
             }
-            throw first;
+            LOG.errorf(first, "batch %s was not fully submitted", batchId);
+            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable", "batch " + batchId
+                    + " was not fully submitted: storage or the job store is unreachable right now; retry with the "
+                    + "same Idempotency-Key to submit the rest");
         }
         batches.markSubmitted(batchId);
         // A cancel that came while items were still being submitted reaches those too.

@@ -60,6 +60,7 @@ class BatchServiceTest {
     private EditService edits;
     private BatchService batches;
     private byte[] photo;
+    private MemoryStore storage;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -93,7 +94,7 @@ class BatchServiceTest {
         TestConfig gateway = new TestConfig();
         jobs = new JobStore(redis, common);
         batchStore = new BatchStore(redis, common);
-        var storage = new MemoryStore(common);
+        storage = new MemoryStore(common);
         var inspector = new ImageInspector(gateway);
         edits = new EditService(inspector, storage, jobs, gateway, requested.emitter(), failed.emitter(), policy);
         batches = new BatchService(edits, batchStore, jobs, storage, new ImageFetcher(policy, gateway), inspector,
@@ -264,6 +265,7 @@ class BatchServiceTest {
         assertTrue(unavailable.getMessage().contains("retry with the same Idempotency-Key"), unavailable.getMessage());
         assertEquals("QUEUED", jobs.get(BatchStore.itemJobId(batchId, 1)).get("state"),
                 "the unqueued item is left to be queued, not failed");
+        assertEquals(0, redis.zcard("brushline:batches-in-flight:acme"), "a batch cut short holds its slot");
 
         requested.refuse = job -> false;
         var retried = batches.submit(manifest(body, "cut-short"));
@@ -273,6 +275,24 @@ class BatchServiceTest {
                 BatchStore.itemJobId(batchId, 2)), requested.sent.stream().map(EditJob::jobId).toList(),
                 "each item queued exactly once");
         assertEquals("1", batchStore.get(batchId).get("submitted"));
+    }
+
+    @Test
+    void storageDownHalfWayIsA503NamingTheBatchInWords() {
+        storage.down = true;
+
+        var unavailable = assertThrows(ApiException.class, () -> batches.submit(manifest(
+                "{\"items\": [{\"image_url\": \"" + url("/photo") + "\", \"instruction\": \"sepia\"}]}", "k")));
+
+        assertEquals(503, unavailable.status().getStatusCode());
+        assertTrue(unavailable.getMessage().matches("batch \\S+ was not fully submitted: storage or the job store is "
+                + "unreachable right now; retry with the same Idempotency-Key to submit the rest"),
+                unavailable.getMessage());
+        storage.down = false;
+        var retried = batches.submit(manifest(
+                "{\"items\": [{\"image_url\": \"" + url("/photo") + "\", \"instruction\": \"sepia\"}]}", "k"));
+        assertTrue(unavailable.getMessage().startsWith("batch " + retried.batchId() + " "));
+        assertEquals(1, requested.sent.size());
     }
 
     /** The batch id the next keyed submission will get: claims the key first, as a crashed call would have. */
@@ -462,6 +482,7 @@ class BatchServiceTest {
     /** Object storage in memory. */
     static final class MemoryStore extends ObjectStore {
         final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+        volatile boolean down;
 
         MemoryStore(BrushlineConfig config) {
             super(config);
@@ -469,6 +490,9 @@ class BatchServiceTest {
 
         @Override
         public void put(String key, byte[] bytes, String contentType) {
+            if (down) {
+                throw new io.brushline.common.storage.StorageException("put " + key, new java.io.IOException("refused"));
+            }
             objects.put(key, bytes.clone());
         }
 

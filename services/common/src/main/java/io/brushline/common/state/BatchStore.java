@@ -252,6 +252,11 @@ public class BatchStore {
         redis.zrem(inFlightKey(tenant), batchId);
     }
 
+    /** Frees the batch's slot among the tenant's running batches (a submission cut short). */
+    public void releaseInFlight(String tenant, String batchId) {
+        redis.zrem(inFlightKey(tenant), batchId);
+    }
+
     /** The batch webhook's delivery status (pending, delivered, gone, exhausted, refused). */
     public void recordWebhookStatus(String batchId, String status) {
         update(batchId, Map.of("webhook", status));
