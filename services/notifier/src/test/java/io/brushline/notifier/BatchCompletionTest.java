@@ -255,6 +255,67 @@ class BatchCompletionTest {
         assertNotNull(stored.get("batches/b4/manifest.jsonl"));
     }
 
+    /**
+     * Through the notifier's own consumer path: terminal events of a batch's jobs, one of them
+     * delivered twice, end the jobs, send item webhooks only to jobs that have a URL, and make one
+     * batch webhook after the last.
+     */
+    @Test
+    void theNotifierCountsItemsFromTheirTerminalEventsAndARedeliveryChangesNothing() throws Exception {
+        String batchId = "b6";
+        List<String> jobIds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String jobId = BatchStore.itemJobId(batchId, i);
+            jobIds.add(jobId);
+            // item 0 asked for its own webhook, the others did not
+            jobs.create(job(jobId, i == 0 ? "https://hooks.example/items" : null),
+                    Map.of("batchId", batchId, "batchIndex", String.valueOf(i)));
+        }
+        assertEquals(BatchStore.Created.CREATED, batches.create(new BatchStore.NewBatch(batchId, "acme", jobIds,
+                Map.of("webhookUrl", "https://hooks.example/batch"), Map.of()), 10));
+        @SuppressWarnings("unchecked")
+        io.smallrye.reactive.messaging.MutinyEmitter<String> noDeadLetters =
+                (io.smallrye.reactive.messaging.MutinyEmitter<String>) java.lang.reflect.Proxy.newProxyInstance(
+                        getClass().getClassLoader(), new Class<?>[] {io.smallrye.reactive.messaging.MutinyEmitter.class},
+                        (proxy, method, args) -> {
+                            throw new AssertionError("a record was parked");
+                        });
+        var stage = new NotifierStage(queue, jobs, JSON, new io.brushline.common.stage.IncomingRecords(JSON, jobs,
+                noDeadLetters), new io.brushline.common.stage.Retrying(common),
+                new JobTracing(OpenTelemetry.noop().getTracer("t")), completion);
+
+        stage.completed(record("edit-completed", jobIds.get(0), job(jobIds.get(0), null)));
+        stage.failed(record("edit-failed", jobIds.get(1), job(jobIds.get(1), null).withFailure(
+                new io.brushline.common.messages.Failure("grounding", "object_not_found", "no dog was found"))));
+        stage.failed(record("edit-failed", jobIds.get(1), job(jobIds.get(1), null).withFailure(
+                new io.brushline.common.messages.Failure("grounding", "object_not_found", "no dog was found"))));
+        assertEquals("1", batches.get(batchId).get("remaining"), "the redelivered event was counted");
+        assertEquals(1, deliveries(), "only item 0's own webhook");
+        assertTrue(queue.load(jobIds.get(0)).isPresent());
+
+        stage.completed(record("edit-completed", jobIds.get(2), job(jobIds.get(2), null)));
+        stage.completed(record("edit-completed", jobIds.get(2), job(jobIds.get(2), null)));
+
+        assertEquals("0", batches.get(batchId).get("remaining"));
+        assertEquals(2, deliveries(), "item 0's webhook and one batch webhook");
+        JsonNode event = JSON.readTree(queue.load("batch_" + batchId).orElseThrow().body());
+        assertEquals(JSON.readTree("{\"FAILED\":1,\"SUCCEEDED\":2}"), event.at("/data/counts"));
+        assertEquals("FAILED", jobs.get(jobIds.get(1)).get("state"));
+        assertEquals("object_not_found", jobs.get(jobIds.get(1)).get("failureCode"));
+    }
+
+    private static io.brushline.common.messages.EditJob job(String jobId, String webhookUrl) {
+        return new io.brushline.common.messages.EditJob(io.brushline.common.messages.EditJob.SCHEMA_VERSION, jobId,
+                "acme", 1, null, "2026-01-01T00:00:00Z", "sepia",
+                new io.brushline.common.messages.ImageRef("jobs/" + jobId + "/source", "image/jpeg", 64, 48), null,
+                webhookUrl, null, null, null, null, null, null);
+    }
+
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record(String topic, String key,
+            io.brushline.common.messages.EditJob job) throws Exception {
+        return new org.apache.kafka.clients.consumer.ConsumerRecord<>(topic, 0, 0, key, JSON.writeValueAsString(job));
+    }
+
     @Test
     void theBatchWebhookIsSignedAndSentAsJobWebhooksAre() throws Exception {
         List<Map<String, String>> received = Collections.synchronizedList(new ArrayList<>());
