@@ -181,11 +181,13 @@ public class BatchResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel the batch: every item that has not ended is canceled as DELETE /v1/edits/{id} "
             + "does; items that ended stay as they are. The batch still completes (and its webhook is sent) once "
-            + "every item has ended")
+            + "every item has ended. A batch whose items have all ended stays completed")
     public Map<String, Object> cancel(@PathParam("id") String id) {
-        existing(id);
+        Map<String, String> batch = existing(id);
         batches.cancel(id);
-        return batches.view(id, existing(id), 0, config.defaultPageSize(), json);
+        // the batch as it is now, read again without counting a second read of the tenant
+        return batches.view(id, batches.find(batch.get("tenant"), id).orElse(batch), 0, config.defaultPageSize(),
+                json);
     }
 
     /** The batch of the caller's tenant, counted as one read of that tenant. */

@@ -499,10 +499,14 @@ public class BatchService {
         }
     }
 
-    /** Cancels every item that has not ended, through the single-job cancel; returns false for no such batch. */
+    /**
+     * Cancels every item that has not ended, through the single-job cancel; a batch whose items have
+     * all ended stays as it is. Returns false for no such batch.
+     */
     public boolean cancel(String batchId) {
-        if (!batches.requestCancel(batchId)) {
-            return false;
+        var request = batches.requestCancel(batchId);
+        if (request != BatchStore.CancelRequest.RECORDED) {
+            return request == BatchStore.CancelRequest.ALREADY_COMPLETE;
         }
         for (String jobId : batches.jobIds(batchId)) {
             Optional<JobState> state = jobs.state(jobId);

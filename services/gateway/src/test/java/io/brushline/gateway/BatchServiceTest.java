@@ -403,6 +403,19 @@ class BatchServiceTest {
         assertNotEquals(Map.of(), batchStore.get(b));
     }
 
+    @Test
+    void aBatchWhoseItemsHaveAllEndedStaysCompletedWhenCanceled() {
+        String b = batches.submit(manifest("{\"items\": [{\"image_url\": \"" + url("/photo")
+                + "\", \"instruction\": \"sepia\"}]}", null)).batchId();
+        jobs.advance(BatchStore.itemJobId(b, 0), JobState.SUCCEEDED);
+        assertEquals(0, batchStore.countTerminal(b, 0), "the notifier's count of the ended item");
+
+        assertTrue(batches.cancel(b));
+
+        assertEquals("completed", batches.view(b, batchStore.get(b), 0, 10, JSON).get("state"));
+        assertNull(batchStore.get(b).get("cancelRequested"));
+    }
+
     private static java.util.Comparator<String> jobOrder(String batchId) {
         return java.util.Comparator.comparing(id -> id.equals(BatchStore.itemJobId(batchId, 0)) ? 0 : 1);
     }

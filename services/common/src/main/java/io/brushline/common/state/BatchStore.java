@@ -237,9 +237,26 @@ public class BatchStore {
         update(batchId, Map.of("submitted", "1"));
     }
 
-    /** Records a cancel request; false when there is no such batch. */
-    public boolean requestCancel(String batchId) {
-        return update(batchId, Map.of("cancelRequested", "1"));
+    /** What a cancel request found. */
+    public enum CancelRequest {
+        RECORDED, ALREADY_COMPLETE, NO_SUCH_BATCH
+    }
+
+    /** KEYS: batch hash. ARGV: ttl millis. A batch whose items have all ended stays as it ended. */
+    private static final String CANCEL_SCRIPT = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            if tonumber(redis.call('HGET', KEYS[1], 'remaining')) == 0 then return 0 end
+            redis.call('HSET', KEYS[1], 'cancelRequested', '1')
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """;
+
+    /** Records a cancel request, unless every item has already ended. */
+    public CancelRequest requestCancel(String batchId) {
+        Long outcome = redis.eval(CANCEL_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(batchId)},
+                String.valueOf(ttl.toMillis()));
+        return outcome == null || outcome < 0 ? CancelRequest.NO_SUCH_BATCH
+                : outcome == 0 ? CancelRequest.ALREADY_COMPLETE : CancelRequest.RECORDED;
     }
 
     /**
