@@ -132,12 +132,12 @@ public class BatchResource {
             + "URL or failure code and reason, metadata)")
     public Map<String, Object> status(@PathParam("id") String id,
             @Parameter(description = "Items per page (default brushline.batch.default-page-size)")
-            @QueryParam("page_size") Integer pageSize,
+            @QueryParam("page_size") String pageSize,
             @Parameter(description = "next_page_token of the previous page") @QueryParam("page_token") String pageToken,
             @Parameter(description = "Index of the first item (instead of page_token)") @QueryParam("offset")
-            Integer offset) {
+            String offset) {
         Map<String, String> batch = existing(id);
-        int size = pageSize == null ? config.defaultPageSize() : pageSize;
+        int size = pageSize == null ? config.defaultPageSize() : number("page_size", pageSize);
         if (size < 1 || size > config.maxPageSize()) {
             throw ApiException.badRequest("invalid_page_size", "page_size must be between 1 and "
                     + config.maxPageSize() + "; got " + size);
@@ -145,7 +145,8 @@ public class BatchResource {
         if (offset != null && pageToken != null) {
             throw ApiException.badRequest("invalid_page_token", "give page_token or offset, not both");
         }
-        int from = pageToken != null ? BatchService.PageToken.offset(pageToken) : offset == null ? 0 : offset;
+        int from = pageToken != null ? BatchService.PageToken.offset(pageToken)
+                : offset == null ? 0 : number("offset", offset);
         if (from < 0) {
             throw ApiException.badRequest("invalid_page_token", "offset must be 0 or more; got " + from);
         }
@@ -196,6 +197,15 @@ public class BatchResource {
         rateLimiter.acquire(tenant, RateLimiter.Kind.READS);
         return batches.find(tenant, id).orElseThrow(() -> new ApiException(Response.Status.NOT_FOUND, "not_found",
                 "no batch with id " + id));
+    }
+
+    private static int number(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name.equals("offset") ? "invalid_page_token" : "invalid_page_size",
+                    name + " must be a whole number; got '" + value + "'");
+        }
     }
 
     private static byte[] read(FileUpload upload) {
