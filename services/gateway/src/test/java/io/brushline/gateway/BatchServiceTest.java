@@ -331,6 +331,8 @@ class BatchServiceTest {
         Map<String, Object> job = JobView.of(BatchStore.itemJobId(b, 0), jobs.get(BatchStore.itemJobId(b, 0)));
         assertEquals("FAILED", job.get("state"));
         assertEquals(0, job.get("width"));
+        assertEquals(b, job.get("batch_id"));
+        assertEquals(0, job.get("batch_index"));
     }
 
     @Test

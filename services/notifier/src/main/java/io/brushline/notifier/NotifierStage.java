@@ -112,6 +112,10 @@ public class NotifierStage {
             data.put("failure", Map.of("stage", stored.getOrDefault("failureStage", ""),
                     "code", stored.getOrDefault("failureCode", ""), "reason", stored.get("reason")));
         }
+        if (stored.containsKey("batchId")) {
+            data.put("batch_id", stored.get("batchId"));
+            data.put("batch_index", Integer.valueOf(stored.get("batchIndex")));
+        }
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", "edit." + state.name().toLowerCase(Locale.ROOT));
         event.put("timestamp", Instant.now().toString());

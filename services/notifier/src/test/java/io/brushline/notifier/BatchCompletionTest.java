@@ -291,7 +291,9 @@ class BatchCompletionTest {
                 new io.brushline.common.messages.Failure("grounding", "object_not_found", "no dog was found"))));
         assertEquals("1", batches.get(batchId).get("remaining"), "the redelivered event was counted");
         assertEquals(1, deliveries(), "only item 0's own webhook");
-        assertTrue(queue.load(jobIds.get(0)).isPresent());
+        JsonNode itemEvent = JSON.readTree(queue.load(jobIds.get(0)).orElseThrow().body());
+        assertEquals(batchId, itemEvent.at("/data/batch_id").asText(), itemEvent.toString());
+        assertEquals(0, itemEvent.at("/data/batch_index").asInt(-1), itemEvent.toString());
 
         stage.completed(record("edit-completed", jobIds.get(2), job(jobIds.get(2), null)));
         stage.completed(record("edit-completed", jobIds.get(2), job(jobIds.get(2), null)));
