@@ -19,9 +19,22 @@ public class ApiExceptionMapper {
         if (e instanceof RateLimiter.RateLimited limited) {
             response.header("Retry-After", limited.retryAfterSeconds());
         }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        if (e instanceof BatchService.InvalidItems invalid) {
+            // every refused item of a batch manifest, by index
+            body.put("errors", invalid.errors().stream().map(error -> {
+                Map<String, Object> item = new java.util.LinkedHashMap<>();
+                item.put("index", error.index());
+                item.put("error", error.code());
+                item.put("message", error.message());
+                return item;
+            }).toList());
+        }
         return response
                 .type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", e.code(), "message", e.getMessage()))
+                .entity(body)
                 .build();
     }
 

@@ -69,10 +69,13 @@ public class EditService {
     private final JobStore jobs;
     private final GatewayConfig config;
     private final MutinyEmitter<EditJob> requested;
+    private final MutinyEmitter<EditJob> failed;
     private final OutboundUrlPolicy outboundPolicy;
 
     public EditService(ImageInspector inspector, ObjectStore storage, JobStore jobs, GatewayConfig config,
-            @Channel("edit-requested") MutinyEmitter<EditJob> requested, OutboundUrlPolicy outboundPolicy) {
+            @Channel("edit-requested") MutinyEmitter<EditJob> requested,
+            @Channel("edit-failed") MutinyEmitter<EditJob> failed, OutboundUrlPolicy outboundPolicy) {
+        this.failed = failed;
         this.outboundPolicy = outboundPolicy;
         this.inspector = inspector;
         this.storage = storage;
@@ -82,6 +85,86 @@ public class EditService {
     }
 
     public Accepted submit(Submission submission) {
+        var validated = validate(submission);
+        String key = submission.idempotencyKey();
+        if (key == null || key.isBlank()) {
+            String jobId = UUID.randomUUID().toString();
+            accept(jobId, submission, validated, IdMode.FRESH, Map.of());
+            return new Accepted(jobId, true);
+        }
+        return submitOnce(submission, key, validated);
+    }
+
+    /**
+     * Submits the job under a given id (a batch item: the id derives from the batch and the index),
+     * with {@code tags} recorded on the job as it is created. A job of that id that is already queued
+     * is the answer, so a repeated submission makes nothing new. Validation failures throw
+     * {@link ApiException} before anything is stored; a 503 leaves the job QUEUED and unqueued, for a
+     * retry to queue under the same id (never FAILED: a finished job would never run nor end again).
+     */
+    public Accepted submitAs(String jobId, Submission submission, Map<String, String> tags) {
+        var validated = validate(submission);
+        return once(submission.tenant(), jobId, () -> accept(jobId, submission, validated, IdMode.FIXED, tags));
+    }
+
+    /**
+     * Records a job that fails before it could run (a batch item whose image could not be fetched or
+     * read) and sends it to {@code edit-failed}, so that it ends like any failed job: its webhook, and
+     * its batch's count. Repeating the call for the same id adds nothing once the message is sent.
+     */
+    public Accepted failAs(String jobId, String tenant, String instruction, String webhookUrl, String code,
+            String reason, Map<String, String> tags) {
+        return once(tenant, jobId, () -> {
+            String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
+            var failure = new io.brushline.common.messages.Failure("submit", code, reason);
+            // The schema wants a positive size; the job itself shows 0x0, as nothing was read.
+            EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, tenant, 1, traceparent, Instant.now().toString(),
+                    instruction == null ? "" : instruction,
+                    new ImageRef(ObjectKeys.source(jobId), "application/octet-stream", 1, 1), null, webhookUrl,
+                    null, null, null, null, failure, null);
+            Map<String, String> fields = new java.util.HashMap<>(tags);
+            fields.put("width", "0");
+            fields.put("height", "0");
+            jobs.create(job, fields);
+            jobs.advance(jobId, JobState.FAILED, JobStore.failureFields(failure));
+            try {
+                failed.sendMessageAndAwait(StageProcessor.keyed(job));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "failed job %s could not be sent", jobId);
+                throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
+                        "the job queue is unreachable right now; retry later");
+            }
+            markEnqueued(jobId);
+        });
+    }
+
+    /** One submission of a given job id at a time; a job already queued is returned as it is. */
+    private Accepted once(String tenant, String jobId, Runnable submit) {
+        String lock = "job:" + jobId;
+        long deadline = System.nanoTime() + SUBMISSION_WAIT.toNanos();
+        while (!jobs.lockSubmission(tenant, lock, SUBMISSION_LEASE)) {
+            if (jobs.isEnqueued(jobId)) {
+                return new Accepted(jobId, false);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ApiException(Response.Status.CONFLICT, "idempotency_key_in_use", "job " + jobId
+                        + " is still being submitted by another request; retry in a few seconds");
+            }
+            pause();
+        }
+        try {
+            if (jobs.isEnqueued(jobId)) {
+                return new Accepted(jobId, false);
+            }
+            submit.run();
+            return new Accepted(jobId, true);
+        } finally {
+            jobs.unlockSubmission(tenant, lock);
+        }
+    }
+
+    /** Checks everything about a submission that can be checked before storing anything. */
+    private Validated validate(Submission submission) {
         String instruction = validInstruction(submission.instruction());
         String webhookUrl = validWebhookUrl(submission.webhookUrl());
         var image = inspector.inspect(submission.image(), "image");
@@ -99,14 +182,7 @@ public class EditService {
             inspector.inspect(submission.backgroundImage(), "background_image");
         }
 
-        var validated = new Validated(instruction, webhookUrl, image, new Hints(box, points, null));
-        String key = submission.idempotencyKey();
-        if (key == null || key.isBlank()) {
-            String jobId = UUID.randomUUID().toString();
-            accept(jobId, submission, validated, false);
-            return new Accepted(jobId, true);
-        }
-        return submitOnce(submission, key, validated);
+        return new Validated(instruction, webhookUrl, image, new Hints(box, points, null));
     }
 
     private record Validated(String instruction, String webhookUrl, ImageInspector.ImageInfo image, Hints hints) {
@@ -143,7 +219,7 @@ public class EditService {
                 // The first call with this key died before its job was queued: finish it under the same id.
                 jobId = existing.get();
             }
-            accept(jobId, submission, validated, true);
+            accept(jobId, submission, validated, IdMode.KEYED, Map.of());
             return new Accepted(jobId, true);
         } finally {
             jobs.unlockSubmission(submission.tenant(), key);
@@ -160,12 +236,18 @@ public class EditService {
         }
     }
 
-    private void accept(String jobId, Submission submission, Validated validated, boolean keyed) {
+    /** Where the job id came from: random, bound to an Idempotency-Key, or fixed by the caller. */
+    private enum IdMode {
+        FRESH, KEYED, FIXED
+    }
+
+    private void accept(String jobId, Submission submission, Validated validated, IdMode mode,
+            Map<String, String> tags) {
         // The job's trace starts at the HTTP request that submits it (a fresh one when tracing is off).
         String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
         Runnable clearLogContext = JobTracing.logContext(jobId, traceparent);
         try {
-            queue(jobId, submission, validated, keyed, traceparent);
+            queue(jobId, submission, validated, mode, tags, traceparent);
         } finally {
             clearLogContext.run();
         }
@@ -177,7 +259,8 @@ public class EditService {
      * the message did reach Kafka) and only then is the key released for a fresh attempt. When even
      * that mark fails, the key stays bound, so that the client's retry finishes this same job.
      */
-    private void queue(String jobId, Submission submission, Validated validated, boolean keyed, String traceparent) {
+    private void queue(String jobId, Submission submission, Validated validated, IdMode mode,
+            Map<String, String> tags, String traceparent) {
         storage.put(ObjectKeys.source(jobId), submission.image(), validated.image().contentType());
         Hints hints = validated.hints();
         if (submission.hintMask() != null) {
@@ -194,15 +277,20 @@ public class EditService {
                 new ImageRef(ObjectKeys.source(jobId), image.contentType(), image.width(), image.height()),
                 hints.isEmpty() && hints.backgroundKey() == null ? null : hints, validated.webhookUrl(),
                 null, null, null, null, null, null);
-        jobs.create(job);
+        jobs.create(job, tags);
         try {
             requested.sendMessageAndAwait(StageProcessor.keyed(job));
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be queued", jobId);
+            if (mode == IdMode.FIXED) {
+                // A job of a fixed id stays QUEUED: the retry queues it under the same id.
+                throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
+                        "the job queue is unreachable right now; retry later");
+            }
             try {
                 jobs.advance(jobId, JobState.FAILED, Map.of("failureStage", "submit", "failureCode",
                         "queue_unavailable", "reason", "the job queue is unreachable; nothing was processed"));
-                if (keyed) {
+                if (mode == IdMode.KEYED) {
                     jobs.releaseIdempotencyKey(submission.tenant(), submission.idempotencyKey());
                 }
             } catch (RuntimeException redisToo) {
@@ -211,9 +299,13 @@ public class EditService {
             throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
                     "the job queue is unreachable right now; the edit was not accepted, retry later");
         }
+        markEnqueued(jobId);
+        LOG.infof("job %s queued", jobId);
+    }
+
+    private void markEnqueued(String jobId) {
         try {
             jobs.markEnqueued(jobId);
-            LOG.infof("job %s queued", jobId);
         } catch (RuntimeException e) {
             // The message is durable: the job runs, so the client is told it was accepted.
             LOG.warnf("job %s is queued but could not be marked so: %s", jobId, e.toString());

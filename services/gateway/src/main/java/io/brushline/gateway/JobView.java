@@ -51,6 +51,10 @@ final class JobView {
             view.put("mask_url", "/v1/edits/" + id + "/mask");
         }
         putIfPresent(view, "webhook", job.get("webhook"));
+        if (job.containsKey("batchId")) {
+            view.put("batch_id", job.get("batchId"));
+            view.put("batch_index", Integer.valueOf(job.get("batchIndex")));
+        }
         return view;
     }
 

@@ -35,9 +35,11 @@ public class NotifierStage {
     private final IncomingRecords incoming;
     private final Retrying retrying;
     private final JobTracing tracing;
+    private final BatchCompletion batches;
 
     public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json, IncomingRecords incoming,
-            Retrying retrying, JobTracing tracing) {
+            Retrying retrying, JobTracing tracing, BatchCompletion batches) {
+        this.batches = batches;
         this.retrying = retrying;
         this.tracing = tracing;
         this.queue = queue;
@@ -76,18 +78,20 @@ public class NotifierStage {
         JobState state = before.get().isTerminal() ? before.get() : outcome;
         Map<String, String> stored = jobs.get(job.jobId());
         String url = job.webhookUrl() != null ? job.webhookUrl() : stored.get("webhookUrl");
-        if (url == null) {
-            return;
-        }
-        // The delivery keeps this span's context: its HTTP calls, made later, join the job's trace.
-        try (JobTracing.JobSpan span = tracing.open("notify", SpanKind.CONSUMER, job.jobId(), job.traceparent())) {
-            // One id per job: every retry and every redelivered event carries the same webhook-id.
-            String webhookId = "msg_" + job.jobId();
-            if (queue.enqueue(job.jobId(), webhookId, job.tenant(), url, body(job.jobId(), state, stored),
-                    span.traceparent())) {
-                jobs.recordWebhookStatus(job.jobId(), "pending");
+        if (url != null) {
+            // The delivery keeps this span's context: its HTTP calls, made later, join the job's trace.
+            try (JobTracing.JobSpan span = tracing.open("notify", SpanKind.CONSUMER, job.jobId(),
+                    job.traceparent())) {
+                // One id per job: every retry and every redelivered event carries the same webhook-id.
+                String webhookId = "msg_" + job.jobId();
+                if (queue.enqueue(job.jobId(), webhookId, job.tenant(), url, body(job.jobId(), state, stored),
+                        span.traceparent())) {
+                    jobs.recordWebhookStatus(job.jobId(), "pending");
+                }
             }
         }
+        // After the job's own webhook: a batch item is counted once it is terminal and announced.
+        batches.itemEnded(stored);
     }
 
     /** The event as the job reads in Redis once terminal: what the API shows is what the webhook says. */
@@ -107,6 +111,10 @@ public class NotifierStage {
         if (state == JobState.FAILED && stored.containsKey("reason")) {
             data.put("failure", Map.of("stage", stored.getOrDefault("failureStage", ""),
                     "code", stored.getOrDefault("failureCode", ""), "reason", stored.get("reason")));
+        }
+        if (stored.containsKey("batchId")) {
+            data.put("batch_id", stored.get("batchId"));
+            data.put("batch_index", Integer.valueOf(stored.get("batchIndex")));
         }
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", "edit." + state.name().toLowerCase(Locale.ROOT));

@@ -4,6 +4,7 @@ import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.net.RetryAfter;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.observability.StageMetrics;
+import io.brushline.common.state.BatchStore;
 import io.brushline.common.state.JobStore;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -54,9 +55,11 @@ public class WebhookDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final StageMetrics metrics;
     private final JobTracing tracing;
+    private final BatchStore batches;
 
-    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, WebhookConfig config, OutboundUrlPolicy policy,
-            StageMetrics metrics, JobTracing tracing) {
+    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, BatchStore batches, WebhookConfig config,
+            OutboundUrlPolicy policy, StageMetrics metrics, JobTracing tracing) {
+        this.batches = batches;
         this.policy = policy;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -247,7 +250,12 @@ public class WebhookDispatcher {
 
     /** Writes the delivery's final status to the job, then lets the delivery go. */
     private void recordOutcome(DeliveryQueue.Delivery delivery, String status) {
-        jobs.recordWebhookStatus(delivery.jobId(), status);
+        String id = delivery.jobId();
+        if (id.startsWith("batch_")) {
+            batches.recordWebhookStatus(id.substring("batch_".length()), status);
+        } else {
+            jobs.recordWebhookStatus(id, status);
+        }
         queue.forget(delivery.jobId());
     }
 }

@@ -7,14 +7,13 @@ import io.brushline.common.BrushlineConfig;
 import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.observability.StageMetrics;
+import io.brushline.common.state.BatchStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -40,17 +39,11 @@ class WebhookOutcomeTest {
     @BeforeAll
     void buildTheDispatcher() throws IOException {
         redis = REDIS.client().connect().sync();
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withProfile("test")
-                .withSources(new PropertiesConfigSource(
-                        getClass().getClassLoader().getResource("application.properties"), 250))
-                .withMapping(WebhookConfig.class)
-                .withMapping(BrushlineConfig.class)
-                .withValidateUnknown(false)
-                .build();
+        SmallRyeConfig config = NotifierTestConfig.load();
         WebhookConfig webhooks = config.getConfigMapping(WebhookConfig.class);
         queue = new DeliveryQueue(redis, webhooks);
-        dispatcher = new WebhookDispatcher(queue, new JobStore(redis, config.getConfigMapping(BrushlineConfig.class)),
+        BrushlineConfig common = config.getConfigMapping(BrushlineConfig.class);
+        dispatcher = new WebhookDispatcher(queue, new JobStore(redis, common), new BatchStore(redis, common),
                 webhooks, new OutboundUrlPolicy(List.of()), new StageMetrics(new SimpleMeterRegistry()),
                 new JobTracing(OpenTelemetry.noop().getTracer("test")));
     }

@@ -39,6 +39,32 @@ final class Api {
         return send(request.build());
     }
 
+    /** A multipart POST to any path (the batch endpoint takes the same forms). */
+    Reply post(String path, MultipartForm form, String idempotencyKey) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", form.contentType())
+                .POST(form.body());
+        authorize(request);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request.build());
+    }
+
+    /** A JSON POST (a batch manifest). */
+    Reply postJson(String path, String json, String idempotencyKey) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        authorize(request);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request.build());
+    }
+
     Reply get(String path) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
         authorize(request);

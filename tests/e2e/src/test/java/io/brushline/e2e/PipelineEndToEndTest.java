@@ -536,6 +536,90 @@ class PipelineEndToEndTest {
         }
     }
 
+    /**
+     * Five shared photos as one batch of uploads: every item runs as an ordinary job, and one signed
+     * batch.completed webhook arrives once all have ended, with the manifest linked from the batch.
+     * Then a JSON manifest whose second image_url answers no image: that item fails alone, through
+     * edit-failed, and the batch still completes with one webhook.
+     */
+    @Test
+    @Order(20)
+    void aBatchOfPhotosEndsWithOneSignedBatchWebhookAndAManifest() throws Exception {
+        webhooks.serve("/images/bench.jpg", Files.readAllBytes(shared.resolve("data/images/samhq_example4_bench.jpg")));
+        var mixedBatch = api.postJson("/v1/batches", """
+                {"instruction": "sepia", "webhook_url": "%s", "items": [
+                  {"image_url": "%s", "metadata": {"sku": "B-1"}},
+                  {"image_url": "%s"}]}""".formatted(webhooks.url("/batch-hooks"), webhooks.url("/images/bench.jpg"),
+                webhooks.url("/images/nothing-here.jpg")), null);
+        assertEquals(202, mixedBatch.status(), String.valueOf(mixedBatch.json()));
+        JsonNode mixed = awaitBatchWebhook(mixedBatch.json().path("id").asText());
+        assertEquals(1, mixed.path("data").path("counts").path("SUCCEEDED").asInt(), mixed.toString());
+        assertEquals(1, mixed.path("data").path("counts").path("FAILED").asInt(), mixed.toString());
+        JsonNode mixedItems = api.get("/v1/batches/" + mixedBatch.json().path("id").asText()).json().path("items");
+        assertEquals("B-1", mixedItems.get(0).path("metadata").path("sku").asText(), mixedItems.toString());
+        assertEquals("invalid_image", mixedItems.get(1).path("failure").path("code").asText(), mixedItems.toString());
+        assertTrue(mixedItems.get(1).path("failure").path("reason").asText().contains("empty"), mixedItems.toString());
+
+        var form = new MultipartForm().field("instruction", "make it black and white")
+                .field("webhook_url", webhooks.url("/batch-hooks"));
+        for (String photo : List.of("sam_dog.jpg", "sam_truck.jpg", "gsam_demo2_dog.jpg", "samhq_example4_bench.jpg",
+                "inpaint_anything_cat.jpg")) {
+            form.file("image", Files.readAllBytes(shared.resolve("data/images").resolve(photo)));
+        }
+        var accepted = api.post("/v1/batches", form, "batch-e2e-1");
+        assertEquals(202, accepted.status(), String.valueOf(accepted.json()));
+        String batchId = accepted.json().path("id").asText();
+        assertEquals(5, accepted.json().path("total").asInt());
+        var again = api.post("/v1/batches", form, "batch-e2e-1");
+        assertEquals(200, again.status(), String.valueOf(again.json()));
+        assertEquals(batchId, again.json().path("id").asText());
+
+        JsonNode event = awaitBatchWebhook(batchId);
+        assertEquals(5, event.path("data").path("counts").path("SUCCEEDED").asInt(), event.toString());
+
+        JsonNode batch = api.get("/v1/batches/" + batchId + "?page_size=3").json();
+        assertEquals("completed", batch.path("state").asText(), batch.toString());
+        assertEquals(3, batch.path("items").size(), batch.toString());
+        assertTrue(batch.path("items").get(0).has("result_url"), batch.toString());
+        JsonNode rest = api.get("/v1/batches/" + batchId + "?page_token="
+                + batch.path("next_page_token").asText()).json();
+        assertEquals(List.of(3, 4), List.of(rest.path("items").get(0).path("index").asInt(),
+                rest.path("items").get(1).path("index").asInt()), rest.toString());
+        var manifest = api.get(batch.path("manifest_url").asText());
+        assertEquals(200, manifest.status());
+        String[] lines = new String(manifest.body(), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertEquals(5, lines.length);
+        for (String line : lines) {
+            JsonNode item = JSON.readTree(line);
+            assertEquals("SUCCEEDED", item.path("state").asText(), line);
+            // item_webhooks was not asked for: no job webhook for the items
+            String itemHook = "msg_" + item.path("job_id").asText();
+            assertTrue(webhooks.received().stream().noneMatch(r -> itemHook.equals(r.webhookId())), line);
+        }
+    }
+
+    /** Waits up to 60 s for the batch's webhook; exactly one must come, validly signed. Returns its body. */
+    private JsonNode awaitBatchWebhook(String batchId) throws Exception {
+        String webhookId = "msg_batch_" + batchId;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (webhooks.received().stream().noneMatch(r -> webhookId.equals(r.webhookId()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(500);
+        var batchHooks = webhooks.received().stream().filter(r -> webhookId.equals(r.webhookId())).toList();
+        assertEquals(1, batchHooks.size(), "batch webhooks received; batch " + api.get("/v1/batches/" + batchId).json());
+        assertTrue(batchHooks.get(0).signatureValid());
+        JsonNode event = JSON.readTree(batchHooks.get(0).body());
+        assertEquals("batch.completed", event.path("type").asText(), event.toString());
+        var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SchemaLocation.of(
+                Path.of(System.getProperty("brushline.schemas.dir")).resolve("batch-webhook-event.json").toUri()
+                        .toString()));
+        var errors = schema.validate(event);
+        assertTrue(errors.isEmpty(), "batch webhook " + event + " violates its schema: " + errors);
+        return event;
+    }
+
     @Test
     @Order(100)
     void deadBrokerAnswers503AndAcceptsNothing() throws Exception {

@@ -79,6 +79,14 @@ public class JobStore {
      * @return the state of the job that already existed, or empty when this call created it
      */
     public Optional<JobState> create(EditJob job) {
+        return create(job, Map.of());
+    }
+
+    /**
+     * Like {@link #create(EditJob)}, with further fields written in the same step (a batch item's
+     * {@code batchId} and {@code batchIndex}), so that the job never exists without them.
+     */
+    public Optional<JobState> create(EditJob job, Map<String, String> extra) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("state", JobState.QUEUED.name());
         fields.put("stateRank", String.valueOf(JobState.QUEUED.ordinal()));
@@ -94,6 +102,7 @@ public class JobStore {
         if (job.webhookUrl() != null) {
             fields.put("webhookUrl", job.webhookUrl());
         }
+        fields.putAll(extra);
         String previous = redis.eval(CREATE_SCRIPT, ScriptOutputType.VALUE, new String[] {jobKey(job.jobId())},
                 withTtl(fields));
         return Optional.ofNullable(previous).map(JobState::valueOf);

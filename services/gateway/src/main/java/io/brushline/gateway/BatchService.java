@@ -1,0 +1,640 @@
+package io.brushline.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.state.BatchStore;
+import io.brushline.common.state.JobState;
+import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.MissingObjectException;
+import io.brushline.common.storage.ObjectKeys;
+import io.brushline.common.storage.ObjectStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Batches: many edits submitted at once, each item an ordinary job made through
+ * {@link EditService#submitAs} under an id derived from the batch id and the item's index. The
+ * manifest is checked whole before anything is stored, and a manifest with a broken item is refused
+ * naming the item; an item whose image turns out unusable only once fetched fails alone, as a job
+ * with its reason. A batch is answered once every item is queued (or failed), so a client that
+ * retries with the same Idempotency-Key after a lost answer or a 503 completes the same batch and
+ * creates no job twice.
+ */
+@ApplicationScoped
+public class BatchService {
+
+    private static final Logger LOG = Logger.getLogger(BatchService.class);
+    private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(30);
+    private static final Duration SUBMISSION_LEASE = Duration.ofMinutes(10);
+    /** Items shown in the message of a refused manifest; the details list has them all. */
+    private static final int ERRORS_IN_MESSAGE = 5;
+    static final int MAX_METADATA_BYTES = 4096;
+
+    /** One item as the client gave it: exactly one of imageUrl, imageId and image. */
+    public record Item(String imageUrl, String imageId, byte[] image, String fileName, String instruction,
+            String box, String points, String metadataJson) {
+    }
+
+    /** A batch as the client gave it. */
+    public record Request(String tenant, List<Item> items, String webhookUrl, boolean itemWebhooks,
+            String idempotencyKey, String fingerprint) {
+    }
+
+    public record Accepted(String batchId, boolean created, int total) {
+    }
+
+    /** Why an item of a manifest is refused. */
+    public record ItemError(int index, String code, String message) {
+    }
+
+    /** A manifest refused for its items: the message names them, the details list every one. */
+    public static final class InvalidItems extends ApiException {
+        private final List<ItemError> errors;
+
+        InvalidItems(List<ItemError> errors) {
+            super(ApiException.UNPROCESSABLE, "invalid_items", message(errors));
+            this.errors = List.copyOf(errors);
+        }
+
+        public List<ItemError> errors() {
+            return errors;
+        }
+
+        private static String message(List<ItemError> errors) {
+            StringBuilder text = new StringBuilder();
+            if (errors.size() > 1) {
+                text.append(errors.size()).append(" items of the batch are invalid; nothing was submitted: ");
+            } else {
+                text.append("an item of the batch is invalid; nothing was submitted: ");
+            }
+            for (int i = 0; i < Math.min(errors.size(), ERRORS_IN_MESSAGE); i++) {
+                text.append(i == 0 ? "" : "; ").append("item ").append(errors.get(i).index()).append(": ")
+                        .append(errors.get(i).message());
+            }
+            if (errors.size() > ERRORS_IN_MESSAGE) {
+                text.append("; and ").append(errors.size() - ERRORS_IN_MESSAGE).append(" more (see 'errors')");
+            }
+            return text.toString();
+        }
+    }
+
+    private final EditService edits;
+    private final BatchStore batches;
+    private final JobStore jobs;
+    private final ObjectStore storage;
+    private final ImageFetcher fetcher;
+    private final ImageInspector inspector;
+    private final OutboundUrlPolicy outboundPolicy;
+    private final GatewayConfig gateway;
+    private final BatchConfig config;
+    private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "batch-submit");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public BatchService(EditService edits, BatchStore batches, JobStore jobs, ObjectStore storage, ImageFetcher fetcher,
+            ImageInspector inspector, OutboundUrlPolicy outboundPolicy, GatewayConfig gateway, BatchConfig config) {
+        this.edits = edits;
+        this.batches = batches;
+        this.jobs = jobs;
+        this.storage = storage;
+        this.fetcher = fetcher;
+        this.inspector = inspector;
+        this.outboundPolicy = outboundPolicy;
+        this.gateway = gateway;
+        this.config = config;
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    /**
+     * Reads a JSON manifest. What is wrong with its shape is answered 400; what is wrong with an
+     * item is left to {@link #submit}, which names every bad item at once.
+     */
+    public static Request parseManifest(String tenant, String body, String idempotencyKey, ObjectMapper json) {
+        JsonNode root;
+        try {
+            root = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw ApiException.badRequest("invalid_manifest", "the body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; send {\"items\": [{\"image_url\": ..., \"instruction\": ...}, ...]}");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("invalid_manifest", "the body must be a JSON object with an 'items' list");
+        }
+        JsonNode items = root.get("items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            throw ApiException.badRequest("invalid_manifest", "the manifest has no items; 'items' must be a list "
+                    + "of at least one {\"image_url\" or \"image_id\", \"instruction\"}");
+        }
+        String defaultInstruction = text(root, "instruction", -1);
+        String webhookUrl = text(root, "webhook_url", -1);
+        JsonNode itemWebhooks = root.get("item_webhooks");
+        if (itemWebhooks != null && !itemWebhooks.isNull() && !itemWebhooks.isBoolean()) {
+            throw ApiException.badRequest("invalid_manifest", "'item_webhooks' must be true or false");
+        }
+        List<Item> parsed = new ArrayList<>();
+        int index = 0;
+        for (JsonNode item : items) {
+            if (!item.isObject()) {
+                throw ApiException.badRequest("invalid_manifest", "item " + index + " is not a JSON object");
+            }
+            String instruction = text(item, "instruction", index);
+            if (instruction == null || instruction.isBlank()) {
+                instruction = defaultInstruction;
+            }
+            JsonNode metadata = item.get("metadata");
+            String metadataJson = metadata == null || metadata.isNull() ? null : metadata.toString();
+            parsed.add(new Item(text(item, "image_url", index), text(item, "image_id", index), null, null,
+                    instruction, hint(item, "box", index), hint(item, "points", index),
+                    metadata != null && !metadata.isNull() && !metadata.isObject() ? "!" : metadataJson));
+            index++;
+        }
+        return new Request(tenant, parsed, webhookUrl, itemWebhooks != null && itemWebhooks.asBoolean(),
+                idempotencyKey, sha256(root.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String text(JsonNode node, String field, int index) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("invalid_manifest", (index < 0 ? "" : "item " + index + ": ") + "'" + field
+                    + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    /** A hint as the single-edit form takes it: a string, or the JSON array written as one. */
+    private static String hint(JsonNode item, String field, int index) {
+        JsonNode value = item.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.isArray()) {
+            return value.toString();
+        }
+        throw ApiException.badRequest("invalid_manifest", "item " + index + ": '" + field
+                + "' must be a string or a list of numbers");
+    }
+
+    /** The fingerprint of an upload: the instruction and every file, in order. */
+    public static String fingerprint(String instruction, List<byte[]> files, String webhookUrl, boolean itemWebhooks) {
+        StringBuilder all = new StringBuilder(String.valueOf(instruction)).append('\n').append(webhookUrl)
+                .append('\n').append(itemWebhooks);
+        for (byte[] file : files) {
+            all.append('\n').append(sha256(file));
+        }
+        return sha256(all.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Checks the manifest, records the batch and submits every item; answers once each item is
+     * queued or has failed alone. The same Idempotency-Key answers the same batch, finishing the
+     * submission of items an earlier call did not get to.
+     */
+    public Accepted submit(Request request) {
+        if (request.items().size() > config.maxItems()) {
+            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too_many_items", "the batch has "
+                    + request.items().size() + " items; the limit is " + config.maxItems()
+                    + " (brushline.batch.max-items); split it into several batches");
+        }
+        String webhookUrl = validWebhookUrl(request.webhookUrl());
+        if (request.itemWebhooks() && webhookUrl == null) {
+            throw ApiException.badRequest("invalid_manifest", "item_webhooks is true but the batch has no webhook_url");
+        }
+        List<Item> items = check(request);
+        String key = request.idempotencyKey();
+        if (key == null || key.isBlank()) {
+            String batchId = UUID.randomUUID().toString();
+            create(batchId, request, items, webhookUrl, false);
+            submitItems(batchId, request.tenant(), items, webhookUrl, request.itemWebhooks());
+            return new Accepted(batchId, true, items.size());
+        }
+        String lock = "batch:" + key;
+        long deadline = System.nanoTime() + SUBMISSION_WAIT.toNanos();
+        while (!jobs.lockSubmission(request.tenant(), lock, SUBMISSION_LEASE)) {
+            if (System.nanoTime() > deadline) {
+                throw new ApiException(Response.Status.CONFLICT, "idempotency_key_in_use", "another request with the "
+                        + "same Idempotency-Key is still submitting this batch; retry in a few seconds");
+            }
+            pause();
+        }
+        try {
+            String batchId = UUID.randomUUID().toString();
+            Optional<String> existing = batches.claimIdempotencyKey(request.tenant(), key, batchId,
+                    gateway.idempotencyTtl());
+            boolean created = true;
+            if (existing.isPresent()) {
+                Map<String, String> batch = batches.get(existing.get());
+                if (!batch.isEmpty()) {
+                    if (!request.fingerprint().equals(batch.get("fingerprint"))) {
+                        throw new ApiException(ApiException.UNPROCESSABLE, "idempotency_key_reused",
+                                "this Idempotency-Key was used for a different batch (" + existing.get()
+                                        + "); use a new key for a new batch");
+                    }
+                    created = false;
+                    if ("1".equals(batch.get("submitted"))) {
+                        return new Accepted(existing.get(), false, Integer.parseInt(batch.get("total")));
+                    }
+                }
+                batchId = existing.get();
+            }
+            create(batchId, request, items, webhookUrl, true);
+            submitItems(batchId, request.tenant(), items, webhookUrl, request.itemWebhooks());
+            return new Accepted(batchId, created, items.size());
+        } finally {
+            jobs.unlockSubmission(request.tenant(), lock);
+        }
+    }
+
+    private void create(String batchId, Request request, List<Item> items, String webhookUrl, boolean keyed) {
+        List<String> jobIds = new ArrayList<>();
+        Map<Integer, String> metadata = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            jobIds.add(BatchStore.itemJobId(batchId, i));
+            if (items.get(i).metadataJson() != null) {
+                metadata.put(i, items.get(i).metadataJson());
+            }
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("createdAt", Instant.now().toString());
+        fields.put("fingerprint", request.fingerprint());
+        fields.put("itemWebhooks", String.valueOf(request.itemWebhooks()));
+        if (webhookUrl != null) {
+            fields.put("webhookUrl", webhookUrl);
+        }
+        var outcome = batches.create(new BatchStore.NewBatch(batchId, request.tenant(), jobIds, fields, metadata),
+                config.maxInFlightPerTenant());
+        if (outcome == BatchStore.Created.TOO_MANY_IN_FLIGHT) {
+            if (keyed) {
+                batches.releaseIdempotencyKey(request.tenant(), request.idempotencyKey());
+            }
+            throw new ApiException(Response.Status.TOO_MANY_REQUESTS, "too_many_batches", "you already have "
+                    + config.maxInFlightPerTenant() + " batches running (brushline.batch.max-in-flight-per-tenant); "
+                    + "submit this one when one of them has completed");
+        }
+    }
+
+    /**
+     * Everything about the items that can be known before anything is fetched: an instruction, one
+     * image source, a URL that may be fetched, an image id of the tenant's, hints that parse, metadata
+     * that is an object, no item twice; uploaded files are read as images here.
+     */
+    private List<Item> check(Request request) {
+        List<ItemError> errors = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        List<Item> items = request.items();
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            try {
+                String source = checkItem(request.tenant(), item);
+                String identity = source + "\n" + item.instruction().strip() + "\n" + item.box() + "\n" + item.points();
+                Integer first = seen.putIfAbsent(identity, i);
+                if (first != null) {
+                    errors.add(new ItemError(i, "duplicate_item", "it repeats item " + first
+                            + " (the same image, instruction and hints); remove one of them"));
+                }
+            } catch (ApiException e) {
+                errors.add(new ItemError(i, e.code(), e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidItems(errors);
+        }
+        return items;
+    }
+
+    /** @return what identifies the item's image, for finding duplicates */
+    private String checkItem(String tenant, Item item) {
+        if (item.instruction() == null || item.instruction().isBlank()) {
+            throw ApiException.badRequest("invalid_instruction", "the instruction is missing; give 'instruction' "
+                    + "on the item or once for the whole batch");
+        }
+        if (item.instruction().strip().length() > gateway.maxInstructionLength()) {
+            throw ApiException.badRequest("invalid_instruction", "the instruction has "
+                    + item.instruction().strip().length() + " characters; the limit is "
+                    + gateway.maxInstructionLength());
+        }
+        if ("!".equals(item.metadataJson())) {
+            throw ApiException.badRequest("invalid_metadata", "metadata must be a JSON object");
+        }
+        if (item.metadataJson() != null
+                && item.metadataJson().getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
+            throw ApiException.badRequest("invalid_metadata", "metadata is larger than " + MAX_METADATA_BYTES
+                    + " bytes of JSON");
+        }
+        // Hints parse here; whether they fit the image is known once it is read.
+        HintParser.box(item.box(), Integer.MAX_VALUE, Integer.MAX_VALUE);
+        HintParser.points(item.points(), Integer.MAX_VALUE, Integer.MAX_VALUE);
+        int sources = (item.imageUrl() != null ? 1 : 0) + (item.imageId() != null ? 1 : 0)
+                + (item.image() != null ? 1 : 0);
+        if (sources == 0) {
+            throw ApiException.badRequest("invalid_image", "the item has neither 'image_url' nor 'image_id'");
+        }
+        if (sources > 1) {
+            throw ApiException.badRequest("invalid_image", "the item has both 'image_url' and 'image_id'; give one");
+        }
+        if (item.image() != null) {
+            inspector.inspect(item.image(), item.fileName() == null ? "image" : "image '" + item.fileName() + "'");
+            return "sha256:" + sha256(item.image());
+        }
+        if (item.imageId() != null) {
+            Map<String, String> job = jobs.get(item.imageId());
+            if (job.isEmpty() || !tenant.equals(job.get("tenant")) || job.get("sourceKey") == null
+                    || "0".equals(job.get("width"))) {
+                throw new ApiException(ApiException.UNPROCESSABLE, "unknown_image_id", "no image with id '"
+                        + item.imageId() + "' (image_id is the id of an earlier edit job of yours, whose photo "
+                        + "is used again)");
+            }
+            return "job:" + item.imageId();
+        }
+        try {
+            return "url:" + outboundPolicy.checkForm(item.imageUrl());
+        } catch (OutboundUrlPolicy.Refused e) {
+            throw ApiException.badRequest("invalid_image_url", "image_url refused: " + e.getMessage());
+        }
+    }
+
+    private String validWebhookUrl(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return outboundPolicy.check(raw).toString();
+        } catch (OutboundUrlPolicy.Refused e) {
+            throw ApiException.badRequest("invalid_webhook_url", "webhook_url refused: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Submits the items, {@code submit-concurrency} at a time. An item refused for what it is fails
+     * alone; an unreachable dependency (503) stops the submission and answers the client, whose retry
+     * with the same key goes on where this one stopped.
+     */
+    private void submitItems(String batchId, String tenant, List<Item> items, String webhookUrl, boolean itemWebhooks) {
+        AtomicInteger next = new AtomicInteger();
+        int workers = Math.max(1, Math.min(config.submitConcurrency(), items.size()));
+        List<Future<?>> running = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            running.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < items.size(); i = next.getAndIncrement()) {
+                    submitItem(batchId, i, tenant, items.get(i), itemWebhooks ? webhookUrl : null);
+                }
+                return null;
+            }));
+        }
+        RuntimeException first = null;
+        for (Future<?> worker : running) {
+            try {
+                worker.get();
+            } catch (ExecutionException e) {
+                next.set(items.size());
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                next.set(items.size());
+                first = new ApiException(Response.Status.SERVICE_UNAVAILABLE, "interrupted",
+                        "the gateway is shutting down; retry with the same Idempotency-Key");
+            }
+        }
+        if (first != null) {
+            // A batch cut short holds no in-flight slot: without a retry it would hold it until it expired.
+            batches.releaseInFlight(tenant, batchId);
+            if (first instanceof ApiException api) {
+                if (api.status() == Response.Status.SERVICE_UNAVAILABLE) {
+                    throw new ApiException(api.status(), api.code(), "batch " + batchId + " was not fully "
+                            + "submitted: " + api.getMessage() + "; retry with the same Idempotency-Key to submit "
+                            + "the rest");
+                }
+                throw api;
+            }
+            LOG.errorf(first, "batch %s was not fully submitted", batchId);
+            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable", "batch " + batchId
+                    + " was not fully submitted: storage or the job store is unreachable right now; retry with the "
+                    + "same Idempotency-Key to submit the rest");
+        }
+        batches.markSubmitted(batchId);
+        // A cancel that came while items were still being submitted reaches those too.
+        if ("1".equals(batches.get(batchId).get("cancelRequested"))) {
+            cancel(batchId);
+        }
+    }
+
+    private void submitItem(String batchId, int index, String tenant, Item item, String itemWebhookUrl) {
+        String jobId = BatchStore.itemJobId(batchId, index);
+        if (jobs.isEnqueued(jobId)) {
+            return;
+        }
+        Map<String, String> tags = Map.of("batchId", batchId, "batchIndex", String.valueOf(index));
+        String instruction = item.instruction().strip();
+        try {
+            byte[] image = image(item);
+            edits.submitAs(jobId, new EditService.Submission(tenant, instruction, image, null, item.box(),
+                    item.points(), itemWebhookUrl, null), tags);
+        } catch (ApiException e) {
+            if (e.status() == Response.Status.SERVICE_UNAVAILABLE || e.status() == Response.Status.CONFLICT) {
+                throw e;
+            }
+            LOG.infof("batch %s item %d fails alone: %s", batchId, index, e.getMessage());
+            edits.failAs(jobId, tenant, instruction, itemWebhookUrl, e.code(), e.getMessage(), tags);
+        }
+    }
+
+    private byte[] image(Item item) {
+        if (item.image() != null) {
+            return item.image();
+        }
+        if (item.imageUrl() != null) {
+            return fetcher.fetch(item.imageUrl());
+        }
+        Map<String, String> job = jobs.get(item.imageId());
+        try {
+            return storage.get(job.getOrDefault("sourceKey", ObjectKeys.source(item.imageId())));
+        } catch (MissingObjectException e) {
+            throw ApiException.badRequest("invalid_image", "the photo of job " + item.imageId()
+                    + " is no longer stored");
+        }
+    }
+
+    /**
+     * Cancels every item that has not ended, through the single-job cancel; a batch whose items have
+     * all ended stays as it is. Returns false for no such batch.
+     */
+    public boolean cancel(String batchId) {
+        var request = batches.requestCancel(batchId);
+        if (request != BatchStore.CancelRequest.RECORDED) {
+            return request == BatchStore.CancelRequest.ALREADY_COMPLETE;
+        }
+        for (String jobId : batches.jobIds(batchId)) {
+            Optional<JobState> state = jobs.state(jobId);
+            if (state.isPresent() && !state.get().isTerminal()) {
+                edits.cancel(jobId);
+            }
+        }
+        return true;
+    }
+
+    /** The batch of the tenant, or empty (another tenant's batch is no batch at all). */
+    public Optional<Map<String, String>> find(String tenant, String batchId) {
+        Map<String, String> batch = batches.get(batchId);
+        return batch.isEmpty() || !tenant.equals(batch.get("tenant")) ? Optional.empty() : Optional.of(batch);
+    }
+
+    /**
+     * The batch as the API shows it: state, counts by job state, and one page of items.
+     *
+     * @param offset the first item of the page
+     */
+    public Map<String, Object> view(String batchId, Map<String, String> batch, int offset, int pageSize,
+            ObjectMapper json) {
+        int total = Integer.parseInt(batch.get("total"));
+        long remaining = Long.parseLong(batch.getOrDefault("remaining", "0"));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", batchId);
+        view.put("state", "1".equals(batch.get("cancelRequested")) ? "cancelled"
+                : remaining == 0 ? "completed" : "running");
+        view.put("total", total);
+        view.put("remaining", remaining);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        batches.stateCounts(batchId).forEach((state, n) -> counts.put("MISSING".equals(state) ? "NOT_SUBMITTED" : state,
+                n));
+        view.put("counts", counts);
+        view.put("created_at", batch.get("createdAt"));
+        if (batch.containsKey("completedAt")) {
+            view.put("completed_at", batch.get("completedAt"));
+        }
+        if (batch.containsKey("manifestKey")) {
+            view.put("manifest_url", "/v1/batches/" + batchId + "/manifest");
+        }
+        if (batch.containsKey("webhookUrl")) {
+            view.put("webhook_url", batch.get("webhookUrl"));
+            view.put("item_webhooks", Boolean.parseBoolean(batch.get("itemWebhooks")));
+        }
+        if (batch.containsKey("webhook")) {
+            view.put("webhook", batch.get("webhook"));
+        }
+        List<String> ids = batches.jobIds(batchId, offset, pageSize);
+        List<Integer> indexes = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            indexes.add(offset + i);
+        }
+        List<String> metadata = batches.metadata(batchId, indexes);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            items.add(item(offset + i, ids.get(i), jobs.get(ids.get(i)), metadata.get(i), json));
+        }
+        view.put("items", items);
+        view.put("offset", offset);
+        view.put("page_size", pageSize);
+        if (offset + ids.size() < total) {
+            view.put("next_page_token", PageToken.of(offset + ids.size()));
+        }
+        return view;
+    }
+
+    /** One item as the batch view and the result manifest show it. */
+    static Map<String, Object> item(int index, String jobId, Map<String, String> job, String metadata,
+            ObjectMapper json) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("index", index);
+        item.put("job_id", jobId);
+        item.put("state", job.isEmpty() ? "NOT_SUBMITTED" : job.get("state"));
+        if (!job.isEmpty()) {
+            item.put("status_url", "/v1/edits/" + jobId);
+        }
+        if (JobView.publishedResultKey(job) != null) {
+            item.put("result_url", "/v1/edits/" + jobId + "/result");
+        }
+        if (job.containsKey("reason") && JobState.FAILED.name().equals(job.get("state"))) {
+            item.put("failure", Map.of("code", job.getOrDefault("failureCode", ""), "reason", job.get("reason")));
+        }
+        if (metadata != null) {
+            try {
+                item.put("metadata", json.readTree(metadata));
+            } catch (JsonProcessingException e) {
+                item.put("metadata", metadata);
+            }
+        }
+        return item;
+    }
+
+    /** Opaque page tokens: the offset of the page's first item, so that pages stay stable as jobs move. */
+    static final class PageToken {
+        private PageToken() {
+        }
+
+        static String of(int offset) {
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("o:" + offset).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static int offset(String token) {
+            try {
+                String text = new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+                if (text.startsWith("o:")) {
+                    int offset = Integer.parseInt(text.substring(2));
+                    if (offset >= 0) {
+                        return offset;
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                // falls through to the refusal
+            }
+            throw ApiException.badRequest("invalid_page_token", "page_token is not one this API gave out; use "
+                    + "the next_page_token of the previous page");
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "interrupted", "the gateway is shutting down; "
+                    + "retry the request");
+        }
+    }
+}

@@ -1,0 +1,524 @@
+package io.brushline.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.brushline.common.BrushlineConfig;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.state.BatchStore;
+import io.brushline.common.state.JobState;
+import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.MissingObjectException;
+import io.brushline.common.storage.ObjectStore;
+import io.brushline.common.testing.RedisServerExtension;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Batches through the real single-edit path, against a real redis-server: what a client sees for a
+ * bad manifest, idempotent resubmission, items that fail alone, paging and cancel. Object storage is
+ * in memory and the Kafka emitters record what they are given.
+ */
+class BatchServiceTest {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RedisCommands<String, String> redis;
+    private HttpServer images;
+    private String base;
+    private final Recorder requested = new Recorder();
+    private final Recorder failed = new Recorder();
+    private final Limits limits = new Limits();
+    private JobStore jobs;
+    private BatchStore batchStore;
+    private EditService edits;
+    private BatchService batches;
+    private byte[] photo;
+    private MemoryStore storage;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        redis = REDIS.client().connect().sync();
+        redis.flushall();
+        photo = HostileInputTest.corpus("valid.jpg");
+        images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        images.createContext("/photo", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, photo.length);
+                exchange.getResponseBody().write(photo);
+            }
+        });
+        images.createContext("/notes.txt", exchange -> {
+            byte[] text = "these are notes, not a photo".getBytes(StandardCharsets.UTF_8);
+            try (exchange) {
+                exchange.sendResponseHeaders(200, text.length);
+                exchange.getResponseBody().write(text);
+            }
+        });
+        images.createContext("/gone", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(404, -1);
+            }
+        });
+        images.start();
+        int port = images.getAddress().getPort();
+        base = "http://127.0.0.1:" + port;
+        var policy = new OutboundUrlPolicy(List.of("127.0.0.1:" + port));
+        BrushlineConfig common = commonConfig();
+        TestConfig gateway = new TestConfig();
+        jobs = new JobStore(redis, common);
+        batchStore = new BatchStore(redis, common);
+        storage = new MemoryStore(common);
+        var inspector = new ImageInspector(gateway);
+        edits = new EditService(inspector, storage, jobs, gateway, requested.emitter(), failed.emitter(), policy);
+        batches = new BatchService(edits, batchStore, jobs, storage, new ImageFetcher(policy, gateway), inspector,
+                policy, gateway, limits);
+    }
+
+    @AfterEach
+    void tearDown() {
+        images.stop(0);
+        batches.stop();
+    }
+
+    private BatchService.Request manifest(String body, String key) {
+        return BatchService.parseManifest("acme", body, key, JSON);
+    }
+
+    private String url(String path) {
+        return base + path;
+    }
+
+    // ---- what a refused manifest says ----
+
+    @Test
+    void aManifestWithBadItemsIsRefusedNamingEachItemAndNothingIsSubmitted() throws Exception {
+        String body = """
+                {"items": [
+                  {"image_url": "%1$s/photo?a=1", "instruction": "remove the dog"},
+                  {"image_url": "%1$s/photo?a=2"},
+                  {"image_url": "ht tp://broken url", "instruction": "sepia"},
+                  {"image_url": "%1$s/photo?a=1", "instruction": "remove the dog"},
+                  {"image_id": "no-such-job", "instruction": "sepia"},
+                  {"image_url": "%1$s/photo?a=3", "instruction": "sepia", "metadata": [1, 2]},
+                  {"image_url": "%1$s/photo?a=4", "instruction": "sepia", "box": "1,2,three"}
+                ]}""".formatted(base);
+
+        var refused = assertThrows(BatchService.InvalidItems.class, () -> batches.submit(manifest(body, null)));
+
+        assertEquals(422, refused.status().getStatusCode());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), refused.errors().stream().map(BatchService.ItemError::index).toList());
+        assertEquals(List.of("invalid_instruction", "invalid_image_url", "duplicate_item", "unknown_image_id",
+                "invalid_metadata", "invalid_hint"), refused.errors().stream().map(BatchService.ItemError::code).toList());
+        assertTrue(refused.getMessage().startsWith("6 items of the batch are invalid; nothing was submitted: "
+                + "item 1: the instruction is missing"), refused.getMessage());
+        assertTrue(refused.errors().get(2).message().contains("repeats item 0"), refused.errors().get(2).message());
+        assertTrue(refused.errors().get(3).message().contains("'no-such-job'"), refused.errors().get(3).message());
+        for (var error : refused.errors()) {
+            assertFalse(error.message().matches("(?s).*(Exception|java\\.|io\\.brushline).*"), error.message());
+        }
+        assertEquals(0, requested.sent.size() + failed.sent.size(), "jobs were queued");
+        assertEquals(List.of(), redis.keys("brushline:batch:*"), "a batch was recorded");
+        assertEquals(List.of(), redis.keys("brushline:job:*"), "jobs were recorded");
+    }
+
+    @Test
+    void anImageIdOfAnotherTenantIsAsUnknownAsNone() {
+        String own = edits.submit(new EditService.Submission("acme", "sepia", photo, null, null, null, null, null))
+                .jobId();
+        String theirs = edits.submit(new EditService.Submission("other", "sepia", photo, null, null, null, null, null))
+                .jobId();
+
+        var refused = assertThrows(BatchService.InvalidItems.class, () -> batches.submit(manifest("""
+                {"instruction": "make it black and white", "items": [{"image_id": "%s"}, {"image_id": "%s"}]}"""
+                .formatted(own, theirs), null)));
+
+        assertEquals(List.of(1), refused.errors().stream().map(BatchService.ItemError::index).toList());
+        assertEquals("unknown_image_id", refused.errors().get(0).code());
+    }
+
+    @Test
+    void moreItemsThanTheLimitAre413WithTheLimitInWords() {
+        limits.maxItems = 3;
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"image_url\": \"").append(url("/photo?n=" + i)).append("\"}");
+        }
+
+        var refused = assertThrows(ApiException.class, () -> batches.submit(manifest(
+                "{\"instruction\": \"sepia\", \"items\": [" + items + "]}", null)));
+
+        assertEquals(413, refused.status().getStatusCode());
+        assertEquals("too_many_items", refused.code());
+        assertEquals("the batch has 4 items; the limit is 3 (brushline.batch.max-items); split it into several batches",
+                refused.getMessage());
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIs400InWords() {
+        var refused = assertThrows(ApiException.class, () -> manifest("{\"items\": [ {\"image_url\": }", null));
+
+        assertEquals(400, refused.status().getStatusCode());
+        assertTrue(refused.getMessage().startsWith("the body is not valid JSON (line 1, column "),
+                refused.getMessage());
+        assertFalse(refused.getMessage().contains("Exception"), refused.getMessage());
+        var empty = assertThrows(ApiException.class, () -> manifest("{\"items\": []}", null));
+        assertTrue(empty.getMessage().startsWith("the manifest has no items"), empty.getMessage());
+    }
+
+    @Test
+    void anUploadedFileThatIsNoImageIsRefusedWithItsIndexAndName() {
+        var items = List.of(
+                new BatchService.Item(null, null, photo, "a.jpg", "sepia", null, null, null),
+                new BatchService.Item(null, null, "hello".getBytes(StandardCharsets.UTF_8), "notes.txt", "sepia",
+                        null, null, null));
+
+        var refused = assertThrows(BatchService.InvalidItems.class, () -> batches.submit(
+                new BatchService.Request("acme", items, null, false, null, "f")));
+
+        assertEquals(1, refused.errors().size());
+        assertEquals(1, refused.errors().get(0).index());
+        assertEquals("invalid_image", refused.errors().get(0).code());
+        assertTrue(refused.getMessage().contains("item 1: the image 'notes.txt' is not an image"), refused.getMessage());
+    }
+
+    @Test
+    void aTenantWithTooManyRunningBatchesIsToldSo() {
+        limits.maxInFlight = 1;
+        batches.submit(manifest("{\"items\": [{\"image_url\": \"" + url("/photo") + "\", \"instruction\": \"sepia\"}]}",
+                null));
+
+        var refused = assertThrows(ApiException.class, () -> batches.submit(manifest(
+                "{\"items\": [{\"image_url\": \"" + url("/photo") + "\", \"instruction\": \"sepia\"}]}", null)));
+
+        assertEquals(429, refused.status().getStatusCode());
+        assertEquals("too_many_batches", refused.code());
+        assertTrue(refused.getMessage().startsWith("you already have 1 batches running"), refused.getMessage());
+    }
+
+    // ---- idempotency ----
+
+    @Test
+    void theSameKeyAnswersTheSameBatchAndCreatesNoJobTwice() {
+        String body = """
+                {"instruction": "sepia", "items": [
+                  {"image_url": "%1$s/photo?a=1"}, {"image_url": "%1$s/photo?a=2", "instruction": "remove the cup"}
+                ]}""".formatted(base);
+
+        var first = batches.submit(manifest(body, "order-17"));
+        var again = batches.submit(manifest(body, "order-17"));
+
+        assertTrue(first.created());
+        assertFalse(again.created());
+        assertEquals(first.batchId(), again.batchId());
+        assertEquals(List.of(BatchStore.itemJobId(first.batchId(), 0), BatchStore.itemJobId(first.batchId(), 1)),
+                requested.sent.stream().map(EditJob::jobId).sorted(jobOrder(first.batchId())).toList());
+        assertEquals(first.batchId(), jobs.get(BatchStore.itemJobId(first.batchId(), 1)).get("batchId"));
+        assertEquals("1", jobs.get(BatchStore.itemJobId(first.batchId(), 1)).get("batchIndex"));
+        assertEquals("remove the cup", jobs.get(BatchStore.itemJobId(first.batchId(), 1)).get("instruction"));
+
+        var other = assertThrows(ApiException.class, () -> batches.submit(manifest(body.replace("sepia", "blur it"),
+                "order-17")));
+        assertEquals(422, other.status().getStatusCode());
+        assertEquals("idempotency_key_reused", other.code());
+        assertEquals(2, requested.sent.size());
+    }
+
+    @Test
+    void aSubmissionCutShortByTheQueueIsFinishedByItsRetryWithoutDuplicates() {
+        limits.submitConcurrency = 1;
+        String body = """
+                {"instruction": "sepia", "items": [
+                  {"image_url": "%1$s/photo?a=0"}, {"image_url": "%1$s/photo?a=1"}, {"image_url": "%1$s/photo?a=2"}
+                ]}""".formatted(base);
+        String batchId = batchIdOf("cut-short");
+        requested.refuse = job -> job.jobId().equals(BatchStore.itemJobId(batchId, 1));
+
+        var unavailable = assertThrows(ApiException.class, () -> batches.submit(manifest(body, "cut-short")));
+        assertEquals(503, unavailable.status().getStatusCode());
+        assertTrue(unavailable.getMessage().contains("retry with the same Idempotency-Key"), unavailable.getMessage());
+        assertEquals("QUEUED", jobs.get(BatchStore.itemJobId(batchId, 1)).get("state"),
+                "the unqueued item is left to be queued, not failed");
+        assertEquals(0, redis.zcard("brushline:batches-in-flight:acme"), "a batch cut short holds its slot");
+
+        requested.refuse = job -> false;
+        var retried = batches.submit(manifest(body, "cut-short"));
+
+        assertEquals(batchId, retried.batchId());
+        assertEquals(List.of(BatchStore.itemJobId(batchId, 0), BatchStore.itemJobId(batchId, 1),
+                BatchStore.itemJobId(batchId, 2)), requested.sent.stream().map(EditJob::jobId).toList(),
+                "each item queued exactly once");
+        assertEquals("1", batchStore.get(batchId).get("submitted"));
+    }
+
+    @Test
+    void storageDownHalfWayIsA503NamingTheBatchInWords() {
+        storage.down = true;
+
+        var unavailable = assertThrows(ApiException.class, () -> batches.submit(manifest(
+                "{\"items\": [{\"image_url\": \"" + url("/photo") + "\", \"instruction\": \"sepia\"}]}", "k")));
+
+        assertEquals(503, unavailable.status().getStatusCode());
+        assertTrue(unavailable.getMessage().matches("batch \\S+ was not fully submitted: storage or the job store is "
+                + "unreachable right now; retry with the same Idempotency-Key to submit the rest"),
+                unavailable.getMessage());
+        storage.down = false;
+        var retried = batches.submit(manifest(
+                "{\"items\": [{\"image_url\": \"" + url("/photo") + "\", \"instruction\": \"sepia\"}]}", "k"));
+        assertTrue(unavailable.getMessage().startsWith("batch " + retried.batchId() + " "));
+        assertEquals(1, requested.sent.size());
+    }
+
+    /** The batch id the next keyed submission will get: claims the key first, as a crashed call would have. */
+    private String batchIdOf(String key) {
+        String id = "batch-" + key;
+        batchStore.claimIdempotencyKey("acme", key, id, java.time.Duration.ofHours(1));
+        return id;
+    }
+
+    // ---- items that fail alone, once accepted ----
+
+    @Test
+    void anItemWhoseImageCannotBeFetchedOrReadFailsAloneWithItsReason() {
+        var accepted = batches.submit(manifest("""
+                {"instruction": "sepia", "items": [
+                  {"image_url": "%1$s/gone"}, {"image_url": "%1$s/notes.txt"}, {"image_url": "%1$s/photo"},
+                  {"image_url": "%1$s/photo?big", "box": "0,0,5000,5000"}
+                ]}""".formatted(base), null));
+
+        String b = accepted.batchId();
+        assertEquals(4, accepted.total());
+        Map<String, Object> view = batches.view(b, batchStore.get(b), 0, 10, JSON);
+        List<?> items = (List<?>) view.get("items");
+        assertEquals(Map.of("code", "invalid_image_url", "reason", "could not fetch image_url: the server answered HTTP 404"),
+                ((Map<?, ?>) items.get(0)).get("failure"));
+        assertEquals("invalid_image", ((Map<?, ?>) ((Map<?, ?>) items.get(1)).get("failure")).get("code"));
+        assertEquals("QUEUED", ((Map<?, ?>) items.get(2)).get("state"));
+        assertEquals("invalid_hint", ((Map<?, ?>) ((Map<?, ?>) items.get(3)).get("failure")).get("code"));
+        assertEquals(Set.of(BatchStore.itemJobId(b, 0), BatchStore.itemJobId(b, 1), BatchStore.itemJobId(b, 3)),
+                Set.copyOf(failed.sent.stream().map(EditJob::jobId).toList()),
+                "failed items go to edit-failed, to be counted and announced like any failed job");
+        assertEquals(List.of(BatchStore.itemJobId(b, 2)), requested.sent.stream().map(EditJob::jobId).toList());
+        assertEquals(Map.of("FAILED", 3L, "QUEUED", 1L), view.get("counts"));
+        assertEquals("running", view.get("state"));
+        // what GET /v1/edits/{id} shows for such a job
+        Map<String, Object> job = JobView.of(BatchStore.itemJobId(b, 0), jobs.get(BatchStore.itemJobId(b, 0)));
+        assertEquals("FAILED", job.get("state"));
+        assertEquals(0, job.get("width"));
+        assertEquals(b, job.get("batch_id"));
+        assertEquals(0, job.get("batch_index"));
+    }
+
+    @Test
+    void itemWebhooksGoToTheItemsOnlyWhenAskedFor() {
+        var quiet = batches.submit(manifest("""
+                {"instruction": "sepia", "webhook_url": "%1$s/hooks", "items": [{"image_url": "%1$s/photo"}]}"""
+                .formatted(base), null));
+        var loud = batches.submit(manifest("""
+                {"instruction": "sepia", "webhook_url": "%1$s/hooks", "item_webhooks": true,
+                 "items": [{"image_url": "%1$s/photo"}]}""".formatted(base), null));
+
+        assertNull(jobs.get(BatchStore.itemJobId(quiet.batchId(), 0)).get("webhookUrl"));
+        assertEquals(url("/hooks"), jobs.get(BatchStore.itemJobId(loud.batchId(), 0)).get("webhookUrl"));
+        assertEquals(url("/hooks"), batchStore.get(quiet.batchId()).get("webhookUrl"));
+    }
+
+    // ---- paging and cancel ----
+
+    @Test
+    void itemsComeInStablePagesWithTheirMetadata() {
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"image_url\": \"").append(url("/photo?n=" + i))
+                    .append("\", \"metadata\": {\"sku\": \"A-").append(i).append("\"}}");
+        }
+        String b = batches.submit(manifest("{\"instruction\": \"sepia\", \"items\": [" + items + "]}", null))
+                .batchId();
+
+        List<Object> seen = new ArrayList<>();
+        List<Object> skus = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            int offset = token == null ? 0 : BatchService.PageToken.offset(token);
+            Map<String, Object> page = batches.view(b, batchStore.get(b), offset, 2, JSON);
+            for (Object item : (List<?>) page.get("items")) {
+                seen.add(((Map<?, ?>) item).get("index"));
+                skus.add(((Map<?, ?>) item).get("metadata").toString());
+                assertEquals("/v1/edits/" + ((Map<?, ?>) item).get("job_id"), ((Map<?, ?>) item).get("status_url"));
+            }
+            assertEquals(5, page.get("total"));
+            token = (String) page.get("next_page_token");
+            pages++;
+        } while (token != null);
+
+        assertEquals(3, pages);
+        assertEquals(List.of(0, 1, 2, 3, 4), seen);
+        assertEquals("{\"sku\":\"A-3\"}", skus.get(3));
+        var bad = assertThrows(ApiException.class, () -> BatchService.PageToken.offset("not-a-token"));
+        assertEquals("invalid_page_token", bad.code());
+    }
+
+    @Test
+    void cancelEndsTheItemsThatHaveNotEndedAndLeavesTheOthers() {
+        String b = batches.submit(manifest("""
+                {"instruction": "sepia", "items": [
+                  {"image_url": "%1$s/photo?a=0"}, {"image_url": "%1$s/photo?a=1"}, {"image_url": "%1$s/photo?a=2"}
+                ]}""".formatted(base), null)).batchId();
+        jobs.advance(BatchStore.itemJobId(b, 0), JobState.SUCCEEDED, Map.of("resultKey", "jobs/x/result.png"));
+        jobs.advance(BatchStore.itemJobId(b, 1), JobState.PAINTING);
+
+        assertTrue(batches.cancel(b));
+
+        Map<String, Object> view = batches.view(b, batchStore.get(b), 0, 10, JSON);
+        assertEquals("cancelled", view.get("state"));
+        assertEquals(Map.of("SUCCEEDED", 1L, "CANCELED", 2L), view.get("counts"));
+        assertEquals("/v1/edits/" + BatchStore.itemJobId(b, 0) + "/result",
+                ((Map<?, ?>) ((List<?>) view.get("items")).get(0)).get("result_url"));
+        assertFalse(batches.cancel("no-such-batch"));
+        assertNotEquals(Map.of(), batchStore.get(b));
+    }
+
+    @Test
+    void aBatchWhoseItemsHaveAllEndedStaysCompletedWhenCanceled() {
+        String b = batches.submit(manifest("{\"items\": [{\"image_url\": \"" + url("/photo")
+                + "\", \"instruction\": \"sepia\"}]}", null)).batchId();
+        jobs.advance(BatchStore.itemJobId(b, 0), JobState.SUCCEEDED);
+        assertEquals(0, batchStore.countTerminal(b, 0), "the notifier's count of the ended item");
+
+        assertTrue(batches.cancel(b));
+
+        assertEquals("completed", batches.view(b, batchStore.get(b), 0, 10, JSON).get("state"));
+        assertNull(batchStore.get(b).get("cancelRequested"));
+    }
+
+    private static java.util.Comparator<String> jobOrder(String batchId) {
+        return java.util.Comparator.comparing(id -> id.equals(BatchStore.itemJobId(batchId, 0)) ? 0 : 1);
+    }
+
+    // ---- fakes ----
+
+    /** The shared settings at their defaults, without booting Quarkus. */
+    static BrushlineConfig commonConfig() {
+        ClassLoader loader = BrushlineConfig.class.getClassLoader();
+        Object redisSettings = Proxy.newProxyInstance(loader, new Class<?>[] {BrushlineConfig.Redis.class},
+                (proxy, method, args) -> method.getName().equals("jobTtl") ? java.time.Duration.ofDays(7)
+                        : "redis://localhost:6379");
+        Object storageSettings = Proxy.newProxyInstance(loader, new Class<?>[] {BrushlineConfig.Storage.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "endpoint" -> "http://localhost:9000";
+                    case "region" -> "us-east-1";
+                    case "presignTtl" -> java.time.Duration.ofHours(1);
+                    default -> "brushline";
+                });
+        return (BrushlineConfig) Proxy.newProxyInstance(loader, new Class<?>[] {BrushlineConfig.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "redis" -> redisSettings;
+                    case "storage" -> storageSettings;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** The batch limits, changeable per test. */
+    static final class Limits implements BatchConfig {
+        int maxItems = 1000;
+        int maxInFlight = 10;
+        int submitConcurrency = 4;
+
+        public int maxItems() {
+            return maxItems;
+        }
+
+        public int maxInFlightPerTenant() {
+            return maxInFlight;
+        }
+
+        public int submitConcurrency() {
+            return submitConcurrency;
+        }
+
+        public int defaultPageSize() {
+            return 100;
+        }
+
+        public int maxPageSize() {
+            return 1000;
+        }
+    }
+
+    /** An emitter that keeps what it is sent, or refuses what {@link #refuse} says (the broker down). */
+    static final class Recorder {
+        final List<EditJob> sent = Collections.synchronizedList(new ArrayList<>());
+        volatile Predicate<EditJob> refuse = job -> false;
+
+        @SuppressWarnings("unchecked")
+        MutinyEmitter<EditJob> emitter() {
+            return (MutinyEmitter<EditJob>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {MutinyEmitter.class}, (proxy, method, args) -> {
+                        if (!method.getName().equals("sendMessageAndAwait")) {
+                            throw new UnsupportedOperationException(method.getName());
+                        }
+                        EditJob job = (EditJob) ((Message<?>) args[0]).getPayload();
+                        if (refuse.test(job)) {
+                            throw new IllegalStateException("broker unreachable");
+                        }
+                        sent.add(job);
+                        return null;
+                    });
+        }
+    }
+
+    /** Object storage in memory. */
+    static final class MemoryStore extends ObjectStore {
+        final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+        volatile boolean down;
+
+        MemoryStore(BrushlineConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void put(String key, byte[] bytes, String contentType) {
+            if (down) {
+                throw new io.brushline.common.storage.StorageException("put " + key, new java.io.IOException("refused"));
+            }
+            objects.put(key, bytes.clone());
+        }
+
+        @Override
+        public byte[] get(String key) {
+            byte[] bytes = objects.get(key);
+            if (bytes == null) {
+                throw new MissingObjectException(key, null);
+            }
+            return bytes.clone();
+        }
+    }
+}
