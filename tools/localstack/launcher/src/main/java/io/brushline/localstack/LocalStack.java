@@ -163,9 +163,9 @@ public final class LocalStack implements AutoCloseable {
                   <root level="WARN"><appender-ref ref="out"/></root>
                 </configuration>
                 """);
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m",
+        List<String> command = javaCommand("-Xmx256m",
                 "-Dlogback.configurationFile=" + logging, "-cp", classpath("tools/localstack/s3-server"),
-                "org.gaul.s3proxy.Main", "--properties", config.toString()));
+                "org.gaul.s3proxy.Main", "--properties", config.toString());
         start("s3", command, Map.of(), ports.s3());
     }
 
@@ -285,9 +285,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = serviceEnvironment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
         env.putAll(extraEnvironment);
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx512m",
+        List<String> command = javaCommand("-Xmx512m",
                 "-Djava.io.tmpdir=" + createDirectories(dataDir.resolve("tmp")),
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.graph_optimizer=false", "-jar", jar.toString()));
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.graph_optimizer=false", "-jar", jar.toString());
         return start(instanceName, command, env, httpPort);
     }
 
@@ -339,13 +339,26 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static List<String> java(String classpath, String heap, String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), heap, "-cp", classpath, mainClass));
+        List<String> command = javaCommand(heap, "-cp", classpath, mainClass);
         command.addAll(List.of(args));
         return command;
     }
 
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /**
+     * This JVM's java with the options every process of the stack gets: the system property
+     * {@code brushline.localstack.jvm-options}, then {@code options}. The build's tests set C1-only
+     * compilation and the serial collector there: a dozen short-lived JVMs on two cores spend more
+     * CPU in C2 compilations and GC threads than they win back (the fault suite ran a third faster).
+     */
+    private static List<String> javaCommand(String... options) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String extra = System.getProperty("brushline.localstack.jvm-options", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of(options));
+        return command;
     }
 
     private static Path createDirectories(Path dir) {
