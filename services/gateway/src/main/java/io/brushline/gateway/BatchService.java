@@ -109,6 +109,7 @@ public class BatchService {
     private final OutboundUrlPolicy outboundPolicy;
     private final GatewayConfig gateway;
     private final BatchConfig config;
+    private final SubmissionLock submissionLock;
     private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "batch-submit");
         thread.setDaemon(true);
@@ -126,6 +127,7 @@ public class BatchService {
         this.outboundPolicy = outboundPolicy;
         this.gateway = gateway;
         this.config = config;
+        this.submissionLock = new SubmissionLock(jobs, SUBMISSION_LEASE, SUBMISSION_WAIT);
     }
 
     @PreDestroy
@@ -252,14 +254,8 @@ public class BatchService {
             return new Accepted(batchId, true, items.size());
         }
         String lock = "batch:" + key;
-        long deadline = System.nanoTime() + SUBMISSION_WAIT.toNanos();
-        while (!jobs.lockSubmission(request.tenant(), lock, SUBMISSION_LEASE)) {
-            if (System.nanoTime() > deadline) {
-                throw new ApiException(Response.Status.CONFLICT, "idempotency_key_in_use", "another request with the "
-                        + "same Idempotency-Key is still submitting this batch; retry in a few seconds");
-            }
-            pause();
-        }
+        submissionLock.acquire(request.tenant(), lock, Optional::empty, "another request with the same "
+                + "Idempotency-Key is still submitting this batch; retry in a few seconds");
         try {
             String batchId = UUID.randomUUID().toString();
             Optional<String> existing = batches.claimIdempotencyKey(request.tenant(), key, batchId,
@@ -284,7 +280,7 @@ public class BatchService {
             submitItems(batchId, request.tenant(), items, webhookUrl, request.itemWebhooks());
             return new Accepted(batchId, created, items.size());
         } finally {
-            jobs.unlockSubmission(request.tenant(), lock);
+            submissionLock.release(request.tenant(), lock);
         }
     }
 
@@ -625,16 +621,6 @@ public class BatchService {
             }
             throw ApiException.badRequest("invalid_page_token", "page_token is not one this API gave out; use "
                     + "the next_page_token of the previous page");
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "interrupted", "the gateway is shutting down; "
-                    + "retry the request");
         }
     }
 }

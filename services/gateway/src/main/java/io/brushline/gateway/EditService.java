@@ -36,10 +36,6 @@ public class EditService {
 
     private static final Logger LOG = Logger.getLogger(EditService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** How long a request waits for another one with the same Idempotency-Key before answering 409. */
-    private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(20);
-    /** Longest a submission may hold its key's lock (storage and Kafka each time out well before). */
-    private static final Duration SUBMISSION_LEASE = Duration.ofSeconds(60);
 
     /** A validated submission. */
     public record Submission(
@@ -71,6 +67,11 @@ public class EditService {
     private final MutinyEmitter<EditJob> requested;
     private final MutinyEmitter<EditJob> failed;
     private final OutboundUrlPolicy outboundPolicy;
+    /**
+     * Per Idempotency-Key or job id: held at most 60 s (storage and Kafka each time out well before),
+     * waited for 20 s before a 409.
+     */
+    private final SubmissionLock submissionLock;
 
     public EditService(ImageInspector inspector, ObjectStore storage, JobStore jobs, GatewayConfig config,
             @Channel("edit-requested") MutinyEmitter<EditJob> requested,
@@ -82,6 +83,7 @@ public class EditService {
         this.jobs = jobs;
         this.config = config;
         this.requested = requested;
+        this.submissionLock = new SubmissionLock(jobs, Duration.ofSeconds(60), Duration.ofSeconds(20));
     }
 
     public Accepted submit(Submission submission) {
@@ -141,16 +143,11 @@ public class EditService {
     /** One submission of a given job id at a time; a job already queued is returned as it is. */
     private Accepted once(String tenant, String jobId, Runnable submit) {
         String lock = "job:" + jobId;
-        long deadline = System.nanoTime() + SUBMISSION_WAIT.toNanos();
-        while (!jobs.lockSubmission(tenant, lock, SUBMISSION_LEASE)) {
-            if (jobs.isEnqueued(jobId)) {
-                return new Accepted(jobId, false);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ApiException(Response.Status.CONFLICT, "idempotency_key_in_use", "job " + jobId
-                        + " is still being submitted by another request; retry in a few seconds");
-            }
-            pause();
+        Optional<Accepted> queuedMeanwhile = submissionLock.acquire(tenant, lock,
+                () -> jobs.isEnqueued(jobId) ? Optional.of(new Accepted(jobId, false)) : Optional.empty(),
+                "job " + jobId + " is still being submitted by another request; retry in a few seconds");
+        if (queuedMeanwhile.isPresent()) {
+            return queuedMeanwhile.get();
         }
         try {
             if (jobs.isEnqueued(jobId)) {
@@ -159,7 +156,7 @@ public class EditService {
             submit.run();
             return new Accepted(jobId, true);
         } finally {
-            jobs.unlockSubmission(tenant, lock);
+            submissionLock.release(tenant, lock);
         }
     }
 
@@ -194,17 +191,11 @@ public class EditService {
      * outcome and answer with the same job. Two parallel requests never create two jobs.
      */
     private Accepted submitOnce(Submission submission, String key, Validated validated) {
-        long deadline = System.nanoTime() + SUBMISSION_WAIT.toNanos();
-        while (!jobs.lockSubmission(submission.tenant(), key, SUBMISSION_LEASE)) {
-            Optional<String> bound = jobs.idempotencyBinding(submission.tenant(), key);
-            if (bound.isPresent() && jobs.isEnqueued(bound.get())) {
-                return new Accepted(bound.get(), false);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ApiException(Response.Status.CONFLICT, "idempotency_key_in_use", "another request with the "
-                        + "same Idempotency-Key is still being processed; retry in a few seconds");
-            }
-            pause();
+        Optional<Accepted> answeredMeanwhile = submissionLock.acquire(submission.tenant(), key, () -> jobs
+                .idempotencyBinding(submission.tenant(), key).filter(jobs::isEnqueued).map(id -> new Accepted(id, false)),
+                "another request with the same Idempotency-Key is still being processed; retry in a few seconds");
+        if (answeredMeanwhile.isPresent()) {
+            return answeredMeanwhile.get();
         }
         try {
             String jobId = UUID.randomUUID().toString();
@@ -222,17 +213,7 @@ public class EditService {
             accept(jobId, submission, validated, IdMode.KEYED, Map.of());
             return new Accepted(jobId, true);
         } finally {
-            jobs.unlockSubmission(submission.tenant(), key);
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(25);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "interrupted", "the gateway is shutting down; "
-                    + "retry the request");
+            submissionLock.release(submission.tenant(), key);
         }
     }
 
