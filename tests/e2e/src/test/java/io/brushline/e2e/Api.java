@@ -28,36 +28,25 @@ final class Api {
     }
 
     Reply submit(MultipartForm form, String idempotencyKey) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create(base + "/v1/edits"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", form.contentType())
-                .POST(form.body());
-        authorize(request);
-        if (idempotencyKey != null) {
-            request.header("Idempotency-Key", idempotencyKey);
-        }
-        return send(request.build());
+        return post("/v1/edits", form, idempotencyKey);
     }
 
     /** A multipart POST to any path (the batch endpoint takes the same forms). */
     Reply post(String path, MultipartForm form, String idempotencyKey) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", form.contentType())
-                .POST(form.body());
-        authorize(request);
-        if (idempotencyKey != null) {
-            request.header("Idempotency-Key", idempotencyKey);
-        }
-        return send(request.build());
+        return post(path, form.contentType(), form.body(), idempotencyKey);
     }
 
     /** A JSON POST (a batch manifest). */
     Reply postJson(String path, String json, String idempotencyKey) throws IOException, InterruptedException {
+        return post(path, "application/json", HttpRequest.BodyPublishers.ofString(json), idempotencyKey);
+    }
+
+    private Reply post(String path, String contentType, HttpRequest.BodyPublisher body, String idempotencyKey)
+            throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
+                .header("Content-Type", contentType)
+                .POST(body);
         authorize(request);
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
