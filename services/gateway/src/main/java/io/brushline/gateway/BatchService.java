@@ -241,7 +241,7 @@ public class BatchService {
                     + request.items().size() + " items; the limit is " + config.maxItems()
                     + " (brushline.batch.max-items); split it into several batches");
         }
-        String webhookUrl = validWebhookUrl(request.webhookUrl());
+        String webhookUrl = edits.validWebhookUrl(request.webhookUrl());
         if (request.itemWebhooks() && webhookUrl == null) {
             throw ApiException.badRequest("invalid_manifest", "item_webhooks is true but the batch has no webhook_url");
         }
@@ -389,17 +389,6 @@ public class BatchService {
             return "url:" + outboundPolicy.checkForm(item.imageUrl());
         } catch (OutboundUrlPolicy.Refused e) {
             throw ApiException.badRequest("invalid_image_url", "image_url refused: " + e.getMessage());
-        }
-    }
-
-    private String validWebhookUrl(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        try {
-            return outboundPolicy.check(raw).toString();
-        } catch (OutboundUrlPolicy.Refused e) {
-            throw ApiException.badRequest("invalid_webhook_url", "webhook_url refused: " + e.getMessage());
         }
     }
 

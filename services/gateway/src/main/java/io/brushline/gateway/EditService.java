@@ -311,7 +311,8 @@ public class EditService {
         return instruction;
     }
 
-    private String validWebhookUrl(String raw) {
+    /** The webhook URL as the outbound policy allows it, or null when none is given; a 400 otherwise. */
+    String validWebhookUrl(String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }

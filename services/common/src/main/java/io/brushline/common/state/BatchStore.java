@@ -83,14 +83,6 @@ public class BatchStore {
             return out
             """;
 
-    /** KEYS: batch hash. ARGV: ttl millis, then field/value pairs; only on an existing batch. */
-    private static final String UPDATE_SCRIPT = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return 1
-            """;
-
     /** KEYS: batch hash. ARGV: ttl millis, now (ISO-8601), manifest key. The first completion time stays. */
     private static final String COMPLETE_SCRIPT = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -227,7 +219,7 @@ public class BatchStore {
             args.add(k);
             args.add(v);
         });
-        Long done = redis.eval(UPDATE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(batchId)},
+        Long done = redis.eval(JobStore.UPDATE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(batchId)},
                 args.toArray(String[]::new));
         return done != null && done == 1;
     }

@@ -42,7 +42,7 @@ public class JobStore {
             """;
 
     /** Writes fields of an existing job and renews its expiry. ARGV: ttl millis, then field/value pairs. */
-    private static final String UPDATE_SCRIPT = """
+    static final String UPDATE_SCRIPT = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
