@@ -31,8 +31,9 @@ public final class LocalStackMain {
         if (!infraOnly) {
             // Children inherit this environment, so BRUSHLINE_* settings (model locations) reach the services.
             stack.startServices(Map.of());
-            System.out.printf("Brushline API: %s/v1/edits   OpenAPI: %s/q/openapi   Swagger UI: %s/q/swagger-ui%n",
-                    stack.gatewayUrl(), stack.gatewayUrl(), stack.gatewayUrl());
+            String gateway = stack.gatewayUrl();
+            System.out.printf("Brushline studio: %s/   API: %s/v1/edits   OpenAPI: %s/q/openapi   "
+                    + "Swagger UI: %s/q/swagger-ui%n", gateway, gateway, gateway, gateway);
             System.out.printf("Webhooks are signed with the secret in %s (or BRUSHLINE_WEBHOOK_SECRET when set)%n",
                     stack.dataDir().resolve("webhook-secret"));
         }
