@@ -92,18 +92,18 @@ final class DeepLabRefiner implements AutoCloseable {
         Mat regions = new Mat(SIZE, SIZE, CvType.CV_8UC1);
         regions.put(0, 0, foreground);
         Mat labels = new Mat();
-        Imgproc.connectedComponents(regions, labels, 8, CvType.CV_32S);
+        int regionCount = Imgproc.connectedComponents(regions, labels, 8, CvType.CV_32S);
         int[] label = new int[SIZE * SIZE];
         labels.get(0, 0, label);
-        java.util.Set<Integer> touched = new java.util.HashSet<>();
+        boolean[] holdsClass = new boolean[regionCount];
         for (int p = 0; p < SIZE * SIZE; p++) {
             if (ofClass[p] != 0) {
-                touched.add(label[p]);
+                holdsClass[label[p]] = true;
             }
         }
         byte[] object = new byte[SIZE * SIZE];
         for (int p = 0; p < SIZE * SIZE; p++) {
-            object[p] = foreground[p] != 0 && touched.contains(label[p]) ? (byte) 255 : 0;
+            object[p] = foreground[p] != 0 && holdsClass[label[p]] ? (byte) 255 : 0;
         }
         regions.put(0, 0, object);
         labels.release();
