@@ -64,15 +64,16 @@ public class NotifierStage {
     /** Redis briefly unreachable must not lose the event: reading and scheduling are retried. */
     private void receive(ConsumerRecord<String, String> record, JobState outcome) {
         retrying.run("webhook for record " + record.topic() + "-" + record.partition() + "@" + record.offset(),
-                () -> incoming.parse(record).ifPresent(job -> finish(job,
+                () -> incoming.parse(record).ifPresent(job -> finish(record, job,
                         job.failure() != null ? JobState.FAILED : outcome)));
     }
 
-    private void finish(EditJob job, JobState outcome) {
-        // The failure goes with the FAILED transition (an unreadable record's job has it nowhere else yet).
-        Map<String, String> failure = job.failure() == null ? Map.of() : JobStore.failureFields(job.failure());
-        Optional<JobState> before = jobs.advance(job.jobId(), outcome, failure);
+    private void finish(ConsumerRecord<String, String> record, EditJob job, JobState outcome) {
+        // What the stages decided and the failure go with the final transition (an unreadable record's
+        // job has its failure nowhere else yet), so the webhook below reads them whichever write came first.
+        Optional<JobState> before = jobs.advance(job.jobId(), outcome, JobStore.decidedFields(job));
         if (before.isEmpty()) {
+            incoming.park(record, "no job with id " + job.jobId());
             return;
         }
         JobState state = before.get().isTerminal() ? before.get() : outcome;

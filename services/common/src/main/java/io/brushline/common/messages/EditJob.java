@@ -2,6 +2,7 @@ package io.brushline.common.messages;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The message every topic carries. The envelope grows as the job moves on: each stage adds what it
@@ -9,6 +10,8 @@ import java.util.Map;
  *
  * @param stageMillis the engine time each stage spent on this job (compute and image codecs), by stage
  * @param operation   what the painting step does (CPU operation or generative painter); null until classified
+ * @param storageMillis the time each stage spent reading and writing object storage for this job, by stage:
+ *                    carried with the job so the next stage records both timings with its own state change
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EditJob(
@@ -28,7 +31,8 @@ public record EditJob(
         ImageRef result,
         Failure failure,
         Map<String, Long> stageMillis,
-        Operation operation) {
+        Operation operation,
+        Map<String, Long> storageMillis) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -37,50 +41,56 @@ public record EditJob(
             String instruction, ImageRef source, Hints hints, String webhookUrl, Classification classification,
             Grounding grounding, MaskRef mask, ImageRef result, Failure failure, Map<String, Long> stageMillis) {
         this(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints, webhookUrl,
-                classification, grounding, mask, result, failure, stageMillis, null);
+                classification, grounding, mask, result, failure, stageMillis, null, null);
     }
 
     public EditJob withOperation(Operation value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, failure, stageMillis, value);
+                webhookUrl, classification, grounding, mask, result, failure, stageMillis, value, storageMillis);
     }
 
     public EditJob withClassification(Classification value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, value, grounding, mask, result, failure, stageMillis, operation);
+                webhookUrl, value, grounding, mask, result, failure, stageMillis, operation, storageMillis);
     }
 
     public EditJob withGrounding(Grounding value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, value, mask, result, failure, stageMillis, operation);
+                webhookUrl, classification, value, mask, result, failure, stageMillis, operation, storageMillis);
     }
 
     public EditJob withMask(MaskRef value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, value, result, failure, stageMillis, operation);
+                webhookUrl, classification, grounding, value, result, failure, stageMillis, operation, storageMillis);
     }
 
     public EditJob withResult(ImageRef value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, value, failure, stageMillis, operation);
+                webhookUrl, classification, grounding, mask, value, failure, stageMillis, operation, storageMillis);
     }
 
     public EditJob withFailure(Failure value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, value, stageMillis, operation);
+                webhookUrl, classification, grounding, mask, result, value, stageMillis, operation, storageMillis);
     }
 
     /** The same job as seen from a later span of its trace. */
     public EditJob withTraceparent(String value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, value, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, failure, stageMillis, operation);
+                webhookUrl, classification, grounding, mask, result, failure, stageMillis, operation, storageMillis);
     }
 
-    public EditJob withStageMillis(String stage, long millis) {
-        var timings = new java.util.TreeMap<String, Long>(stageMillis == null ? Map.of() : stageMillis);
-        timings.put(stage, millis);
+    /** The job with one stage's engine time and object-storage time added. */
+    public EditJob withStageTimes(String stage, long engineMillis, long storageMillis) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, failure, timings, operation);
+                webhookUrl, classification, grounding, mask, result, failure, with(stageMillis, stage, engineMillis),
+                operation, with(this.storageMillis, stage, storageMillis));
+    }
+
+    private static Map<String, Long> with(Map<String, Long> timings, String stage, long millis) {
+        var copy = new TreeMap<String, Long>(timings == null ? Map.of() : timings);
+        copy.put(stage, millis);
+        return copy;
     }
 
     public Category category() {

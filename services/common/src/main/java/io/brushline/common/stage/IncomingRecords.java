@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
 /**
  * Turns a consumed record into an {@link EditJob}, or parks it on {@code edit-dead-letter} with the
  * reason in its headers when it cannot be processed (not JSON, not an EditJob, a schema version this
- * build does not speak, a job that does not exist). Consumers read plain strings and parse here, so a
+ * build does not speak). A record that names no job is parked by its consumer when its first state
+ * change finds no job, so a readable record costs no Redis read here. Consumers read plain strings and parse here, so a
  * poison record is handled like any other bad input instead of failing inside the Kafka client.
  *
  * <p>When the unreadable record names a job that exists, the job must still end with its webhook: it
@@ -80,10 +81,6 @@ public class IncomingRecords {
         } catch (Exception e) {
             park(record, "not a valid EditJob message: " + e.getMessage());
             return unreadable(jobId, "a message of this job was malformed and could not be processed; resubmit the edit");
-        }
-        if (jobs.state(jobId).isEmpty()) {
-            park(record, "no job with id " + jobId);
-            return Optional.empty();
         }
         return Optional.of(job);
     }

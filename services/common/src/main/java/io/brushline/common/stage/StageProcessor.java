@@ -133,7 +133,8 @@ public abstract class StageProcessor {
     }
 
     private void run(ConsumerRecord<String, String> record, EditJob job) {
-        Optional<JobState> previous = jobs.advance(job.jobId(), runningState);
+        // What earlier stages decided is written with this stage's own state change: one round trip.
+        Optional<JobState> previous = jobs.advance(job.jobId(), runningState, JobStore.decidedFields(job));
         if (previous.isEmpty()) {
             incoming.park(record, "no job with id " + job.jobId());
             return;
@@ -157,11 +158,10 @@ public abstract class StageProcessor {
         // Engine time = compute and image codecs: the stage's work less its waits on object storage.
         long engineNanos = System.nanoTime() - started - storageNanos;
         long engineMillis = engineNanos / 1_000_000;
-        output = output.withStageMillis(stageName, engineMillis);
-        jobs.recordProgress(output, stageName, engineMillis, storageNanos / 1_000_000);
+        output = output.withStageTimes(stageName, engineMillis, storageNanos / 1_000_000);
         next(output).sendMessageAndAwait(keyed(output));
         if (completesJob()) {
-            jobs.advance(job.jobId(), JobState.SUCCEEDED);
+            jobs.advance(job.jobId(), JobState.SUCCEEDED, JobStore.decidedFields(output));
         }
         metrics.succeeded(stageName);
         metrics.engineTime(stageName, engineNanos);
@@ -190,7 +190,7 @@ public abstract class StageProcessor {
 
     private void fail(EditJob failedJob) {
         failed.sendMessageAndAwait(keyed(failedJob));
-        jobs.advance(failedJob.jobId(), JobState.FAILED, JobStore.failureFields(failedJob.failure()));
+        jobs.advance(failedJob.jobId(), JobState.FAILED, JobStore.decidedFields(failedJob));
         metrics.failed(stageName, failedJob.failure().code());
         LOG.infof("job %s: %s failed (%s): %s", failedJob.jobId(), stageName, failedJob.failure().code(),
                 failedJob.failure().reason());

@@ -160,19 +160,15 @@ public class JobStore {
     }
 
     /**
-     * Writes what a stage decided (from the envelope), its engine time ({@code ms.<stage>}) and its
-     * object-storage time ({@code io.<stage>}), without changing state.
+     * The fields of the envelope a client may want to see, flattened for the job hash: what the stages
+     * decided and each stage's engine time ({@code ms.<stage>}) and object-storage time
+     * ({@code io.<stage>}). A stage writes them with its own state change, so the hand-off between two
+     * stages costs one Redis round trip, not one for the state and another for the progress.
      */
-    public void recordProgress(EditJob job, String stage, long engineMillis, long storageMillis) {
-        Map<String, String> fields = decidedFields(job);
-        fields.put("ms." + stage, String.valueOf(engineMillis));
-        fields.put("io." + stage, String.valueOf(storageMillis));
-        update(job.jobId(), fields);
-    }
-
-    /** The fields of the envelope a client may want to see, flattened for the job hash. */
     public static Map<String, String> decidedFields(EditJob job) {
         Map<String, String> fields = new HashMap<>();
+        putTimings(fields, "ms.", job.stageMillis());
+        putTimings(fields, "io.", job.storageMillis());
         var c = job.classification();
         if (c != null) {
             fields.put("category", c.category().name());
@@ -205,6 +201,12 @@ public class JobStore {
     /** How a failure is kept on the job: written with the FAILED transition, so never on another end. */
     public static Map<String, String> failureFields(Failure failure) {
         return Map.of("failureStage", failure.stage(), "failureCode", failure.code(), "reason", failure.reason());
+    }
+
+    private static void putTimings(Map<String, String> fields, String prefix, Map<String, Long> byStage) {
+        if (byStage != null) {
+            byStage.forEach((stage, millis) -> fields.put(prefix + stage, String.valueOf(millis)));
+        }
     }
 
     private static void putIfPresent(Map<String, String> fields, String name, String value) {
