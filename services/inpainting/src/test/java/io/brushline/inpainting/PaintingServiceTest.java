@@ -70,19 +70,11 @@ class PaintingServiceTest {
     @Test
     void theJobsMatricesAreReleasedWhenItEnds() {
         List<Mat> seen = new ArrayList<>();
-        Painter identity = new Painter() {
-            @Override
-            public String name() {
-                return "identity";
-            }
-
-            @Override
-            public Mat paint(PaintRequest request) {
-                Mat painted = request.image().clone();
-                seen.addAll(List.of(request.image(), request.mask(), painted));
-                return painted;
-            }
-        };
+        Painter identity = TestPainters.painter("identity", request -> {
+            Mat painted = request.image().clone();
+            seen.addAll(List.of(request.image(), request.mask(), painted));
+            return painted;
+        });
         var releasing = new PaintingService(new PainterRegistry(Map.of(), identity, Optional.empty(), Optional.empty()),
                 new PaintBatcher(1, Duration.ZERO));
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
