@@ -75,24 +75,35 @@ public final class ClassicalFill implements Painter {
         Rect region = withContext(hole, image.cols(), image.rows());
         Mat regionImage = image.submat(region);
         Mat regionMask = mask.submat(region);
-        double scale = Math.min(1.0, (double) maxSide / Math.max(region.width, region.height));
-        Mat filled;
-        if (scale < 1.0) {
-            Size small = new Size(Math.max(1, Math.round(region.width * scale)),
-                    Math.max(1, Math.round(region.height * scale)));
-            Mat smallImage = new Mat();
-            Mat smallMask = new Mat();
-            Imgproc.resize(regionImage, smallImage, small, 0, 0, Imgproc.INTER_AREA);
-            // Nearest keeps the mask binary; any pixel of the hole must stay inside the smaller hole.
-            Imgproc.resize(regionMask, smallMask, small, 0, 0, Imgproc.INTER_NEAREST);
-            Imgproc.dilate(smallMask, smallMask, Imgproc.getStructuringElement(Imgproc.MORPH_RECT, new Size(3, 3)));
-            filled = new Mat();
-            Imgproc.resize(fill(smallImage, smallMask), filled, region.size(), 0, 0, Imgproc.INTER_CUBIC);
-        } else {
-            filled = fill(regionImage, regionMask);
+        Mat smallImage = new Mat();
+        Mat smallMask = new Mat();
+        Mat smallFilled = null;
+        Mat kernel = null;
+        Mat filled = null;
+        Mat target = null;
+        try {
+            double scale = Math.min(1.0, (double) maxSide / Math.max(region.width, region.height));
+            if (scale < 1.0) {
+                Size small = new Size(Math.max(1, Math.round(region.width * scale)),
+                        Math.max(1, Math.round(region.height * scale)));
+                Imgproc.resize(regionImage, smallImage, small, 0, 0, Imgproc.INTER_AREA);
+                // Nearest keeps the mask binary; any pixel of the hole must stay inside the smaller hole.
+                Imgproc.resize(regionMask, smallMask, small, 0, 0, Imgproc.INTER_NEAREST);
+                kernel = Imgproc.getStructuringElement(Imgproc.MORPH_RECT, new Size(3, 3));
+                Imgproc.dilate(smallMask, smallMask, kernel);
+                smallFilled = fill(smallImage, smallMask);
+                filled = new Mat();
+                Imgproc.resize(smallFilled, filled, region.size(), 0, 0, Imgproc.INTER_CUBIC);
+            } else {
+                filled = fill(regionImage, regionMask);
+            }
+            target = out.submat(region);
+            filled.copyTo(target, regionMask);
+            return out;
+        } finally {
+            // released now rather than when finalised; a fill may hand back its input, released the same
+            Mats.release(regionImage, regionMask, smallImage, smallMask, smallFilled, kernel, filled, target);
         }
-        filled.copyTo(out.submat(region), regionMask);
-        return out;
     }
 
     private Mat fill(Mat image, Mat mask) {

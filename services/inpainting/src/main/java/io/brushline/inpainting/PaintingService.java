@@ -38,15 +38,26 @@ public final class PaintingService {
             throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a category");
         }
         Painter painter = painters.forCategory(classification.category());
-        Mat source = ImageCodec.decodeColor(sourceBytes, "source image");
-        Mat mask = ImageCodec.decodeMask(maskBytes, "mask");
-        if (!source.size().equals(mask.size())) {
-            throw new StageFailure(FailureCodes.INTERNAL, "the mask is " + (int) mask.size().width + "x"
-                    + (int) mask.size().height + " but the source image is " + source.cols() + "x" + source.rows());
+        // The job's matrices are released when it ends, not when the collector finalises them: their
+        // native memory is invisible to the heap, so the collector would not hurry.
+        Mat source = null;
+        Mat mask = null;
+        Mat painted = null;
+        Mat result = null;
+        try {
+            source = ImageCodec.decodeColor(sourceBytes, "source image");
+            mask = ImageCodec.decodeMask(maskBytes, "mask");
+            if (!source.size().equals(mask.size())) {
+                throw new StageFailure(FailureCodes.INTERNAL, "the mask is " + mask.cols() + "x" + mask.rows()
+                        + " but the source image is " + source.cols() + "x" + source.rows());
+            }
+            // The batcher returns only once the painter is done with the request's matrices.
+            painted = batcher.paint(painter, request(jobId, instruction, source, mask, classification));
+            result = PasteBack.compose(source, painted, mask, featherPx);
+            return new Painted(ImageCodec.encodePng(result), result.cols(), result.rows(), painter.name());
+        } finally {
+            Mats.release(source, mask, painted, result);
         }
-        Mat painted = batcher.paint(painter, request(jobId, instruction, source, mask, classification));
-        Mat result = PasteBack.compose(source, painted, mask, featherPx);
-        return new Painted(ImageCodec.encodePng(result), result.cols(), result.rows(), painter.name());
     }
 
     static PaintRequest request(String jobId, String instruction, Mat source, Mat mask, Classification classification) {

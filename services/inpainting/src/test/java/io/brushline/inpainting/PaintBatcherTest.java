@@ -227,18 +227,10 @@ class PaintBatcherTest {
     void painterThatDoesNotBatchPaintsOnTheCallersThread() {
         Thread caller = Thread.currentThread();
         Thread[] paintedOn = new Thread[1];
-        Painter direct = new Painter() {
-            @Override
-            public String name() {
-                return "direct";
-            }
-
-            @Override
-            public Mat paint(PaintRequest request) {
-                paintedOn[0] = Thread.currentThread();
-                return request.image();
-            }
-        };
+        Painter direct = TestPainters.painter("direct", request -> {
+            paintedOn[0] = Thread.currentThread();
+            return request.image();
+        });
         try (var batcher = new PaintBatcher(4, Duration.ofSeconds(10))) {
             batcher.paint(direct, request(8, 1));
         }

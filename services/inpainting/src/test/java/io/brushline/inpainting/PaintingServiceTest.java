@@ -11,6 +11,8 @@ import io.brushline.common.messages.Classification;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,28 @@ class PaintingServiceTest {
         byte[] mask = TestImages.bytes("masks/iopaint_person__person.png");
         var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", "remove the dog", source, mask, remove("dog"), 4));
         assertTrue(failure.getMessage().contains("256x256"), failure.getMessage());
+    }
+
+    /** Native memory is freed when the job ends, not when the collector gets round to the matrices. */
+    @Test
+    void theJobsMatricesAreReleasedWhenItEnds() {
+        List<Mat> seen = new ArrayList<>();
+        Painter identity = TestPainters.painter("identity", request -> {
+            Mat painted = request.image().clone();
+            seen.addAll(List.of(request.image(), request.mask(), painted));
+            return painted;
+        });
+        var releasing = new PaintingService(new PainterRegistry(Map.of(), identity, Optional.empty(), Optional.empty()),
+                new PaintBatcher(1, Duration.ZERO));
+        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
+        byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
+        var painted = releasing.paint("job-5", "remove the dog", source, mask, remove("dog"), 4);
+
+        assertEquals(ImageCodec.decodeColor(source, "source").cols(), painted.width());
+        assertEquals(3, seen.size());
+        for (Mat mat : seen) {
+            assertTrue(mat.empty(), "released: " + mat);
+        }
     }
 
     @Test

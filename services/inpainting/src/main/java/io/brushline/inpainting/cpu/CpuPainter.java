@@ -3,6 +3,7 @@ package io.brushline.inpainting.cpu;
 import io.brushline.common.messages.CpuOperation;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
+import io.brushline.inpainting.Mats;
 import io.brushline.inpainting.PasteBack;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,20 +90,29 @@ public final class CpuPainter {
 
     /** Works on the mask's bounding box (grown by the feather) only: an object is usually a small part. */
     private static Mat local(CpuOperation operation, Params p, Mat source, Mat mask, int featherPx) {
-        Rect region = around(mask, featherPx + 2);
+        Rect region = Mats.grown(Imgproc.boundingRect(mask), featherPx + 2, mask.cols(), mask.rows());
         Mat roi = source.submat(region);
         Mat roiMask = mask.submat(region);
-        int longSide = Math.max(region.width, region.height);
-        Mat edited = switch (operation) {
-            case RECOLOUR -> RegionEdits.recolour(roi, roiMask, p.colour("colour"));
-            case DESATURATE -> GlobalEdits.greyscale(roi);
-            case BLUR -> RegionEdits.blur(roi, p.number("sigma", Math.max(4, longSide / 15.0), 0.5, 500));
-            case PIXELATE -> RegionEdits.pixelate(roi, (int) p.number("block", Math.max(8, longSide / 12), 2, 512));
-            default -> throw new IllegalArgumentException(operation + " is not a LOCAL operation");
-        };
-        Mat result = source.clone();
-        PasteBack.compose(roi, edited, roiMask, featherPx).copyTo(result.submat(region));
-        return result;
+        Mat edited = null;
+        Mat pasted = null;
+        Mat target = null;
+        try {
+            int longSide = Math.max(region.width, region.height);
+            edited = switch (operation) {
+                case RECOLOUR -> RegionEdits.recolour(roi, roiMask, p.colour("colour"));
+                case DESATURATE -> GlobalEdits.greyscale(roi);
+                case BLUR -> RegionEdits.blur(roi, p.number("sigma", Math.max(4, longSide / 15.0), 0.5, 500));
+                case PIXELATE -> RegionEdits.pixelate(roi, (int) p.number("block", Math.max(8, longSide / 12), 2, 512));
+                default -> throw new IllegalArgumentException(operation + " is not a LOCAL operation");
+            };
+            Mat result = source.clone();
+            pasted = PasteBack.compose(roi, edited, roiMask, featherPx);
+            target = result.submat(region);
+            pasted.copyTo(target);
+            return result;
+        } finally {
+            Mats.release(roi, roiMask, edited, pasted, target);
+        }
     }
 
     private static Painted background(CpuOperation operation, Params p, Mat source, Mat mask, int featherPx,
@@ -132,13 +142,19 @@ public final class CpuPainter {
     private static Mat transparent(Mat source, Mat backgroundMask, int featherPx) {
         Mat background = PasteBack.featherAlpha(backgroundMask, featherPx);
         Mat alpha = new Mat();
-        background.convertTo(alpha, CvType.CV_8U, -255, 255);
         List<Mat> channels = new ArrayList<>();
-        Core.split(source, channels);
-        channels.add(alpha);
-        Mat out = new Mat();
-        Core.merge(channels, out);
-        return out;
+        try {
+            background.convertTo(alpha, CvType.CV_8U, -255, 255);
+            Core.split(source, channels);
+            channels.add(alpha);
+            Mat out = new Mat();
+            Core.merge(channels, out);
+            return out;
+        } finally {
+            background.release();
+            Mats.release(channels.toArray(Mat[]::new));
+            alpha.release();
+        }
     }
 
     /** Scales the image to cover {@code size} (keeping its aspect ratio) and crops the middle. */
@@ -147,11 +163,17 @@ public final class CpuPainter {
         int width = Math.max((int) size.width, (int) Math.round(image.cols() * scale));
         int height = Math.max((int) size.height, (int) Math.round(image.rows() * scale));
         Mat scaled = new Mat();
-        Imgproc.resize(image, scaled, new Size(width, height), 0, 0,
-                scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
-        int x = (width - (int) size.width) / 2;
-        int y = (height - (int) size.height) / 2;
-        return scaled.submat(new Rect(x, y, (int) size.width, (int) size.height)).clone();
+        Mat middle = null;
+        try {
+            Imgproc.resize(image, scaled, new Size(width, height), 0, 0,
+                    scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+            int x = (width - (int) size.width) / 2;
+            int y = (height - (int) size.height) / 2;
+            middle = scaled.submat(new Rect(x, y, (int) size.width, (int) size.height));
+            return middle.clone();
+        } finally {
+            Mats.release(middle, scaled);
+        }
     }
 
     /** Says how the background image was fitted when its shape differs from the photo's; null otherwise. */
@@ -167,18 +189,18 @@ public final class CpuPainter {
                 suppliedRatio, photo.cols(), photo.rows(), photoRatio, cropped);
     }
 
+    /** The edit pasted into the source; the edit is released unless it is the result. */
     private static Mat pasteBack(Mat source, Mat edited, Mat mask, int featherPx, boolean whole) {
         // a mask over the whole frame has no edge to feather: the edit is the result
-        return whole ? edited : PasteBack.compose(source, edited, mask, featherPx);
-    }
-
-    /** The mask's bounding box grown by {@code margin} pixels, inside the image. */
-    private static Rect around(Mat mask, int margin) {
-        Rect box = Imgproc.boundingRect(mask);
-        int x1 = Math.max(0, box.x - margin);
-        int y1 = Math.max(0, box.y - margin);
-        int x2 = Math.min(mask.cols(), box.x + box.width + margin);
-        int y2 = Math.min(mask.rows(), box.y + box.height + margin);
-        return new Rect(x1, y1, x2 - x1, y2 - y1);
+        if (whole) {
+            return edited;
+        }
+        try {
+            return PasteBack.compose(source, edited, mask, featherPx);
+        } finally {
+            if (edited != source) {
+                edited.release();
+            }
+        }
     }
 }

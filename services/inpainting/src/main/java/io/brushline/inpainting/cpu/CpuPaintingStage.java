@@ -7,6 +7,7 @@ import io.brushline.common.messages.Operation;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
 import io.brushline.common.storage.MissingObjectException;
+import io.brushline.inpainting.Mats;
 import io.brushline.inpainting.PaintingStageBase;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,13 +40,22 @@ public class CpuPaintingStage extends PaintingStageBase {
         }
         CpuOperation cpu = CpuOperation.fromWireName(operation.name()).orElseThrow(() -> new StageFailure(
                 FailureCodes.INTERNAL, "this painting service does not know the operation " + operation.name()));
-        Mat source = ImageCodec.decodeColor(store.get(job.source().key()), "source image");
-        Mat mask = ImageCodec.decodeMask(store.get(job.mask().key()), "mask");
-        var painted = painter.paint(cpu, operation.params(), source, mask, job.mask().featherPx(),
-                () -> backgroundImage(job));
-        Mat image = painted.image();
-        return job.withResult(storeResult(job, ImageCodec.encodePng(image), image.cols(), image.rows()))
-                .withOperation(operation.withNote(painted.note()));
+        // The job's matrices are released when it ends, not when the collector finalises them.
+        Mat source = null;
+        Mat mask = null;
+        Mat image = null;
+        Mat[] background = new Mat[1];
+        try {
+            source = ImageCodec.decodeColor(store.get(job.source().key()), "source image");
+            mask = ImageCodec.decodeMask(store.get(job.mask().key()), "mask");
+            var painted = painter.paint(cpu, operation.params(), source, mask, job.mask().featherPx(),
+                    () -> background[0] = backgroundImage(job));
+            image = painted.image();
+            return job.withResult(storeResult(job, ImageCodec.encodePng(image), image.cols(), image.rows()))
+                    .withOperation(operation.withNote(painted.note()));
+        } finally {
+            Mats.release(source, mask, image, background[0]);
+        }
     }
 
     private Mat backgroundImage(EditJob job) {
