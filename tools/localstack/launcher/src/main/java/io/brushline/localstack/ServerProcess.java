@@ -57,6 +57,12 @@ public final class ServerProcess {
 
     /** Starts the process and waits until its port accepts connections. */
     public ServerProcess start(Duration timeout) {
+        launch();
+        return awaitReady(timeout);
+    }
+
+    /** Starts the process without waiting for it: several can start at once, then each is awaited. */
+    ServerProcess launch() {
         var builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -67,11 +73,11 @@ public final class ServerProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
-        awaitPort(timeout);
         return this;
     }
 
-    private void awaitPort(Duration timeout) {
+    /** Waits until the launched process's port accepts connections. */
+    ServerProcess awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -79,7 +85,7 @@ public final class ServerProcess {
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
+                return this;
             } catch (IOException notYet) {
                 sleep(100);
             }
