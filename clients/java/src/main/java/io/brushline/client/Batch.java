@@ -66,13 +66,8 @@ public record Batch(
      * @param failure why the job failed (FAILED only): its code and reason
      * @param metadata the metadata given with the item, as it was given
      */
-    public record Item(
-            @JsonProperty("index") int index,
-            @JsonProperty("job_id") String jobId,
-            @JsonProperty("state") String state,
-            @JsonProperty("result_url") String resultUrl,
-            @JsonProperty("failure") Failure failure,
-            @JsonProperty("metadata") JsonNode metadata) {
+    public record Item(int index, @JsonProperty("job_id") String jobId, String state,
+            @JsonProperty("result_url") String resultUrl, Failure failure, JsonNode metadata) {
 
         /** Whether the item's job ended with a result. */
         @JsonIgnore
@@ -87,6 +82,6 @@ public record Batch(
      * @param code a stable code ({@code invalid_image_url}, {@code object_not_found}, ...)
      * @param reason a reason a person can act on
      */
-    public record Failure(@JsonProperty("code") String code, @JsonProperty("reason") String reason) {
+    public record Failure(String code, String reason) {
     }
 }

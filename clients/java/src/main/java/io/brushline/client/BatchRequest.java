@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,10 +78,8 @@ public final class BatchRequest {
         }
     }
 
-    private final List<ObjectNode> items;
-    private final String instruction;
-    private final String webhookUrl;
-    private final boolean itemWebhooks;
+    private final String json;
+    private final int size;
     private final String idempotencyKey;
 
     private BatchRequest(Builder b) {
@@ -93,10 +89,17 @@ public final class BatchRequest {
         if (b.itemWebhooks && (b.webhookUrl == null || b.webhookUrl.isBlank())) {
             throw new IllegalArgumentException("item webhooks need a webhook URL for the batch");
         }
-        this.items = List.copyOf(b.items);
-        this.instruction = b.instruction;
-        this.webhookUrl = b.webhookUrl;
-        this.itemWebhooks = b.itemWebhooks;
+        ObjectNode root = JSON.createObjectNode();
+        if (b.instruction != null) {
+            root.put("instruction", b.instruction);
+        }
+        if (b.webhookUrl != null) {
+            root.put("webhook_url", b.webhookUrl).put("item_webhooks", b.itemWebhooks);
+        }
+        ArrayNode list = root.putArray("items");
+        b.items.forEach(list::add);
+        this.json = root.toString();
+        this.size = b.items.size();
         this.idempotencyKey = b.idempotencyKey;
     }
 
@@ -105,29 +108,19 @@ public final class BatchRequest {
         return new Builder();
     }
 
-    /** The idempotency key, or null (the client then makes one for its own retries). */
-    public String idempotencyKey() {
-        return idempotencyKey;
-    }
-
     /** How many items the batch has. */
     public int size() {
-        return items.size();
+        return size;
     }
 
     /** The request as the gateway's JSON manifest. */
     String toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        if (instruction != null) {
-            root.put("instruction", instruction);
-        }
-        if (webhookUrl != null) {
-            root.put("webhook_url", webhookUrl);
-            root.put("item_webhooks", itemWebhooks);
-        }
-        ArrayNode list = root.putArray("items");
-        items.forEach(list::add);
-        return root.toString();
+        return json;
+    }
+
+    /** The idempotency key, or null (the client then makes one for its own retries). */
+    public String idempotencyKey() {
+        return idempotencyKey;
     }
 
     /** Builds a {@link BatchRequest}. */
@@ -152,15 +145,8 @@ public final class BatchRequest {
          * manifest items; blank lines are skipped.
          */
         public Builder manifest(Path jsonLines) {
-            String text;
-            try {
-                text = Files.readString(jsonLines, StandardCharsets.UTF_8);
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new IllegalArgumentException("the manifest " + jsonLines + " does not exist");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the manifest " + jsonLines + ": " + e.getMessage(), e);
-            }
-            return manifest(text, jsonLines.toString());
+            return manifest(new String(EditRequest.Builder.read(jsonLines, "manifest"), StandardCharsets.UTF_8),
+                    jsonLines.toString());
         }
 
         /** Adds the items of JSON lines text; {@code name} says where it came from in messages. */

@@ -114,7 +114,7 @@ class BatchClientTest {
         assertTrue(notJson.getMessage().startsWith("line 1 of items is not valid JSON"), notJson.getMessage());
         var missing = assertThrows(IllegalArgumentException.class,
                 () -> BatchRequest.builder().manifest(dir.resolve("none.jsonl")));
-        assertEquals("the manifest " + dir.resolve("none.jsonl") + " does not exist", missing.getMessage());
+        assertEquals("the manifest file " + dir.resolve("none.jsonl") + " does not exist", missing.getMessage());
         var empty = assertThrows(IllegalArgumentException.class, () -> BatchRequest.builder().manifest("\n\n", "x"));
         assertEquals("x has no items; write one JSON object a line", empty.getMessage());
         for (Exception e : List.of(notObject, notJson, missing, empty)) {
