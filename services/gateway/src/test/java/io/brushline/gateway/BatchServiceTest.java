@@ -406,6 +406,66 @@ class BatchServiceTest {
         assertNotEquals(Map.of(), batchStore.get(b));
     }
 
+    // ---- Redis Cluster: what a script may touch ----
+
+    @Test
+    void everyScriptOfABatchsLifeTouchesOnlyTheKeysItIsPassed() throws Exception {
+        List<String> monitored = Collections.synchronizedList(new ArrayList<>());
+        int port = Integer.parseInt(redis.configGet("port").get("port"));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("+OK", lines.readLine());
+            Thread reader = new Thread(() -> lines.lines().forEach(monitored::add));
+            reader.setDaemon(true);
+            reader.start();
+
+            // a batch from creation to completion: create, submit, view (counts), cancel, count, complete
+            String b = batches.submit(manifest("""
+                    {"instruction": "sepia", "items": [{"image_url": "%1$s/photo?a=0"}, {"image_url": "%1$s/gone"}]}"""
+                    .formatted(base), "keys-check")).batchId();
+            assertEquals(Map.of("QUEUED", 1L, "FAILED", 1L), batches.view(b, batchStore.get(b), 0, 10, JSON)
+                    .get("counts"));
+            batches.cancel(b);
+            batchStore.countTerminal(b, 0);
+            batchStore.countTerminal(b, 1);
+            batchStore.markCompleted(b, "acme", "batches/" + b + "/manifest.jsonl");
+            redis.echo("end of the batch");
+            long deadline = System.currentTimeMillis() + 5000;
+            while (monitored.stream().noneMatch(l -> l.contains("\"end of the batch\""))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        // each command a script runs ("[0 lua]") names as its key one of the KEYS of the EVAL it runs in
+        java.util.regex.Pattern quoted = java.util.regex.Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+        List<String> declared = List.of();
+        int scripts = 0;
+        int scriptCommands = 0;
+        for (String line : monitored) {
+            List<String> args = new ArrayList<>();
+            var m = quoted.matcher(line);
+            while (m.find()) {
+                args.add(m.group(1));
+            }
+            if (args.isEmpty()) {
+                continue;
+            }
+            if (args.get(0).equalsIgnoreCase("EVAL")) {
+                int count = Integer.parseInt(args.get(2));
+                declared = args.subList(3, 3 + count);
+                scripts++;
+            } else if (line.contains(" lua] ")) {
+                scriptCommands++;
+                assertTrue(args.size() > 1 && declared.contains(args.get(1)), "a script ran " + args
+                        + " on a key it was not passed; its KEYS were " + declared);
+            }
+        }
+        assertTrue(scripts > 5 && scriptCommands > 10, scripts + " scripts, " + scriptCommands + " commands seen");
+    }
+
     @Test
     void aBatchWhoseItemsHaveAllEndedStaysCompletedWhenCanceled() {
         String b = batches.submit(manifest("{\"items\": [{\"image_url\": \"" + url("/photo")
