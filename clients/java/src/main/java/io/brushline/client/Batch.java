@@ -40,7 +40,8 @@ public record Batch(
         @JsonProperty("next_page_token") String nextPageToken) {
 
     public Batch {
-        counts = counts == null ? Map.of() : Map.copyOf(counts);
+        // in the gateway's order
+        counts = counts == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counts));
         items = items == null ? List.of() : List.copyOf(items);
     }
 

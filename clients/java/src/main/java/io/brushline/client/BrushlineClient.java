@@ -255,7 +255,9 @@ public final class BrushlineClient {
      * Submits a batch of edits ({@code POST /v1/batches}); answers once the gateway has queued every
      * item (or failed it alone). A request without an idempotency key is sent with one made here, so
      * that this client's own retries of a batch cut short (503) finish that batch instead of starting
-     * a second one; give a key of your own to make your retries safe as well.
+     * a second one; give a key of your own to make your retries safe as well. A large batch of image
+     * URLs may take the gateway longer than {@link Builder#requestTimeout} to answer: raise it, or
+     * retry with the same key, which answers the batch once the first call has submitted it.
      */
     public BatchSubmitted submitBatch(BatchRequest batch) {
         String key = batch.idempotencyKey() != null ? batch.idempotencyKey() : "client-" + java.util.UUID.randomUUID();
@@ -306,7 +308,7 @@ public final class BrushlineClient {
         Batch last = null;
         while (true) {
             Batch now = batchPage(id, null, 1);
-            if (last == null || !now.state().equals(last.state()) || !now.counts().equals(last.counts())) {
+            if (last == null || !Objects.equals(now.state(), last.state()) || !now.counts().equals(last.counts())) {
                 onChange.accept(now);
             }
             last = now;
