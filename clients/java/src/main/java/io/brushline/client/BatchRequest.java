@@ -86,15 +86,12 @@ public final class BatchRequest {
         if (b.items.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one item");
         }
-        if (b.itemWebhooks && (b.webhookUrl == null || b.webhookUrl.isBlank())) {
-            throw new IllegalArgumentException("item webhooks need a webhook URL for the batch");
-        }
-        ObjectNode root = JSON.createObjectNode();
-        if (b.instruction != null) {
-            root.put("instruction", b.instruction);
-        }
-        if (b.webhookUrl != null) {
-            root.put("webhook_url", b.webhookUrl).put("item_webhooks", b.itemWebhooks);
+        ObjectNode root = b.settings.deepCopy();
+        if (!root.hasNonNull("webhook_url")) {
+            if (root.path("item_webhooks").asBoolean()) {
+                throw new IllegalArgumentException("item webhooks need a webhook URL for the batch");
+            }
+            root.remove("item_webhooks");
         }
         ArrayNode list = root.putArray("items");
         b.items.forEach(list::add);
@@ -126,9 +123,8 @@ public final class BatchRequest {
     /** Builds a {@link BatchRequest}. */
     public static final class Builder {
         private final List<ObjectNode> items = new ArrayList<>();
-        private String instruction;
-        private String webhookUrl;
-        private boolean itemWebhooks;
+        /** The manifest's fields besides the items, as the gateway reads them. */
+        private final ObjectNode settings = JSON.createObjectNode();
         private String idempotencyKey;
 
         private Builder() {
@@ -178,19 +174,26 @@ public final class BatchRequest {
 
         /** The instruction of every item that has none of its own. */
         public Builder instruction(String instruction) {
-            this.instruction = instruction;
-            return this;
+            return set("instruction", instruction);
         }
 
         /** An http(s) URL the gateway sends {@code batch.completed} to once every item has ended. */
         public Builder webhookUrl(String url) {
-            this.webhookUrl = url;
-            return this;
+            return set("webhook_url", url);
         }
 
         /** Whether each item's own job webhook goes to the webhook URL too (default false). */
         public Builder itemWebhooks(boolean itemWebhooks) {
-            this.itemWebhooks = itemWebhooks;
+            settings.put("item_webhooks", itemWebhooks);
+            return this;
+        }
+
+        private Builder set(String field, String value) {
+            if (value == null) {
+                settings.remove(field);
+            } else {
+                settings.put(field, value);
+            }
             return this;
         }
 
