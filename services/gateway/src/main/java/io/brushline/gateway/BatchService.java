@@ -495,8 +495,12 @@ public class BatchService {
                     + " was not fully submitted: storage or the job store is unreachable right now; retry with the "
                     + "same Idempotency-Key to submit the rest");
         }
+        submitted(batchId);
+    }
+
+    /** Records that the submission has ended; a cancel that came meanwhile reaches the items it queued too. */
+    private void submitted(String batchId) {
         batches.markSubmitted(batchId);
-        // A cancel that came while items were still being submitted reaches those too.
         if ("1".equals(batches.get(batchId).get("cancelRequested"))) {
             cancel(batchId);
         }
@@ -528,7 +532,7 @@ public class BatchService {
                 LOG.warnf("batch %s item %d: its failure could not be sent: %s", batchId, i, e.getMessage());
             }
         }
-        batches.markSubmitted(batchId);
+        submitted(batchId);
         return notSubmitted;
     }
 
