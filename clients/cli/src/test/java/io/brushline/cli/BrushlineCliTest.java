@@ -49,6 +49,7 @@ class BrushlineCliTest {
     void startFakeGateway() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/edits", this::answer);
+        server.createContext("/v1/batches", this::answerBatch);
         server.start();
     }
 
@@ -100,6 +101,139 @@ class BrushlineCliTest {
             } else if (parts[4].equals("result") || parts[4].equals("mask")) {
                 send(exchange, 200, "image/png", parts[4] + " of " + job.id());
             }
+        }
+    }
+
+    /** A batch of the fake gateway: items whose URL says FAIL fail; it ends once it has been read once. */
+    record FakeBatch(String id, List<String> urls, String body, int[] reads, boolean[] cancelled) {
+    }
+
+    private final Map<String, FakeBatch> batches = new ConcurrentHashMap<>();
+
+    private void answerBatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String query = exchange.getRequestURI().getQuery();
+            String method = exchange.getRequestMethod();
+            requests.add(method + " " + path + (query == null ? "" : "?" + query));
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (method.equals("POST")) {
+                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+                String existing = idByKey.get("batch:" + key);
+                String id = existing != null ? existing : UUID.randomUUID().toString();
+                List<String> urls = new java.util.ArrayList<>();
+                java.util.regex.Matcher url = java.util.regex.Pattern.compile("\"image_url\":\"([^\"]*)\"").matcher(body);
+                while (url.find()) {
+                    urls.add(url.group(1));
+                }
+                batches.putIfAbsent(id, new FakeBatch(id, urls, body, new int[1], new boolean[1]));
+                idByKey.put("batch:" + key, id);
+                send(exchange, existing == null ? 202 : 200, "application/json", "{\"id\":\"" + id
+                        + "\",\"status_url\":\"/v1/batches/" + id + "\",\"total\":" + urls.size()
+                        + ",\"created\":" + (existing == null) + "}");
+                return;
+            }
+            FakeBatch batch = batches.get(path.split("/")[3]);
+            if (batch == null) {
+                send(exchange, 404, "application/json", "{\"error\":\"not_found\",\"message\":\"no batch with id "
+                        + path.split("/")[3] + "\"}");
+                return;
+            }
+            if (method.equals("DELETE")) {
+                batch.cancelled()[0] = true;
+            }
+            boolean ended = batch.reads()[0]++ > 0;
+            int from = query != null && query.startsWith("page_token=p") ? Integer.parseInt(query.substring(12)) : 0;
+            int size = query != null && query.equals("page_size=1") ? 1 : 2;
+            send(exchange, 200, "application/json", batchView(batch, ended, from, size));
+        }
+    }
+
+    private static String batchView(FakeBatch batch, boolean ended, int from, int size) {
+        int total = batch.urls().size();
+        long failing = batch.urls().stream().filter(u -> u.contains("FAIL")).count();
+        String counts = ended ? "{\"SUCCEEDED\":" + (total - failing) + ",\"FAILED\":" + failing + "}"
+                : "{\"QUEUED\":" + total + "}";
+        StringBuilder items = new StringBuilder();
+        for (int i = from; i < Math.min(total, from + size); i++) {
+            String job = "00000000-0000-0000-0000-00000000000" + i;
+            String state = !ended ? "QUEUED" : batch.urls().get(i).contains("FAIL") ? "FAILED" : "SUCCEEDED";
+            items.append(i == from ? "" : ",").append("{\"index\":").append(i).append(",\"job_id\":\"").append(job)
+                    .append("\",\"state\":\"").append(state).append("\"")
+                    .append(state.equals("SUCCEEDED") ? ",\"result_url\":\"/v1/edits/" + job + "/result\"" : "")
+                    .append(state.equals("FAILED") ? ",\"failure\":{\"code\":\"invalid_image_url\",\"reason\":"
+                            + "\"the URL answered 404\"}" : "")
+                    .append(",\"metadata\":{\"sku\":\"A-").append(i).append("\"}}");
+        }
+        return "{\"id\":\"" + batch.id() + "\",\"state\":\"" + (batch.cancelled()[0] ? "cancelled"
+                : ended ? "completed" : "running") + "\",\"total\":" + total + ",\"remaining\":" + (ended ? 0 : total)
+                + ",\"counts\":" + counts + ",\"items\":[" + items + "],\"offset\":" + from
+                + (from + size < total ? ",\"next_page_token\":\"p" + (from + size) + "\"" : "")
+                + (ended ? ",\"manifest_url\":\"/v1/batches/" + batch.id() + "/manifest\"" : "") + "}";
+    }
+
+    private Path manifest(int count, int failing) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            lines.append("{\"image_url\": \"https://cdn.example.test/").append(i < failing ? "FAIL" : "p")
+                    .append(i).append(".jpg\", \"metadata\": {\"sku\": \"A-").append(i).append("\"}}\n");
+        }
+        return Files.writeString(dir.resolve("catalogue.jsonl"), lines);
+    }
+
+    @Test
+    void aManifestIsSubmittedFollowedAndEachItemsResultPrinted() throws IOException {
+        Path manifest = manifest(3, 1);
+        Run run = run("--server", url(), "batch", "submit", manifest.toString(), "--instruction",
+                "make the background white", "--wait");
+        assertEquals(1, run.exit(), "one item failed: " + run);
+        String id = batches.keySet().iterator().next();
+        assertTrue(run.out().startsWith("batch " + id + ": completed, 3 items\ncounts: 2 SUCCEEDED, 1 FAILED\n"
+                + "manifest: /v1/batches/" + id + "/manifest\n"), run.out());
+        assertTrue(run.out().contains("    0  FAILED        00000000-0000-0000-0000-000000000000  invalid_image_url: the"
+                + " URL answered 404  {\"sku\":\"A-0\"}"), run.out());
+        assertTrue(run.out().contains("    2  SUCCEEDED     00000000-0000-0000-0000-000000000002  /v1/edits/"
+                + "00000000-0000-0000-0000-000000000002/result  {\"sku\":\"A-2\"}"), run.out());
+        assertTrue(run.err().contains("batch " + id + "  0/3 ended  3 QUEUED"), run.err());
+        assertTrue(batches.get(id).body().contains("\"instruction\":\"make the background white\""));
+        assertEquals(List.of("POST /v1/batches", "GET /v1/batches/" + id + "?page_size=1",
+                "GET /v1/batches/" + id + "?page_size=1", "GET /v1/batches/" + id,
+                "GET /v1/batches/" + id + "?page_token=p2"), requests);
+
+        // the same command again is the same batch, not a second one
+        Run again = run("--server", url(), "batch", "submit", manifest.toString(), "--instruction",
+                "make the background white");
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals(id, again.out().strip());
+        assertEquals(1, batches.size());
+    }
+
+    @Test
+    void aBatchIsShownAndCancelledAndMistakesAreToldInWords() throws IOException {
+        Path manifest = manifest(2, 0);
+        Run submitted = run("--server", url(), "batch", "submit", manifest.toString(), "--instruction", "sepia");
+        String id = submitted.out().strip();
+        Run cancel = run("--server", url(), "batch", "cancel", id);
+        assertEquals(0, cancel.exit(), cancel.toString());
+        assertTrue(cancel.out().startsWith("batch " + id + ": cancelled, 2 items"), cancel.out());
+        Run status = run("--server", url(), "batch", "status", id, "--json");
+        assertEquals(0, status.exit(), "every item succeeded: " + status);
+        assertTrue(status.out().contains("\"state\" : \"cancelled\""), status.out());
+        assertTrue(status.out().contains("\"sku\" : \"A-1\""), status.out());
+
+        Run unknown = run("--server", url(), "batch", "status", "3222557b");
+        assertEquals(3, unknown.exit());
+        assertEquals("brushline: no batch with id 3222557b", unknown.err().strip());
+        Path broken = Files.writeString(dir.resolve("broken.jsonl"), "{\"image_url\": \"https://x.test/1.jpg\"}\nnot json\n");
+        Run badLine = run("--server", url(), "batch", "submit", broken.toString());
+        assertEquals(2, badLine.exit());
+        assertTrue(badLine.err().startsWith("brushline: line 2 of " + broken + " is not valid JSON"), badLine.err());
+        Run missing = run("--server", url(), "batch", "submit", dir.resolve("none.jsonl").toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().startsWith("brushline: the manifest " + dir.resolve("none.jsonl") + " does not exist"),
+                missing.err());
+        for (Run run : List.of(cancel, status, unknown, badLine, missing)) {
+            assertWords(run);
         }
     }
 

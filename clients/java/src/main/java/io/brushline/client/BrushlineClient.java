@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A client of the Brushline gateway's HTTP API ({@code /v1/edits}). Thread-safe; make one per server
+ * A client of the Brushline gateway's HTTP API ({@code /v1/edits} and {@code /v1/batches}). Thread-safe; make one per server
  * and share it.
  *
  * <pre>{@code
@@ -251,6 +251,86 @@ public final class BrushlineClient {
         };
     }
 
+    /**
+     * Submits a batch of edits ({@code POST /v1/batches}); answers once the gateway has queued every
+     * item (or failed it alone). A request without an idempotency key is sent with one made here, so
+     * that this client's own retries of a batch cut short (503) finish that batch instead of starting
+     * a second one; give a key of your own to make your retries safe as well. A large batch of image
+     * URLs may take the gateway longer than {@link Builder#requestTimeout} to answer: raise it, or
+     * retry with the same key, which answers the batch once the first call has submitted it.
+     */
+    public BatchSubmitted submitBatch(BatchRequest batch) {
+        String key = batch.idempotencyKey() != null ? batch.idempotencyKey() : "client-" + java.util.UUID.randomUUID();
+        String body = batch.toJson();
+        HttpResponse<byte[]> response = send(() -> request("/v1/batches").timeout(requestTimeout)
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray(), "submitting the batch", true);
+        return parse(response.body(), BatchSubmitted.class);
+    }
+
+    /** The batch's state and counts, with its first page of items. */
+    public Batch batch(String id) {
+        return batchPage(id, null, null);
+    }
+
+    /** The batch with every one of its items, read page after page. */
+    public Batch batchWithItems(String id) {
+        Batch first = batchPage(id, null, null);
+        java.util.List<Batch.Item> items = new java.util.ArrayList<>(first.items());
+        for (Batch page = first; page.nextPageToken() != null; ) {
+            page = batchPage(id, page.nextPageToken(), null);
+            items.addAll(page.items());
+        }
+        return first.withItems(items);
+    }
+
+    /** Cancels every item of the batch that has not ended; answers the batch as it is then. */
+    public Batch cancelBatch(String id) {
+        HttpResponse<byte[]> response = send(() -> request(batchPath(id, "")).timeout(requestTimeout).DELETE().build(),
+                HttpResponse.BodyHandlers.ofByteArray(), "canceling batch " + id, true);
+        return parse(response.body(), Batch.class);
+    }
+
+    /** The result manifest of a batch whose items have all ended: JSON lines, one per item in order. */
+    public String batchManifest(String id) {
+        return new String(get(batchPath(id, "/manifest"), "downloading the manifest of batch " + id).body(),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads the batch every {@link Builder#pollInterval} until every item has ended, calling
+     * {@code onChange} each time its state or counts change (the first time at once); answers the
+     * batch with all its items.
+     */
+    public Batch watchBatch(String id, Consumer<Batch> onChange) {
+        Objects.requireNonNull(onChange);
+        Batch last = null;
+        while (true) {
+            Batch now = batchPage(id, null, 1);
+            if (last == null || !Objects.equals(now.state(), last.state()) || !now.counts().equals(last.counts())) {
+                onChange.accept(now);
+            }
+            last = now;
+            if (now.isFinished()) {
+                return batchWithItems(id);
+            }
+            pause(pollInterval, "following batch " + id);
+        }
+    }
+
+    private Batch batchPage(String id, String pageToken, Integer pageSize) {
+        StringBuilder query = new StringBuilder();
+        if (pageToken != null) {
+            query.append("?page_token=").append(java.net.URLEncoder.encode(pageToken,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (pageSize != null) {
+            query.append(query.length() == 0 ? '?' : '&').append("page_size=").append(pageSize);
+        }
+        return parse(get(batchPath(id, "") + query, "reading batch " + id).body(), Batch.class);
+    }
+
     /** Thrown inside {@link #progress} when the subscriber has gone. */
     private static final class Canceled extends RuntimeException {
         Canceled() {
@@ -273,10 +353,19 @@ public final class BrushlineClient {
     }
 
     private static String path(String id, String suffix) {
+        return checked(id, "job") + "/v1/edits/" + id + suffix;
+    }
+
+    private static String batchPath(String id, String suffix) {
+        return checked(id, "batch") + "/v1/batches/" + id + suffix;
+    }
+
+    /** Nothing, once {@code id} is known to be safe in a path. */
+    private static String checked(String id, String what) {
         if (id == null || !JOB_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("\"" + id + "\" is not a job id");
+            throw new IllegalArgumentException("\"" + id + "\" is not a " + what + " id");
         }
-        return "/v1/edits/" + id + suffix;
+        return "";
     }
 
     /**
@@ -379,7 +468,8 @@ public final class BrushlineClient {
                     : "the server at " + server + " does not accept this API key") + detail);
             case 404 -> new BrushlineException.NotFound(code, message != null ? message
                     : "the server at " + server + " has nothing at that address (is it a Brushline gateway?)");
-            case 413 -> new BrushlineException.TooLarge(code, "the image is too large for the server" + detail);
+            case 413 -> new BrushlineException.TooLarge(code, "too_many_items".equals(code) && message != null
+                    ? message : "the image is too large for the server" + detail);
             case 429 -> new BrushlineException.RateLimited(code, "the server is limiting requests"
                     + (retries > 0 ? " and still was after " + retries + (retries == 1 ? " retry" : " retries") : "")
                     + detail, retryAfter(headers).map(Duration::toSeconds).orElse(0L));

@@ -57,7 +57,7 @@ public class BrushlineException extends RuntimeException {
         }
     }
 
-    /** 413: the image is over the gateway's byte or pixel limit. */
+    /** 413: the image is over the gateway's byte or pixel limit, or a batch has more items than it takes. */
     public static final class TooLarge extends BrushlineException {
         public TooLarge(String code, String message) {
             super(413, code, message);

@@ -201,7 +201,8 @@ public final class EditRequest {
             return new EditRequest(this);
         }
 
-        private static byte[] read(Path file, String what) {
+        /** The content of {@code file}; a missing file is an IllegalArgumentException naming it as {@code what}. */
+        static byte[] read(Path file, String what) {
             try {
                 return Files.readAllBytes(file);
             } catch (java.nio.file.NoSuchFileException e) {

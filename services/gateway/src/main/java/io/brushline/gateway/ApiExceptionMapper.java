@@ -32,6 +32,10 @@ public class ApiExceptionMapper {
                 return item;
             }).toList());
         }
+        if (e instanceof BatchService.PartlySubmitted partly) {
+            body.put("batch_id", partly.batchId());
+            body.put("not_submitted", partly.notSubmitted());
+        }
         return response
                 .type(MediaType.APPLICATION_JSON)
                 .entity(body)

@@ -64,7 +64,9 @@ public class BatchResource {
             + "\"item_webhooks\" (also each job's own webhook)}. A manifest with a bad item is refused (422, "
             + "naming every such item by index; 413 above brushline.batch.max-items); an item whose image "
             + "cannot be fetched or read fails alone. Answers 202 with the batch id once every item is "
-            + "queued; the same Idempotency-Key returns the same batch and creates no job twice.")
+            + "queued; the same Idempotency-Key returns the same batch and creates no job twice. Cut short "
+            + "(503): with a key, the retry queues the rest; without one, the items not queued are FAILED "
+            + "(not_submitted) and the answer lists them in 'not_submitted' with the 'batch_id'.")
     public Response submitManifest(String body,
             @Parameter(description = "Retries with the same key return the batch of the first call")
             @HeaderParam("Idempotency-Key") String idempotencyKey) {

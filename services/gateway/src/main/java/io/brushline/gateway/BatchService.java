@@ -100,6 +100,48 @@ public class BatchService {
         }
     }
 
+    /**
+     * A batch without an Idempotency-Key whose submission was cut short: the items it did not get
+     * to are recorded FAILED ({@code not_submitted}), and the answer lists them.
+     */
+    public static final class PartlySubmitted extends ApiException {
+        private final String batchId;
+        private final List<Integer> notSubmitted;
+
+        PartlySubmitted(ApiException cause, String batchId, int total, List<Integer> notSubmitted) {
+            super(cause.status(), cause.code(), message(cause, batchId, total, notSubmitted));
+            this.batchId = batchId;
+            this.notSubmitted = List.copyOf(notSubmitted);
+        }
+
+        public String batchId() {
+            return batchId;
+        }
+
+        /** The indexes of the items that were not submitted, in order. */
+        public List<Integer> notSubmitted() {
+            return notSubmitted;
+        }
+
+        private static String message(ApiException cause, String batchId, int total, List<Integer> notSubmitted) {
+            List<String> shown = notSubmitted.stream().limit(ERRORS_IN_MESSAGE * 4L).map(String::valueOf).toList();
+            return "batch " + batchId + " was cut short: " + notSubmitted.size() + " of " + total + " items were not "
+                    + "submitted (" + what(cause) + "): item" + (notSubmitted.size() == 1 ? " " : "s ")
+                    + String.join(", ", shown) + (shown.size() < notSubmitted.size() ? " and "
+                    + (notSubmitted.size() - shown.size()) + " more (see 'not_submitted')" : "")
+                    + ". They are recorded FAILED (not_submitted) and the batch completes without them; the other "
+                    + "items run. Submit those items again, and send an Idempotency-Key so that a retry finishes a "
+                    + "batch cut short instead";
+        }
+
+        /** What went wrong, without the advice that follows it ("...; retry later"). */
+        static String what(ApiException cause) {
+            String message = cause.getMessage();
+            int advice = message.indexOf(';');
+            return advice > 0 ? message.substring(0, advice) : message;
+        }
+    }
+
     private final EditService edits;
     private final BatchStore batches;
     private final JobStore jobs;
@@ -250,7 +292,7 @@ public class BatchService {
         if (key == null || key.isBlank()) {
             String batchId = UUID.randomUUID().toString();
             create(batchId, request, items, webhookUrl, false);
-            submitItems(batchId, request.tenant(), items, webhookUrl, request.itemWebhooks());
+            submitItems(batchId, request.tenant(), items, webhookUrl, request.itemWebhooks(), false);
             return new Accepted(batchId, true, items.size());
         }
         String lock = "batch:" + key;
@@ -277,7 +319,7 @@ public class BatchService {
                 batchId = existing.get();
             }
             create(batchId, request, items, webhookUrl, true);
-            submitItems(batchId, request.tenant(), items, webhookUrl, request.itemWebhooks());
+            submitItems(batchId, request.tenant(), items, webhookUrl, request.itemWebhooks(), true);
             return new Accepted(batchId, created, items.size());
         } finally {
             submissionLock.release(request.tenant(), lock);
@@ -395,9 +437,11 @@ public class BatchService {
     /**
      * Submits the items, {@code submit-concurrency} at a time. An item refused for what it is fails
      * alone; an unreachable dependency (503) stops the submission and answers the client, whose retry
-     * with the same key goes on where this one stopped.
+     * with the same key goes on where this one stopped. Without a key nothing can go on: the items
+     * not submitted are failed ({@link #failNotSubmitted}) and the answer lists them.
      */
-    private void submitItems(String batchId, String tenant, List<Item> items, String webhookUrl, boolean itemWebhooks) {
+    private void submitItems(String batchId, String tenant, List<Item> items, String webhookUrl, boolean itemWebhooks,
+            boolean keyed) {
         AtomicInteger next = new AtomicInteger();
         int workers = Math.max(1, Math.min(config.submitConcurrency(), items.size()));
         List<Future<?>> running = new ArrayList<>();
@@ -428,6 +472,16 @@ public class BatchService {
         if (first != null) {
             // A batch cut short holds no in-flight slot: without a retry it would hold it until it expired.
             batches.releaseInFlight(tenant, batchId);
+            if (!keyed) {
+                ApiException cause = first instanceof ApiException api ? api
+                        : new ApiException(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable",
+                                "storage or the job store is unreachable right now");
+                if (!(first instanceof ApiException)) {
+                    LOG.errorf(first, "batch %s was not fully submitted", batchId);
+                }
+                throw new PartlySubmitted(cause, batchId, items.size(),
+                        failNotSubmitted(batchId, tenant, items, itemWebhooks ? webhookUrl : null, cause));
+            }
             if (first instanceof ApiException api) {
                 if (api.status() == Response.Status.SERVICE_UNAVAILABLE) {
                     throw new ApiException(api.status(), api.code(), "batch " + batchId + " was not fully "
@@ -441,11 +495,45 @@ public class BatchService {
                     + " was not fully submitted: storage or the job store is unreachable right now; retry with the "
                     + "same Idempotency-Key to submit the rest");
         }
+        submitted(batchId);
+    }
+
+    /** Records that the submission has ended; a cancel that came meanwhile reaches the items it queued too. */
+    private void submitted(String batchId) {
         batches.markSubmitted(batchId);
-        // A cancel that came while items were still being submitted reaches those too.
         if ("1".equals(batches.get(batchId).get("cancelRequested"))) {
             cancel(batchId);
         }
+    }
+
+    /**
+     * Records every item of a batch cut short that is not queued as FAILED with code
+     * {@code not_submitted}, sent to {@code edit-failed} like an item that fails alone, so that the
+     * batch still completes. An item whose failure cannot be sent (the queue is what is down) is still
+     * recorded FAILED, so that the batch and the item's job say what happened.
+     *
+     * @return the indexes of the items not submitted
+     */
+    private List<Integer> failNotSubmitted(String batchId, String tenant, List<Item> items, String itemWebhookUrl,
+            ApiException cause) {
+        List<Integer> notSubmitted = new ArrayList<>();
+        String reason = "the batch's submission was cut short before this item was queued ("
+                + PartlySubmitted.what(cause) + "); submit it again";
+        for (int i = 0; i < items.size(); i++) {
+            String jobId = BatchStore.itemJobId(batchId, i);
+            if (jobs.isEnqueued(jobId)) {
+                continue;
+            }
+            notSubmitted.add(i);
+            try {
+                edits.failAs(jobId, tenant, items.get(i).instruction().strip(), itemWebhookUrl, "not_submitted",
+                        reason, Map.of("batchId", batchId, "batchIndex", String.valueOf(i)));
+            } catch (RuntimeException e) {
+                LOG.warnf("batch %s item %d: its failure could not be sent: %s", batchId, i, e.getMessage());
+            }
+        }
+        submitted(batchId);
+        return notSubmitted;
     }
 
     private void submitItem(String batchId, int index, String tenant, Item item, String itemWebhookUrl) {

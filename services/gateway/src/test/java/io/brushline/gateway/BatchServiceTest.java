@@ -296,6 +296,55 @@ class BatchServiceTest {
         assertEquals(1, requested.sent.size());
     }
 
+    @Test
+    void aBatchWithoutAKeyCutShortFailsTheItemsItDidNotSubmitAndNamesThem() {
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> !requested.sent.isEmpty();
+        String body = """
+                {"instruction": "sepia", "items": [
+                  {"image_url": "%1$s/photo?a=0"}, {"image_url": "%1$s/photo?a=1"}, {"image_url": "%1$s/photo?a=2"}
+                ]}""".formatted(base);
+
+        var partly = assertThrows(BatchService.PartlySubmitted.class, () -> batches.submit(manifest(body, null)));
+
+        String b = partly.batchId();
+        assertEquals(503, partly.status().getStatusCode());
+        assertEquals(List.of(1, 2), partly.notSubmitted());
+        assertEquals("batch " + b + " was cut short: 2 of 3 items were not submitted (the job queue is unreachable "
+                + "right now): items 1, 2. They are recorded FAILED "
+                + "(not_submitted) and the batch completes without them; the other items run. Submit those items "
+                + "again, and send an Idempotency-Key so that a retry finishes a batch cut short instead",
+                partly.getMessage());
+        var answer = new ApiExceptionMapper().map(partly);
+        assertEquals(List.of(1, 2), ((Map<?, ?>) answer.getEntity()).get("not_submitted"));
+        assertEquals(b, ((Map<?, ?>) answer.getEntity()).get("batch_id"));
+        Map<String, Object> view = batches.view(b, batchStore.get(b), 0, 10, JSON);
+        assertEquals(Map.of("QUEUED", 1L, "FAILED", 2L), view.get("counts"), "nothing is left NOT_SUBMITTED");
+        Map<?, ?> failure = (Map<?, ?>) ((Map<?, ?>) ((List<?>) view.get("items")).get(2)).get("failure");
+        assertEquals("not_submitted", failure.get("code"));
+        assertTrue(failure.get("reason").toString().startsWith("the batch's submission was cut short before this "
+                + "item was queued"), failure.toString());
+        assertEquals(Set.of(BatchStore.itemJobId(b, 1), BatchStore.itemJobId(b, 2)),
+                Set.copyOf(failed.sent.stream().map(EditJob::jobId).toList()),
+                "the items not submitted go to edit-failed, so that the batch is counted to its end");
+        assertEquals(0, redis.zcard("brushline:batches-in-flight:acme"));
+    }
+
+    @Test
+    void itemsNotSubmittedAreRecordedFailedEvenWhenTheirFailureCannotBeSent() {
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> true;
+        failed.refuse = job -> true;
+
+        var partly = assertThrows(BatchService.PartlySubmitted.class, () -> batches.submit(manifest(
+                "{\"instruction\": \"sepia\", \"items\": [{\"image_url\": \"" + url("/photo") + "\"}]}", null)));
+
+        String job = BatchStore.itemJobId(partly.batchId(), 0);
+        assertEquals(List.of(0), partly.notSubmitted());
+        assertEquals("FAILED", jobs.get(job).get("state"));
+        assertEquals("not_submitted", jobs.get(job).get("failureCode"));
+    }
+
     /** The batch id the next keyed submission will get: claims the key first, as a crashed call would have. */
     private String batchIdOf(String key) {
         String id = "batch-" + key;
@@ -404,6 +453,66 @@ class BatchServiceTest {
                 ((Map<?, ?>) ((List<?>) view.get("items")).get(0)).get("result_url"));
         assertFalse(batches.cancel("no-such-batch"));
         assertNotEquals(Map.of(), batchStore.get(b));
+    }
+
+    // ---- Redis Cluster: what a script may touch ----
+
+    @Test
+    void everyScriptOfABatchsLifeTouchesOnlyTheKeysItIsPassed() throws Exception {
+        List<String> monitored = Collections.synchronizedList(new ArrayList<>());
+        int port = Integer.parseInt(redis.configGet("port").get("port"));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("+OK", lines.readLine());
+            Thread reader = new Thread(() -> lines.lines().forEach(monitored::add));
+            reader.setDaemon(true);
+            reader.start();
+
+            // a batch from creation to completion: create, submit, view (counts), cancel, count, complete
+            String b = batches.submit(manifest("""
+                    {"instruction": "sepia", "items": [{"image_url": "%1$s/photo?a=0"}, {"image_url": "%1$s/gone"}]}"""
+                    .formatted(base), "keys-check")).batchId();
+            assertEquals(Map.of("QUEUED", 1L, "FAILED", 1L), batches.view(b, batchStore.get(b), 0, 10, JSON)
+                    .get("counts"));
+            batches.cancel(b);
+            batchStore.countTerminal(b, 0);
+            batchStore.countTerminal(b, 1);
+            batchStore.markCompleted(b, "acme", "batches/" + b + "/manifest.jsonl");
+            redis.echo("end of the batch");
+            long deadline = System.currentTimeMillis() + 5000;
+            while (monitored.stream().noneMatch(l -> l.contains("\"end of the batch\""))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        // each command a script runs ("[0 lua]") names as its key one of the KEYS of the EVAL it runs in
+        java.util.regex.Pattern quoted = java.util.regex.Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+        List<String> declared = List.of();
+        int scripts = 0;
+        int scriptCommands = 0;
+        for (String line : monitored) {
+            List<String> args = new ArrayList<>();
+            var m = quoted.matcher(line);
+            while (m.find()) {
+                args.add(m.group(1));
+            }
+            if (args.isEmpty()) {
+                continue;
+            }
+            if (args.get(0).equalsIgnoreCase("EVAL")) {
+                int count = Integer.parseInt(args.get(2));
+                declared = args.subList(3, 3 + count);
+                scripts++;
+            } else if (line.contains(" lua] ")) {
+                scriptCommands++;
+                assertTrue(args.size() > 1 && declared.contains(args.get(1)), "a script ran " + args
+                        + " on a key it was not passed; its KEYS were " + declared);
+            }
+        }
+        assertTrue(scripts > 5 && scriptCommands > 10, scripts + " scripts, " + scriptCommands + " commands seen");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.brushline.common.state;
 
 import io.brushline.common.BrushlineConfig;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Batches in Redis. A batch is a hash ({@code brushline:batch:<id>}: tenant, total, remaining,
@@ -69,18 +72,6 @@ public class BatchStore {
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
             end
             return tonumber(redis.call('HGET', KEYS[1], 'remaining'))
-            """;
-
-    /** KEYS: jobs list. Returns state/count pairs of the items' jobs (MISSING for an expired job). */
-    private static final String COUNTS_SCRIPT = """
-            local counts = {}
-            for _, id in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-              local state = redis.call('HGET', 'brushline:job:' .. id, 'state') or 'MISSING'
-              counts[state] = (counts[state] or 0) + 1
-            end
-            local out = {}
-            for state, n in pairs(counts) do table.insert(out, state); table.insert(out, tostring(n)) end
-            return out
             """;
 
     /** KEYS: batch hash. ARGV: ttl millis, now (ISO-8601), manifest key. The first completion time stays. */
@@ -190,12 +181,25 @@ public class BatchStore {
                 .stream().map(kv -> kv.getValueOrElse(null)).toList();
     }
 
-    /** How many of the batch's jobs are in each state, read in one step. */
+    /**
+     * How many of the batch's jobs are in each state ({@code MISSING} for an item whose job does not
+     * exist). One {@code HGET} per job, all sent before the first answer is awaited (Lettuce pipelines
+     * the commands of one connection), rather than a script: a script may only touch the keys it is
+     * passed, and each job hash is a key of its own (of its own cluster slot, too). The counts are
+     * each job's state as read, not one atomic snapshot; the page of items is read the same way.
+     */
     public Map<String, Long> stateCounts(String batchId) {
-        List<String> flat = redis.eval(COUNTS_SCRIPT, ScriptOutputType.MULTI, new String[] {key(batchId) + ":jobs"});
+        List<String> ids = jobIds(batchId);
+        var connection = redis.getStatefulConnection();
+        List<RedisFuture<String>> states = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            states.add(connection.async().hget(JobStore.jobKey(id), "state"));
+        }
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            counts.put(flat.get(i), Long.parseLong(flat.get(i + 1)));
+        for (RedisFuture<String> state : states) {
+            String value = LettuceFutures.awaitOrCancel(state, connection.getTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            counts.merge(value == null ? "MISSING" : value, 1L, Long::sum);
         }
         return counts;
     }
