@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -57,16 +58,17 @@ class ImageInspectorTest {
     }
 
     @Test
-    void aLargeImageIsCheckedFromASubsampledDecodeThatStillFindsDamage() throws IOException {
-        // 3 megapixels: decoded keeping every second pixel of every second row
-        var image = patterned(2000, 1500);
+    void imagesAreCheckedFromASubsampledDecodeThatStillFindsDamage() throws IOException {
+        // decoded keeping every second (512x512) or seventh (3 megapixels) pixel of every such row
         var large = new ImageInspector(TestConfig.gateway(20_000_000, 40_000_000, java.util.Map.of()));
-        for (String format : new String[] {"jpg", "png"}) {
-            byte[] encoded = encode(image, format);
-            assertEquals(2000, large.inspect(encoded, "image").width());
-            var e = assertThrows(ApiException.class,
-                    () -> large.inspect(Arrays.copyOf(encoded, encoded.length * 2 / 3), "image"), format);
-            assertEquals("invalid_image", e.code(), format);
+        for (var image : List.of(patterned(512, 512), patterned(2000, 1500))) {
+            for (String format : new String[] {"jpg", "png"}) {
+                byte[] encoded = encode(image, format);
+                assertEquals(image.getWidth(), large.inspect(encoded, "image").width());
+                var e = assertThrows(ApiException.class,
+                        () -> large.inspect(Arrays.copyOf(encoded, encoded.length * 2 / 3), "image"), format);
+                assertEquals("invalid_image", e.code(), format);
+            }
         }
     }
 
