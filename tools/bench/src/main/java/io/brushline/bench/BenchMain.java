@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,7 +48,7 @@ public final class BenchMain {
 
     /** What one run is asked to do. */
     record Options(int jobs, double rate, int concurrency, int warmup, int size, Path images, Path models,
-            Duration painterServiceTime, List<Integer> inpaintingInstances, int partitions) {
+            Duration painterServiceTime, List<Integer> inpaintingInstances, int partitions, int rssEvery) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -70,7 +71,8 @@ public final class BenchMain {
                             : null,
                     java.util.Arrays.stream(values.getOrDefault("inpainting-instances", "1").split(","))
                             .map(Integer::parseInt).toList(),
-                    Integer.parseInt(values.getOrDefault("partitions", "8")));
+                    Integer.parseInt(values.getOrDefault("partitions", "8")),
+                    Integer.parseInt(values.getOrDefault("rss-every", "0")));
         }
     }
 
@@ -128,6 +130,9 @@ public final class BenchMain {
 
             Map<String, ProcessUsage> before = usage(stack);
             long started = System.currentTimeMillis();
+            if (options.rssEvery() > 0) {
+                finished.onEachMultipleOf(options.rssEvery(), count -> printResidentMemory(stack, count));
+            }
             var submitted = drive(http, gateway, finished, images, options.size(), options.jobs(), options.rate(),
                     options.concurrency());
             boolean all = finished.await(submitted.stream().map(Submitted::id).toList(), Duration.ofMinutes(30));
@@ -258,7 +263,7 @@ public final class BenchMain {
         }
         System.out.printf("%-16s %10s %14s%n", "process", "CPU s", "peak RSS MiB");
         after.forEach((name, usage) -> {
-            var delta = usage.minus(before.getOrDefault(name, new ProcessUsage(0, 0)));
+            var delta = usage.minus(before.getOrDefault(name, new ProcessUsage(0, 0, 0)));
             System.out.printf("%-16s %10.1f %14.0f%n", name, delta.cpuSeconds(), usage.peakRssKb() / 1024.0);
         });
         return throughput;
@@ -266,6 +271,13 @@ public final class BenchMain {
 
     private static long millis(JsonNode transitions, String state) {
         return Instant.parse(transitions.path(state).asText()).toEpochMilli();
+    }
+
+    /** The soak's checkpoint: each process's resident memory now (not its peak), after {@code finished} jobs. */
+    private static void printResidentMemory(LocalStack stack, int finished) {
+        StringBuilder line = new StringBuilder(String.format("RSS MiB after %6d jobs:", finished));
+        usage(stack).forEach((name, usage) -> line.append(String.format(" %s %.0f", name, usage.rssKb() / 1024.0)));
+        System.out.println(line);
     }
 
     private static Map<String, ProcessUsage> usage(LocalStack stack) {
@@ -323,6 +335,8 @@ public final class BenchMain {
      */
     static final class FinishedJobs implements AutoCloseable {
         private volatile Semaphore slots;
+        private volatile int checkpointEvery;
+        private volatile IntConsumer checkpoint;
         private final Set<String> finished = ConcurrentHashMap.newKeySet();
         private final KafkaConsumer<String, String> consumer;
         private final Thread poller;
@@ -339,14 +353,26 @@ public final class BenchMain {
                 while (running) {
                     for (var record : consumer.poll(Duration.ofMillis(100))) {
                         Semaphore waiting = slots;
-                        if (finished.add(record.key()) && waiting != null) {
-                            waiting.release();
+                        if (finished.add(record.key())) {
+                            if (waiting != null) {
+                                waiting.release();
+                            }
+                            int count = finished.size();
+                            if (checkpoint != null && count % checkpointEvery == 0) {
+                                checkpoint.accept(count);
+                            }
                         }
                     }
                 }
                 consumer.close();
             }, "finished-jobs");
             poller.start();
+        }
+
+        /** Calls {@code action} with the number of jobs ended each time it reaches a multiple of {@code every}. */
+        void onEachMultipleOf(int every, IntConsumer action) {
+            this.checkpointEvery = every;
+            this.checkpoint = action;
         }
 
         /** Closed loop: {@code slots} gets one permit back each time a job ends (null: stop). */
