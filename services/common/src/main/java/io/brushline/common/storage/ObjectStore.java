@@ -8,6 +8,7 @@ import io.minio.Http;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
+import io.minio.Checksum;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
@@ -118,6 +119,9 @@ public class ObjectStore {
                 .object(key)
                 .data(bytes, bytes.length)
                 .contentType(contentType)
+                // The SDK's default CRC32C is computed a byte at a time in Java (a tenth of the painting
+                // service's CPU in a profile); CRC32 uses the JDK's intrinsic and S3 checks it the same way.
+                .checksum(Checksum.Algorithm.CRC32)
                 .build()), "put " + key);
     }
 
