@@ -4,6 +4,7 @@ import io.brushline.classifier.ImageSize;
 import io.brushline.classifier.InstructionEngine;
 import io.brushline.classifier.rules.EditDistance;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import io.brushline.classifier.rules.SceneChange;
 import io.brushline.classifier.rules.Text;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
@@ -40,8 +41,12 @@ public class LearnedInstructionEngine implements InstructionEngine {
             + "|apart from|other than|save|besides|behind|around|outside)\\s+(the|this|that|these|those|him|her|them"
             + "|his|my|our|their)\\b");
 
-    /** "the dog in the background": the background as the place of something else. */
-    private static final Pattern BACKGROUND_AS_PLACE = Pattern.compile("\\b(in|into|to|at|from|of|across) the\\s+\\S+$");
+    /**
+     * "the dog in the background": the background as the place of something else ("get rid of the
+     * background" names it as the thing to change).
+     */
+    private static final Pattern BACKGROUND_AS_PLACE = Pattern.compile("\\b(in|into|to|at|from|(?<!rid )of|across)"
+            + " the\\s+\\S+$");
 
     /** The plain removal verbs; "take out" or "lose" are left to the model. */
     private static final Pattern REMOVAL_VERB = Pattern.compile("^(?:please\\s+)?(remove|erase|delete|eliminate"
@@ -122,6 +127,13 @@ public class LearnedInstructionEngine implements InstructionEngine {
                 category = Category.REMOVE;
                 rule = "a removal verb with a concrete object";
                 details = removal;
+            }
+        }
+        if (rule == null && category != Category.BACKGROUND) {
+            String scene = SceneChange.rule(text);
+            if (scene != null) {
+                category = Category.BACKGROUND;
+                rule = scene;
             }
         }
         if (details == null) {
