@@ -75,6 +75,12 @@ public class LearnedInstructionEngine implements InstructionEngine {
             + "|photograph|picture|pic|shot|scene|frame|thing)\\s+(but|except|apart|besides|save|other than|behind"
             + "|around|outside|beside|next|near|under|below|above|beneath|over|on|left|right)\\b");
 
+    /** Words that point at a thing: "the front door", "his jacket". */
+    private static final Set<String> OWNERS = Set.of("the", "his", "her", "their", "my", "our", "your");
+
+    /** Words before a phrase that describes the result rather than a thing: "to the anime style". */
+    private static final Set<String> RESULT_MARKS = Set.of("to", "into", "in", "with", "like", "as", "of");
+
     /** What may stand before a picture word without naming a part of it: "the whole image". */
     private static final Set<String> WHOLE_WORDS = Set.of("whole", "entire", "full", "complete", "overall");
 
@@ -187,7 +193,9 @@ public class LearnedInstructionEngine implements InstructionEngine {
      * A local edit needs something to look for. When the instruction names nothing but the picture
      * ("make it black and white", "make the photo warmer") the whole image is the subject; a person
      * or a plural pronoun ("make them red"), or a picture word narrowed by a place or an exception,
-     * still points at things in it.
+     * still points at things in it; so does "the" or a possessive before anything but a picture word
+     * when the phrase rules could not read the object ("paint the front door yellow"), unless it names
+     * the result ("turn it into the anime style").
      */
     static boolean namesOnlyThePicture(String object, String text) {
         if (PICTURE_WORD_NARROWED.matcher(text).find()) {
@@ -203,8 +211,13 @@ public class LearnedInstructionEngine implements InstructionEngine {
             }
             return true;
         }
-        for (String word : text.split("[^a-z']+")) {
-            if (THING_PRONOUNS.contains(word) || PERSON_PRONOUNS.contains(word)) {
+        String[] words = text.split("[^a-z']+");
+        for (int i = 0; i < words.length; i++) {
+            if (THING_PRONOUNS.contains(words[i]) || PERSON_PRONOUNS.contains(words[i])) {
+                return false;
+            }
+            if (i + 1 < words.length && OWNERS.contains(words[i]) && !PICTURE_WORDS.contains(words[i + 1])
+                    && !WHOLE_WORDS.contains(words[i + 1]) && (i == 0 || !RESULT_MARKS.contains(words[i - 1]))) {
                 return false;
             }
         }

@@ -67,6 +67,14 @@ public final class SceneChange {
     private static final Pattern SUBJECT_POSED_SOMEWHERE = Pattern.compile("\\b(?:have|want|like|love|see|need)\\s+("
             + SUBJECT + ")\\s+" + POSED + "\\s+" + AT + "\\s+(.+)$");
 
+    /**
+     * The setting named as the thing to change: "make the setting a cosy library", "change the place
+     * he is standing to a platform" (not "the setting sun", nor a removal: "banish the rainy setting").
+     */
+    private static final Pattern THE_SETTING_CHANGED = Pattern.compile("^(?:change|make|turn|swap|switch|replace|alter"
+            + "|transform|set|modify)\\s+the\\s+(?:[a-z]+\\s+)?(?:setting|scenery|surroundings|location|environment"
+            + "|place (?:where\\s+)?(?:he|she|they|we|i|" + SUBJECT + ")\\s+(?:is|are)?\\s*" + POSED + ")\\b(?!\\s+sun\\b)");
+
     /** "whatever is behind her", "the stuff around my son", "what is behind the model". */
     private static final Pattern WHAT_IS_AROUND_A_SUBJECT = Pattern.compile("\\b(whatever|what|the stuff|the things"
             + "|the area|the space|the scenery|the scene|the view|the setting)\\s+(?:is\\s+|are\\s+)?(behind|around)\\s+"
@@ -95,7 +103,7 @@ public final class SceneChange {
         Matcher taken = SUBJECT_TAKEN_SOMEWHERE.matcher(t);
         while (taken.find()) {
             String verb = taken.group(1);
-            boolean destination = taken.group(3).endsWith("to");
+            boolean destination = taken.group(3).endsWith("to") || taken.group(3).equals("against");
             boolean travel = !destination || TRAVEL_VERBS.contains(verb);
             if (Lexicon.RELOCATE_VERBS.contains(verb) && travel && !isPicture(taken.group(2))
                     && isPlace(taken.group(4), destination)) {
@@ -109,6 +117,9 @@ public final class SceneChange {
                     return "a subject shown in a scene";
                 }
             }
+        }
+        if (THE_SETTING_CHANGED.matcher(t).find()) {
+            return "the setting named as the thing to change";
         }
         if (WHAT_IS_AROUND_A_SUBJECT.matcher(t).find()) {
             return "what is behind or around a subject is its background";
@@ -129,8 +140,8 @@ public final class SceneChange {
 
     /**
      * Whether the words after a preposition name a place: a scene word among its first few words, or,
-     * after "to" (a destination), any indefinite phrase that is not a manner ("to a racing track", not
-     * "to a darker shade"). After "in" or "on" an indefinite phrase alone is too often clothing or a
+     * after "to" (a destination) or "against" (a backdrop), any indefinite phrase that is not a manner
+     * ("to a racing track", "against a painted wall", not "to a darker shade"). After "in" or "on" an indefinite phrase alone is too often clothing or a
      * thing ("put her in a red dress", "put the hat on a peg").
      */
     private static boolean isPlace(String rest, boolean indefiniteIsEnough) {
