@@ -34,7 +34,7 @@ final class Lexicon {
      */
     static final Set<String> RELOCATE_VERBS = Set.of("put", "place", "position", "set", "stick", "pop",
             "plonk", "drop", "move", "relocate", "transplant", "transfer", "transport", "teleport", "send", "take",
-            "bring", "shift", "show", "have", "get");
+            "bring", "shift", "show", "have", "get", "stand", "sit", "seat");
 
     /** Verbs that add what follows "with": "adorn the scene with three birds". */
     static final Set<String> ADD_WITH_VERBS = Set.of("adorn", "enrich", "enliven", "grace", "decorate", "fill",

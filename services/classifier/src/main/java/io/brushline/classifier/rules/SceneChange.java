@@ -29,7 +29,8 @@ public final class SceneChange {
             "harbor", "canyon", "glacier", "savanna", "savannah", "tundra", "lagoon", "bay", "cove", "alps",
             "pyramid", "temple", "cathedral", "church", "scene", "track", "circuit", "graveyard", "cemetery",
             "hotel", "lobby", "bedroom", "hall", "courtyard", "plaza", "square", "pier", "dock", "marina", "moor",
-            "prairie", "orchard", "swamp", "marsh", "dune", "reef", "underwater", "outdoors", "indoors");
+            "prairie", "orchard", "swamp", "marsh", "dune", "reef", "underwater", "outdoors", "indoors", "patio",
+            "terrace", "balcony", "rooftop", "veranda");
 
     /** What an indefinite phrase after "in" or "on" can be without being a place: "in a darker shade". */
     private static final Set<String> MANNER_WORDS = Set.of("colour", "color", "shade", "tone", "hue", "font",
@@ -103,10 +104,10 @@ public final class SceneChange {
         Matcher taken = SUBJECT_TAKEN_SOMEWHERE.matcher(t);
         while (taken.find()) {
             String verb = taken.group(1);
-            boolean destination = taken.group(3).endsWith("to") || taken.group(3).equals("against");
-            boolean travel = !destination || TRAVEL_VERBS.contains(verb);
+            boolean to = taken.group(3).endsWith("to");
+            boolean travel = !to || TRAVEL_VERBS.contains(verb);
             if (Lexicon.RELOCATE_VERBS.contains(verb) && travel && !isPicture(taken.group(2))
-                    && isPlace(taken.group(4), destination)) {
+                    && isPlace(taken.group(4), to || taken.group(3).equals("against"))) {
                 return "a subject taken to a scene";
             }
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LearnedInstructionEngineTest {
 
@@ -88,6 +89,19 @@ class LearnedInstructionEngineTest {
         assertTrue(!LearnedInstructionEngine.namesTheBackground("remove the dog in the background"));
         assertTrue(!LearnedInstructionEngine.namesTheBackground("add a mountain to the background"));
         assertTrue(!LearnedInstructionEngine.namesTheBackground("put the bag on the bed"));
+        assertTrue(LearnedInstructionEngine.namesTheBackground("get rid of the backdrop"));
+    }
+
+    /** Scene changes that name no background are BACKGROUND, whether the model or a scene rule decides. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "put the robot vacuum on a sunny patio",
+        "i want the hikers standing in a canyon",
+        "swap whatever is behind the judge for a courtroom",
+        "stand the vase against a rough plaster wall"})
+    void sceneChangesAroundASubjectAreBackgroundEdits(String instruction) {
+        Classification c = engine.understand(instruction, null);
+        assertEquals(Category.BACKGROUND, c.category(), instruction + " -> " + c);
     }
 
     @ParameterizedTest
