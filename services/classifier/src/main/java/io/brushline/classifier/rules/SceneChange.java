@@ -1,5 +1,6 @@
 package io.brushline.classifier.rules;
 
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -18,19 +19,25 @@ public final class SceneChange {
     private SceneChange() {
     }
 
-    /** Places a subject can be taken to or shown in; plurals are folded ("mountains", "woods" kept). */
-    static final Set<String> SCENE_WORDS = Set.of("beach", "shore", "seashore", "coast", "coastline", "seaside",
-            "sea", "ocean", "lake", "lakeside", "river", "riverbank", "waterfall", "mountain", "mountaintop", "hill",
-            "valley", "cliff", "forest", "woods", "woodland", "jungle", "rainforest", "desert", "meadow", "field",
-            "farm", "garden", "park", "city", "cityscape", "skyline", "street", "town", "village", "countryside",
-            "island", "space", "galaxy", "studio", "kitchen", "room", "office", "library", "classroom", "cafe",
-            "restaurant", "bar", "pub", "diner", "castle", "palace", "stadium", "arena", "platform", "station",
-            "airport", "slope", "vineyard", "landscape", "scenery", "setting", "location", "market", "harbour",
-            "harbor", "canyon", "glacier", "savanna", "savannah", "tundra", "lagoon", "bay", "cove", "alps",
-            "pyramid", "temple", "cathedral", "church", "scene", "track", "circuit", "graveyard", "cemetery",
-            "hotel", "lobby", "bedroom", "hall", "courtyard", "plaza", "square", "pier", "dock", "marina", "moor",
-            "prairie", "orchard", "swamp", "marsh", "dune", "reef", "underwater", "outdoors", "indoors", "patio",
-            "terrace", "balcony", "rooftop", "veranda");
+    /**
+     * Places a subject can be taken to or shown in: the rules' scene words and scene heads, a few more
+     * places, but not the sky or the moon ("the bird should be in the sky", "add a moon behind the
+     * buildings" are additions) nor "plain" ("on a plain white plate"). Plurals are folded.
+     */
+    static final Set<String> SCENE_WORDS = sceneWords();
+
+    private static Set<String> sceneWords() {
+        Set<String> words = new HashSet<>(Lexicon.SCENE_NOUNS);
+        words.addAll(Lexicon.SCENE_HEADS);
+        words.addAll(Set.of("lakeside", "riverbank", "mountaintop", "hill", "woodland", "restaurant", "bar", "pub",
+                "diner", "arena", "platform", "station", "airport", "slope", "vineyard", "location", "harbour",
+                "lagoon", "bay", "cove", "alps", "pyramid", "temple", "cathedral", "church", "track", "circuit",
+                "graveyard", "cemetery", "hotel", "lobby", "hall", "courtyard", "plaza", "square", "pier", "dock",
+                "marina", "moor", "orchard", "marsh", "dune", "reef", "outdoors", "indoors", "patio", "terrace",
+                "balcony", "rooftop", "veranda", "coastline", "cafe"));
+        words.removeAll(Set.of("sky", "moon", "plain", "plains", "backdrop"));
+        return Set.copyOf(words);
+    }
 
     /** What an indefinite phrase after "in" or "on" can be without being a place: "in a darker shade". */
     private static final Set<String> MANNER_WORDS = Set.of("colour", "color", "shade", "tone", "hue", "font",

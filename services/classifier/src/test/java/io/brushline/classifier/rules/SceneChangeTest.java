@@ -66,7 +66,10 @@ class SceneChangeTest {
         "make the rest of the image sepia",
         "cut the woman on the left out",
         "paint the white fence black",
-        "lean the bike against the wall"})
+        "lean the bike against the wall",
+        "the heron should be in the sky",
+        "add a full moon behind the chimneys",
+        "put the teacup on a plain white saucer"})
     void otherEditsAreNotSceneChanges(String instruction) {
         assertNull(rule(instruction), instruction);
     }
