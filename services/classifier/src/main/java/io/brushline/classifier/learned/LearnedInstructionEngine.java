@@ -4,6 +4,7 @@ import io.brushline.classifier.ImageSize;
 import io.brushline.classifier.InstructionEngine;
 import io.brushline.classifier.rules.EditDistance;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import io.brushline.classifier.rules.SceneChange;
 import io.brushline.classifier.rules.Text;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
@@ -40,8 +41,12 @@ public class LearnedInstructionEngine implements InstructionEngine {
             + "|apart from|other than|save|besides|behind|around|outside)\\s+(the|this|that|these|those|him|her|them"
             + "|his|my|our|their)\\b");
 
-    /** "the dog in the background": the background as the place of something else. */
-    private static final Pattern BACKGROUND_AS_PLACE = Pattern.compile("\\b(in|into|to|at|from|of|across) the\\s+\\S+$");
+    /**
+     * "the dog in the background": the background as the place of something else ("get rid of the
+     * background" names it as the thing to change).
+     */
+    private static final Pattern BACKGROUND_AS_PLACE = Pattern.compile("\\b(in|into|to|at|from|(?<!rid )of|across)"
+            + " the\\s+\\S+$");
 
     /** The plain removal verbs; "take out" or "lose" are left to the model. */
     private static final Pattern REMOVAL_VERB = Pattern.compile("^(?:please\\s+)?(remove|erase|delete|eliminate"
@@ -69,6 +74,12 @@ public class LearnedInstructionEngine implements InstructionEngine {
     private static final Pattern PICTURE_WORD_NARROWED = Pattern.compile("\\b(it|this|that|everything|image|photo"
             + "|photograph|picture|pic|shot|scene|frame|thing)\\s+(but|except|apart|besides|save|other than|behind"
             + "|around|outside|beside|next|near|under|below|above|beneath|over|on|left|right)\\b");
+
+    /** Words that point at a thing: "the front door", "his jacket". */
+    private static final Set<String> OWNERS = Set.of("the", "his", "her", "their", "my", "our", "your");
+
+    /** Words before a phrase that describes the result rather than a thing: "to the anime style". */
+    private static final Set<String> RESULT_MARKS = Set.of("to", "into", "in", "with", "like", "as", "of");
 
     /** What may stand before a picture word without naming a part of it: "the whole image". */
     private static final Set<String> WHOLE_WORDS = Set.of("whole", "entire", "full", "complete", "overall");
@@ -124,6 +135,13 @@ public class LearnedInstructionEngine implements InstructionEngine {
                 details = removal;
             }
         }
+        if (rule == null && category != Category.BACKGROUND) {
+            String scene = SceneChange.rule(text);
+            if (scene != null) {
+                category = Category.BACKGROUND;
+                rule = scene;
+            }
+        }
         if (details == null) {
             details = phrases.understandAs(parsed, category, image);
         }
@@ -175,7 +193,9 @@ public class LearnedInstructionEngine implements InstructionEngine {
      * A local edit needs something to look for. When the instruction names nothing but the picture
      * ("make it black and white", "make the photo warmer") the whole image is the subject; a person
      * or a plural pronoun ("make them red"), or a picture word narrowed by a place or an exception,
-     * still points at things in it.
+     * still points at things in it; so does "the" or a possessive before anything but a picture word
+     * when the phrase rules could not read the object ("paint the front door yellow"), unless it names
+     * the result ("turn it into the anime style").
      */
     static boolean namesOnlyThePicture(String object, String text) {
         if (PICTURE_WORD_NARROWED.matcher(text).find()) {
@@ -191,8 +211,13 @@ public class LearnedInstructionEngine implements InstructionEngine {
             }
             return true;
         }
-        for (String word : text.split("[^a-z']+")) {
-            if (THING_PRONOUNS.contains(word) || PERSON_PRONOUNS.contains(word)) {
+        String[] words = text.split("[^a-z']+");
+        for (int i = 0; i < words.length; i++) {
+            if (THING_PRONOUNS.contains(words[i]) || PERSON_PRONOUNS.contains(words[i])) {
+                return false;
+            }
+            if (i + 1 < words.length && OWNERS.contains(words[i]) && !PICTURE_WORDS.contains(words[i + 1])
+                    && !WHOLE_WORDS.contains(words[i + 1]) && (i == 0 || !RESULT_MARKS.contains(words[i - 1]))) {
                 return false;
             }
         }

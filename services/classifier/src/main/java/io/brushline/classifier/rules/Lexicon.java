@@ -27,6 +27,15 @@ final class Lexicon {
             "station", "situate", "draw", "spawn", "sit", "stand", "park", "float", "fly", "drape",
             "prop", "seat", "locate", "inject", "implant", "overlay", "superimpose", "slip", "slide", "wedge");
 
+    /**
+     * Verbs that take a subject somewhere else: "move the dog to a beach", "drop him into a diner".
+     * Real words, so never "corrected" to a cue verb ("relocate" is two letters from "locate", "drop"
+     * one from "crop").
+     */
+    static final Set<String> RELOCATE_VERBS = Set.of("put", "place", "position", "set", "stick", "pop",
+            "plonk", "drop", "move", "relocate", "transplant", "transfer", "transport", "teleport", "send", "take",
+            "bring", "shift", "show", "have", "get", "stand", "sit", "seat");
+
     /** Verbs that add what follows "with": "adorn the scene with three birds". */
     static final Set<String> ADD_WITH_VERBS = Set.of("adorn", "enrich", "enliven", "grace", "decorate", "fill",
             "furnish", "populate", "embellish", "augment", "complement", "liven", "dot", "accessorize");

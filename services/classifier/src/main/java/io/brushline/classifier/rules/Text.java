@@ -276,7 +276,7 @@ public final class Text {
     }
 
     private static boolean isKnown(String w) {
-        return KNOWN_VERBS.contains(lemma(w)) || OTHER_EDIT_VERBS.contains(lemma(w))
+        return KNOWN_VERBS.contains(lemma(w)) || OTHER_EDIT_VERBS.contains(lemma(w)) || Lexicon.RELOCATE_VERBS.contains(w)
                 || Lexicon.DEGRADATIONS.contains(w) || Lexicon.DETERMINERS.contains(w) || Lexicon.PHRASE_STOPS.contains(w)
                 || Lexicon.COLORS.contains(w) || Lexicon.IMAGE_WORDS.contains(w) || KEY_NOUNS.contains(w)
                 || w.endsWith("'s") || w.chars().anyMatch(Character::isDigit);

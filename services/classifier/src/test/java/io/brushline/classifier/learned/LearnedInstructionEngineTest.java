@@ -88,6 +88,18 @@ class LearnedInstructionEngineTest {
         assertTrue(!LearnedInstructionEngine.namesTheBackground("remove the dog in the background"));
         assertTrue(!LearnedInstructionEngine.namesTheBackground("add a mountain to the background"));
         assertTrue(!LearnedInstructionEngine.namesTheBackground("put the bag on the bed"));
+        assertTrue(LearnedInstructionEngine.namesTheBackground("get rid of the backdrop"));
+    }
+
+    /** Scene changes that name no background are BACKGROUND, whether the model or a scene rule decides. */
+    @Test
+    void sceneChangesAroundASubjectAreBackgroundEdits() {
+        for (String instruction : List.of("put the robot vacuum on a sunny patio",
+                "i want the hikers standing in a canyon", "swap whatever is behind the judge for a courtroom",
+                "stand the vase against a rough plaster wall")) {
+            Category category = engine.understand(instruction, null).category();
+            assertEquals(Category.BACKGROUND, category, instruction);
+        }
     }
 
     @ParameterizedTest

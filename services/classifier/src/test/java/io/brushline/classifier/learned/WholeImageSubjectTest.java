@@ -87,4 +87,19 @@ class WholeImageSubjectTest {
         Classification c = engine.understand(instruction, null);
         assertNotEquals(Category.GLOBAL, c.category(), instruction + " -> " + c);
     }
+
+    /**
+     * When the phrase rules read no object, "the" or a possessive before a word that is not the picture
+     * still names a thing; after "to", "into" or "like" it names the result.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "paint the garden gate bright orange|false",
+        "lighten his waistcoat a touch|false",
+        "make it look like the old comic style|true",
+        "turn it into the style of a woodcut|true",
+        "warmer tones everywhere|true"})
+    void aThingNamedWithoutAReadableObject(String text, boolean wholePicture) {
+        assertEquals(wholePicture, LearnedInstructionEngine.namesOnlyThePicture(null, text), text);
+    }
 }
