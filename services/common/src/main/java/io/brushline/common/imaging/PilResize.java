@@ -76,7 +76,17 @@ public final class PilResize {
         int inWidth = image.cols();
         int inHeight = image.rows();
         byte[] pixels = new byte[inWidth * inHeight * channels];
-        (image.isContinuous() ? image : image.clone()).get(0, 0, pixels);
+        if (image.isContinuous()) {
+            image.get(0, 0, pixels);
+        } else {
+            // a view (submat): its rows are copied into one buffer, which is freed at once
+            Mat copy = image.clone();
+            try {
+                copy.get(0, 0, pixels);
+            } finally {
+                copy.release();
+            }
+        }
         if (width != inWidth) {
             pixels = horizontal(pixels, inWidth, inHeight, channels, width, filter);
         }
