@@ -1,5 +1,6 @@
 package io.brushline.grounding;
 
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
@@ -29,7 +30,17 @@ public final class Grounder {
         this.detector = detector;
     }
 
+    /**
+     * @param image decodes the source image; called at most once, and only when a detector has to look
+     *              at pixels. The decoded image is the job's: it is released when this method returns.
+     */
     public Grounding ground(EditJob job, Supplier<Mat> image) {
+        try (MatScope scope = new MatScope()) {
+            return locate(job, scope.once(image));
+        }
+    }
+
+    private Grounding locate(EditJob job, Supplier<Mat> image) {
         Classification classification = job.classification();
         int width = job.source().width();
         int height = job.source().height();

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.imaging.PilResize;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
@@ -121,10 +122,14 @@ public final class GroundingDinoDetector implements ObjectDetector {
 
     /** RGB, resized to {@code size} as Pillow's bilinear filter does, ImageNet-normalised, NCHW. */
     static float[] pixelValues(Mat bgr, Size size) {
-        Mat resized = PilResize.resize(bgr, (int) size.width, (int) size.height, PilResize.Filter.BILINEAR);
-        var params = new Image2BlobParams(new Scalar(1 / (255 * STD[0]), 1 / (255 * STD[1]), 1 / (255 * STD[2])),
-                size, new Scalar(255 * MEAN[0], 255 * MEAN[1], 255 * MEAN[2]), true, CvType.CV_32F);
-        return Blobs.nchw(Dnn.blobFromImageWithParams(resized, params));
+        try (MatScope scope = new MatScope()) {
+            Mat resized = scope.add(
+                    PilResize.resize(bgr, (int) size.width, (int) size.height, PilResize.Filter.BILINEAR));
+            var params = new Image2BlobParams(
+                    new Scalar(1 / (255 * STD[0]), 1 / (255 * STD[1]), 1 / (255 * STD[2])), size,
+                    new Scalar(255 * MEAN[0], 255 * MEAN[1], 255 * MEAN[2]), true, CvType.CV_32F);
+            return Blobs.nchw(scope.add(Dnn.blobFromImageWithParams(resized, params)));
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import java.nio.file.Path;
@@ -108,27 +109,29 @@ public final class Owlv2Detector implements ObjectDetector {
      */
     static float[] pixelValues(Mat bgr, int side) {
         int square = Math.max(bgr.cols(), bgr.rows());
-        Mat image = new Mat();
-        bgr.convertTo(image, CvType.CV_32FC3);
-        Mat padded = new Mat();
-        Core.copyMakeBorder(image, padded, 0, square - bgr.rows(), 0, square - bgr.cols(), Core.BORDER_CONSTANT,
-                new Scalar(PAD_GREY, PAD_GREY, PAD_GREY));
-        double sigma = ((double) square / side - 1) / 2;
-        if (sigma > 0) {
-            // scipy's gaussian_filter truncates the kernel at 4 sigma
-            int radius = (int) (4 * sigma + 0.5);
-            Imgproc.GaussianBlur(padded, padded, new Size(2 * radius + 1, 2 * radius + 1), sigma, sigma,
-                    Core.BORDER_REFLECT_101);
+        try (MatScope scope = new MatScope()) {
+            Mat image = scope.mat();
+            bgr.convertTo(image, CvType.CV_32FC3);
+            Mat padded = scope.mat();
+            Core.copyMakeBorder(image, padded, 0, square - bgr.rows(), 0, square - bgr.cols(),
+                    Core.BORDER_CONSTANT, new Scalar(PAD_GREY, PAD_GREY, PAD_GREY));
+            double sigma = ((double) square / side - 1) / 2;
+            if (sigma > 0) {
+                // scipy's gaussian_filter truncates the kernel at 4 sigma
+                int radius = (int) (4 * sigma + 0.5);
+                Imgproc.GaussianBlur(padded, padded, new Size(2 * radius + 1, 2 * radius + 1), sigma, sigma,
+                        Core.BORDER_REFLECT_101);
+            }
+            Mat resized = scope.mat();
+            Imgproc.resize(padded, resized, new Size(side, side), 0, 0, Imgproc.INTER_LINEAR);
+            // (x - 255 mean) / (255 std) per channel, after swapping BGR to RGB
+            var params = new Image2BlobParams(
+                    new Scalar(1 / (255 * CLIP_STD[0]), 1 / (255 * CLIP_STD[1]), 1 / (255 * CLIP_STD[2])),
+                    new Size(side, side),
+                    new Scalar(255 * CLIP_MEAN[0], 255 * CLIP_MEAN[1], 255 * CLIP_MEAN[2]),
+                    true, CvType.CV_32F);
+            return Blobs.nchw(scope.add(Dnn.blobFromImageWithParams(resized, params)));
         }
-        Mat resized = new Mat();
-        Imgproc.resize(padded, resized, new Size(side, side), 0, 0, Imgproc.INTER_LINEAR);
-        // (x - 255 mean) / (255 std) per channel, after swapping BGR to RGB
-        var params = new Image2BlobParams(
-                new Scalar(1 / (255 * CLIP_STD[0]), 1 / (255 * CLIP_STD[1]), 1 / (255 * CLIP_STD[2])),
-                new Size(side, side),
-                new Scalar(255 * CLIP_MEAN[0], 255 * CLIP_MEAN[1], 255 * CLIP_MEAN[2]),
-                true, CvType.CV_32F);
-        return Blobs.nchw(Dnn.blobFromImageWithParams(resized, params));
     }
 
     /**

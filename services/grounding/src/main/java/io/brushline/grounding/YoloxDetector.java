@@ -11,6 +11,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
@@ -142,7 +143,11 @@ public final class YoloxDetector implements ObjectDetector {
      */
     private double detectIn(Mat image, Rect region, OptionalInt classIndex, List<Detection> candidates) {
         double scale = Math.min((double) INPUT_SIZE / region.width, (double) INPUT_SIZE / region.height);
-        float[] output = infer(letterbox(image.submat(region), scale));
+        float[] input;
+        try (MatScope scope = new MatScope()) {
+            input = letterbox(scope.add(image.submat(region)), scale);
+        }
+        float[] output = infer(input);
         double best = 0;
         int anchor = 0;
         for (int stride : STRIDES) {
@@ -184,13 +189,16 @@ public final class YoloxDetector implements ObjectDetector {
 
     /** The image resized by {@code scale} into the top-left corner of a 416x416 canvas, as CHW floats. */
     static float[] letterbox(Mat image, double scale) {
-        Mat canvas = new Mat(INPUT_SIZE, INPUT_SIZE, image.type(), new Scalar(PAD_VALUE, PAD_VALUE, PAD_VALUE));
-        Mat resized = new Mat();
-        int w = Math.max(1, (int) Math.round(image.cols() * scale));
-        int h = Math.max(1, (int) Math.round(image.rows() * scale));
-        Imgproc.resize(image, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);
-        resized.copyTo(canvas.submat(new Rect(0, 0, w, h)));
-        return Blobs.nchw(Dnn.blobFromImage(canvas));
+        try (MatScope scope = new MatScope()) {
+            Mat canvas = scope.add(
+                    new Mat(INPUT_SIZE, INPUT_SIZE, image.type(), new Scalar(PAD_VALUE, PAD_VALUE, PAD_VALUE)));
+            Mat resized = scope.mat();
+            int w = Math.max(1, (int) Math.round(image.cols() * scale));
+            int h = Math.max(1, (int) Math.round(image.rows() * scale));
+            Imgproc.resize(image, resized, new Size(w, h), 0, 0, Imgproc.INTER_LINEAR);
+            resized.copyTo(scope.add(canvas.submat(new Rect(0, 0, w, h))));
+            return Blobs.nchw(scope.add(Dnn.blobFromImage(canvas)));
+        }
     }
 
     private float[] infer(float[] input) {
@@ -202,6 +210,11 @@ public final class YoloxDetector implements ObjectDetector {
         } catch (TranslateException e) {
             throw new IllegalStateException("YOLOX inference failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The model's manager; each inference's arrays live in a sub-manager of it, closed when it ends. */
+    NDManager modelManager() {
+        return model.getNDManager();
     }
 
     @Override

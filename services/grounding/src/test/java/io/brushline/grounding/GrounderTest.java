@@ -17,8 +17,10 @@ import io.brushline.common.messages.Placement;
 import io.brushline.common.messages.Point;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
@@ -149,6 +151,26 @@ class GrounderTest {
     void addWithoutAnyPlacementUsesTheCentre() {
         Grounding g = grounder.ground(job(Category.ADD, "a balloon", null, null), GrounderTest::noImage);
         assertEquals(new Box(213, 160, 427, 320), g.boxes().get(0).box());
+    }
+
+    @Test
+    void theDecodedImageIsReleasedWhenTheJobEnds() {
+        // the stage's supplier decodes the source; nothing else holds it once grounding is done
+        List<Mat> decoded = new ArrayList<>();
+        Supplier<Mat> decode = () -> {
+            Mat image = image();
+            decoded.add(image);
+            return image;
+        };
+        grounder.ground(job(Category.REMOVE, "the dog", null, null), decode);
+        grounder.ground(job(Category.BACKGROUND, null, null, null), decode);
+        grounder.ground(job(Category.ADD, "cat", null, new Placement(new Box(0, 0, 100, 100), "next to", "dog")),
+                decode);
+        assertThrows(StageFailure.class, () -> grounder.ground(job(Category.LOCAL, "cat", null, null), decode));
+        assertEquals(4, decoded.size(), "one decode a job");
+        for (Mat image : decoded) {
+            assertTrue(image.empty(), "the job's image was left to the garbage collector");
+        }
     }
 
     private static Mat image() {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.stage.FailureCodes;
@@ -88,6 +90,31 @@ class YoloxDetectorTest {
         var labels = detector.detectAny(SharedData.image("gdino_cat_dog.jpg")).detections().stream()
                 .map(Detection::label).toList();
         assertTrue(labels.contains("cat") && labels.contains("dog"), labels.toString());
+    }
+
+    /**
+     * A detection with the tiled second look (no bicycle in the photo) and one found at once: the caller's
+     * image is left alone, every temporary matrix is released, and the model's manager holds no more
+     * arrays after many calls than after the first.
+     */
+    @Test
+    void detectionsReleaseTheirMatricesAndArrays() {
+        Mat image = SharedData.image("sam_dog.jpg");
+        NDManager manager = detector.modelManager();
+        detector.detect(image, "the bicycle");
+        int arrays = manager.getManagedArrays().size();
+        String resources = manager.toString();
+        MatScope.Counts before = MatScope.counts();
+        for (int i = 0; i < 10; i++) {
+            detector.detect(image, "the bicycle");
+            detector.detect(image, "the dog");
+        }
+        MatScope.Counts jobs = MatScope.counts().since(before);
+        assertFalse(image.empty(), "the caller's image was released");
+        assertTrue(jobs.added() > 0, "no matrix went through a scope");
+        assertEquals(jobs.added(), jobs.released(), "matrices left to the garbage collector");
+        assertEquals(arrays, manager.getManagedArrays().size(), "arrays left on the model's manager");
+        assertEquals(resources, manager.toString());
     }
 
     @Test
