@@ -11,6 +11,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,21 +55,25 @@ final class DeepLabRefiner implements AutoCloseable {
     Mat inBox(Mat image, Box box, int vocClass) {
         // A little context around the box helps the network see the object whole.
         Box context = GrabCut.expand(box, CONTEXT_MARGIN, image.cols(), image.rows());
-        Mat rgb = new Mat();
-        Imgproc.resize(image.submat(MaskOps.rect(context)), rgb, new Size(SIZE, SIZE), 0, 0, Imgproc.INTER_LINEAR);
-        Imgproc.cvtColor(rgb, rgb, Imgproc.COLOR_BGR2RGB);
-        byte[] pixels = new byte[SIZE * SIZE * 3];
-        rgb.get(0, 0, pixels);
-        float[] input = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            input[i] = (pixels[i] & 0xff) / 127.5f - 1f;
+        try (MatScope scope = new MatScope()) {
+            Mat rgb = scope.mat();
+            Imgproc.resize(scope.add(image.submat(MaskOps.rect(context))), rgb, new Size(SIZE, SIZE), 0, 0,
+                    Imgproc.INTER_LINEAR);
+            Imgproc.cvtColor(rgb, rgb, Imgproc.COLOR_BGR2RGB);
+            byte[] pixels = new byte[SIZE * SIZE * 3];
+            rgb.get(0, 0, pixels);
+            float[] input = new float[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                input[i] = (pixels[i] & 0xff) / 127.5f - 1f;
+            }
+            float[] scores = infer(input);
+            Mat small = scope.add(objectOfClass(scores, vocClass));
+            Mat full = scope.add(MaskOps.empty(image.cols(), image.rows()));
+            scope.add(MaskOps.resize(small, context.width(), context.height()))
+                    .copyTo(scope.add(full.submat(MaskOps.rect(context))));
+            Core.bitwise_and(full, scope.add(MaskOps.ofBox(box, image.cols(), image.rows())), full);
+            return scope.keep(full);
         }
-        float[] scores = infer(input);
-        Mat small = objectOfClass(scores, vocClass);
-        Mat full = MaskOps.empty(image.cols(), image.rows());
-        MaskOps.resize(small, context.width(), context.height()).copyTo(full.submat(MaskOps.rect(context)));
-        Core.bitwise_and(full, MaskOps.ofBox(box, image.cols(), image.rows()), full);
-        return full;
     }
 
     /**
@@ -119,6 +124,11 @@ final class DeepLabRefiner implements AutoCloseable {
         } catch (TranslateException e) {
             throw new IllegalStateException("DeepLabV3 inference failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The model's manager; each inference's arrays live in a sub-manager of it, closed when it ends. */
+    NDManager modelManager() {
+        return model.getNDManager();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.brushline.masking;
 
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Point;
 import java.util.List;
@@ -33,17 +34,19 @@ final class GrabCut {
             return MaskOps.ofBox(box, image.cols(), image.rows());
         }
         double scale = Math.min(1.0, (double) WORK_SIZE / Math.max(context.width(), context.height()));
-        Mat work = scaled(image.submat(MaskOps.rect(context)), scale);
-        Rect rect = new Rect(
-                (int) Math.floor((box.x1() - context.x1()) * scale),
-                (int) Math.floor((box.y1() - context.y1()) * scale),
-                Math.max(1, (int) Math.round(box.width() * scale)),
-                Math.max(1, (int) Math.round(box.height() * scale)));
-        rect.width = Math.min(rect.width, work.cols() - rect.x);
-        rect.height = Math.min(rect.height, work.rows() - rect.y);
-        Mat labels = new Mat();
-        Imgproc.grabCut(work, labels, rect, new Mat(), new Mat(), ITERATIONS, Imgproc.GC_INIT_WITH_RECT);
-        return toImageMask(labels, context, box, image);
+        try (MatScope scope = new MatScope()) {
+            Mat work = scaled(image, context, scale, scope);
+            Rect rect = new Rect(
+                    (int) Math.floor((box.x1() - context.x1()) * scale),
+                    (int) Math.floor((box.y1() - context.y1()) * scale),
+                    Math.max(1, (int) Math.round(box.width() * scale)),
+                    Math.max(1, (int) Math.round(box.height() * scale)));
+            rect.width = Math.min(rect.width, work.cols() - rect.x);
+            rect.height = Math.min(rect.height, work.rows() - rect.y);
+            Mat labels = scope.mat();
+            Imgproc.grabCut(work, labels, rect, scope.mat(), scope.mat(), ITERATIONS, Imgproc.GC_INIT_WITH_RECT);
+            return toImageMask(labels, context, box, image, scope);
+        }
     }
 
     /**
@@ -53,45 +56,55 @@ final class GrabCut {
     static Mat fromPoints(Mat image, Box region, List<Point> points) {
         Box context = expand(region, MARGIN, image.cols(), image.rows());
         double scale = Math.min(1.0, (double) WORK_SIZE / Math.max(context.width(), context.height()));
-        Mat work = scaled(image.submat(MaskOps.rect(context)), scale);
-        Mat labels = new Mat(work.rows(), work.cols(), CvType.CV_8UC1, new Scalar(Imgproc.GC_PR_BGD));
-        Imgproc.rectangle(labels,
-                new org.opencv.core.Point((region.x1() - context.x1()) * scale, (region.y1() - context.y1()) * scale),
-                new org.opencv.core.Point((region.x2() - context.x1()) * scale - 1,
-                        (region.y2() - context.y1()) * scale - 1),
-                new Scalar(Imgproc.GC_PR_FGD), Imgproc.FILLED);
-        int radius = Math.max(2, (int) Math.round(Math.min(work.cols(), work.rows()) * 0.02));
-        for (Point p : points) {
-            var centre = new org.opencv.core.Point((p.x() - context.x1()) * scale, (p.y() - context.y1()) * scale);
-            Imgproc.circle(labels, centre, radius, new Scalar(p.foreground() ? Imgproc.GC_FGD : Imgproc.GC_BGD),
-                    Imgproc.FILLED);
+        try (MatScope scope = new MatScope()) {
+            Mat work = scaled(image, context, scale, scope);
+            Mat labels = scope.add(new Mat(work.rows(), work.cols(), CvType.CV_8UC1, new Scalar(Imgproc.GC_PR_BGD)));
+            Imgproc.rectangle(labels,
+                    new org.opencv.core.Point((region.x1() - context.x1()) * scale,
+                            (region.y1() - context.y1()) * scale),
+                    new org.opencv.core.Point((region.x2() - context.x1()) * scale - 1,
+                            (region.y2() - context.y1()) * scale - 1),
+                    new Scalar(Imgproc.GC_PR_FGD), Imgproc.FILLED);
+            int radius = Math.max(2, (int) Math.round(Math.min(work.cols(), work.rows()) * 0.02));
+            for (Point p : points) {
+                var centre = new org.opencv.core.Point((p.x() - context.x1()) * scale,
+                        (p.y() - context.y1()) * scale);
+                Imgproc.circle(labels, centre, radius,
+                        new Scalar(p.foreground() ? Imgproc.GC_FGD : Imgproc.GC_BGD), Imgproc.FILLED);
+            }
+            Imgproc.grabCut(work, labels, new Rect(), scope.mat(), scope.mat(), ITERATIONS,
+                    Imgproc.GC_INIT_WITH_MASK);
+            return toImageMask(labels, context, region, image, scope);
         }
-        Imgproc.grabCut(work, labels, new Rect(), new Mat(), new Mat(), ITERATIONS, Imgproc.GC_INIT_WITH_MASK);
-        return toImageMask(labels, context, region, image);
     }
 
-    /** Definite and probable foreground, back at source scale and clipped to {@code keep}. */
-    private static Mat toImageMask(Mat labels, Box context, Box keep, Mat image) {
-        Mat definite = new Mat();
-        Mat probable = new Mat();
+    /**
+     * Definite and probable foreground, back at source scale and clipped to {@code keep}: a new mask,
+     * kept out of {@code scope}, which gets the temporaries.
+     */
+    private static Mat toImageMask(Mat labels, Box context, Box keep, Mat image, MatScope scope) {
+        Mat definite = scope.mat();
+        Mat probable = scope.mat();
         Core.compare(labels, new Scalar(Imgproc.GC_FGD), definite, Core.CMP_EQ);
         Core.compare(labels, new Scalar(Imgproc.GC_PR_FGD), probable, Core.CMP_EQ);
         Core.bitwise_or(definite, probable, definite);
-        Mat contextMask = MaskOps.resize(definite, context.width(), context.height());
-        Mat full = MaskOps.empty(image.cols(), image.rows());
-        contextMask.copyTo(full.submat(MaskOps.rect(context)));
-        Mat clip = MaskOps.ofBox(keep, image.cols(), image.rows());
+        Mat contextMask = scope.add(MaskOps.resize(definite, context.width(), context.height()));
+        Mat full = scope.add(MaskOps.empty(image.cols(), image.rows()));
+        contextMask.copyTo(scope.add(full.submat(MaskOps.rect(context))));
+        Mat clip = scope.add(MaskOps.ofBox(keep, image.cols(), image.rows()));
         Core.bitwise_and(full, clip, full);
-        return full;
+        return scope.keep(full);
     }
 
-    private static Mat scaled(Mat image, double scale) {
+    /** The {@code context} part of the image, scaled; owned by {@code scope}. */
+    private static Mat scaled(Mat image, Box context, double scale, MatScope scope) {
+        Mat part = scope.add(image.submat(MaskOps.rect(context)));
         if (scale >= 1.0) {
-            return image.clone();
+            return scope.add(part.clone());
         }
-        Mat out = new Mat();
-        Imgproc.resize(image, out, new Size(Math.max(1, Math.round(image.cols() * scale)),
-                Math.max(1, Math.round(image.rows() * scale))), 0, 0, Imgproc.INTER_AREA);
+        Mat out = scope.mat();
+        Imgproc.resize(part, out, new Size(Math.max(1, Math.round(part.cols() * scale)),
+                Math.max(1, Math.round(part.rows() * scale))), 0, 0, Imgproc.INTER_AREA);
         return out;
     }
 

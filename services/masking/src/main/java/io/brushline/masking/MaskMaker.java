@@ -1,6 +1,7 @@
 package io.brushline.masking;
 
 import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
@@ -21,7 +22,7 @@ import org.opencv.core.Mat;
  */
 public final class MaskMaker {
 
-    /** The final mask and how much it was grown. */
+    /** The final mask, which the caller releases, and how much it was grown. */
     public record Result(Mat mask, int dilationPx) {
     }
 
@@ -34,15 +35,26 @@ public final class MaskMaker {
     }
 
     /**
-     * @param image decodes the source image; called only when a segmenter has to look at pixels
+     * @param image decodes the source image; called at most once, and only when a segmenter has to look
+     *              at pixels. The decoded image is the job's: it is released when this method returns, as
+     *              is every intermediate mask.
      * @param objects reads a stored object (the hint mask) by key
      */
     public Result make(EditJob job, Supplier<Mat> image, Function<String, byte[]> objects) {
+        try (MatScope scope = new MatScope()) {
+            Result result = make(job, scope.once(image), objects, scope);
+            scope.keep(result.mask());
+            return result;
+        }
+    }
+
+    /** Every matrix made here is added to {@code scope}; the caller keeps the result's. */
+    private Result make(EditJob job, Supplier<Mat> image, Function<String, byte[]> objects, MatScope scope) {
         int width = job.source().width();
         int height = job.source().height();
         Hints hints = job.hints();
         if (hints != null && hints.maskKey() != null) {
-            return new Result(hintMask(objects.apply(hints.maskKey()), width, height), 0);
+            return new Result(hintMask(objects.apply(hints.maskKey()), width, height, scope), 0);
         }
         Category category = job.category();
         Grounding grounding = job.grounding();
@@ -50,33 +62,35 @@ public final class MaskMaker {
         List<Point> points = hints == null || hints.points() == null ? List.of() : hints.points();
         boolean located = !boxes.isEmpty() || !points.isEmpty();
         if (category == Category.GLOBAL && !located) {
-            return new Result(MaskOps.full(width, height), 0);
+            return new Result(scope.add(MaskOps.full(width, height)), 0);
         }
         if (!located) {
             throw new IllegalStateException("job " + job.jobId() + " (" + category + ") reached masking without a box");
         }
         if (category == Category.ADD && Grounding.PLACEMENT.equals(grounding.method())) {
-            Mat placement = MaskOps.empty(width, height);
+            Mat placement = scope.add(MaskOps.empty(width, height));
             boxes.forEach(d -> MaskOps.fill(placement, d.box()));
-            return new Result(MaskOps.dilate(placement, dilation.add()), dilation.add());
+            return new Result(scope.add(MaskOps.dilate(placement, dilation.add())), dilation.add());
         }
-        Mat object = segmenter.segment(image.get(), boxes, points);
+        Mat object = scope.add(segmenter.segment(image.get(), boxes, points));
         if (MaskOps.coverage(object) == 0) {
             // only possible with point hints that are all background points
             throw new StageFailure(FailureCodes.INVALID_HINT,
                     "the point hints mark no object: give at least one foreground point");
         }
         return switch (category) {
-            case REMOVE -> new Result(MaskOps.dilate(object, dilation.remove()), dilation.remove());
-            case BACKGROUND -> new Result(MaskOps.dilate(MaskOps.invert(object), dilation.background()),
+            case REMOVE -> new Result(scope.add(MaskOps.dilate(object, dilation.remove())), dilation.remove());
+            case BACKGROUND -> new Result(
+                    scope.add(MaskOps.dilate(scope.add(MaskOps.invert(object)), dilation.background())),
                     dilation.background());
             // A hinted GLOBAL or ADD edit is an edit of the hinted region, like LOCAL.
-            case LOCAL, GLOBAL, ADD -> new Result(MaskOps.dilate(object, dilation.local()), dilation.local());
+            case LOCAL, GLOBAL, ADD -> new Result(scope.add(MaskOps.dilate(object, dilation.local())),
+                    dilation.local());
         };
     }
 
-    private static Mat hintMask(byte[] bytes, int width, int height) {
-        Mat mask = ImageCodec.decodeMask(bytes, "hint mask");
+    private static Mat hintMask(byte[] bytes, int width, int height, MatScope scope) {
+        Mat mask = scope.add(ImageCodec.decodeMask(bytes, "hint mask"));
         if (mask.cols() != width || mask.rows() != height) {
             throw new StageFailure(FailureCodes.INVALID_HINT, "the hint mask is " + mask.cols() + "x" + mask.rows()
                     + " but the image is " + width + "x" + height + "; the mask must have the image's size");

@@ -39,15 +39,19 @@ public final class MaskOps {
         return new Rect(box.x1(), box.y1(), box.width(), box.height());
     }
 
-    /** Grows the mask by {@code radius} pixels with a round structuring element. */
+    /** Grows the mask by {@code radius} pixels with a round structuring element: a new mask, or the same one for 0. */
     public static Mat dilate(Mat mask, int radius) {
         if (radius <= 0) {
             return mask;
         }
         Mat kernel = Imgproc.getStructuringElement(Imgproc.MORPH_ELLIPSE, new Size(2 * radius + 1, 2 * radius + 1));
         Mat out = new Mat();
-        Imgproc.dilate(mask, out, kernel);
-        return out;
+        try {
+            Imgproc.dilate(mask, out, kernel);
+            return out;
+        } finally {
+            kernel.release();
+        }
     }
 
     public static Mat invert(Mat mask) {
@@ -67,7 +71,12 @@ public final class MaskOps {
 
     /** Fraction of the box that the mask covers. */
     public static double coverage(Mat mask, Box box) {
-        return (double) Core.countNonZero(mask.submat(rect(box))) / ((double) box.width() * box.height());
+        Mat inBox = mask.submat(rect(box));
+        try {
+            return (double) Core.countNonZero(inBox) / ((double) box.width() * box.height());
+        } finally {
+            inBox.release();
+        }
     }
 
     /** Resizes a binary mask and makes it binary again. */

@@ -57,9 +57,14 @@ public class MaskingStage extends StageProcessor {
     protected EditJob process(EditJob job) {
         MaskMaker.Result result = new MaskMaker(segmenter, config.dilation()).make(job,
                 () -> ImageCodec.decodeColor(store.get(job.source().key()), "source image"), this::hintMask);
-        String key = ObjectKeys.mask(job.jobId());
-        store.put(key, ImageCodec.encodePng(result.mask()), "image/png");
-        return job.withMask(new MaskRef(key, result.dilationPx(), config.featherPx(), MaskOps.coverage(result.mask())));
+        try {
+            String key = ObjectKeys.mask(job.jobId());
+            store.put(key, ImageCodec.encodePng(result.mask()), "image/png");
+            return job.withMask(
+                    new MaskRef(key, result.dilationPx(), config.featherPx(), MaskOps.coverage(result.mask())));
+        } finally {
+            result.mask().release();
+        }
     }
 
     /** A hint mask that is not in storage will not appear by retrying. */

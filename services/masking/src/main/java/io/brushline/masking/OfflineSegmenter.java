@@ -1,5 +1,6 @@
 package io.brushline.masking;
 
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.Point;
@@ -34,44 +35,47 @@ public final class OfflineSegmenter implements Segmenter {
 
     @Override
     public Mat segment(Mat image, List<Detection> boxes, List<Point> points) {
-        Mat mask = MaskOps.empty(image.cols(), image.rows());
-        for (Detection detection : boxes) {
-            MaskOps.union(mask, refine(image, detection));
+        try (MatScope scope = new MatScope()) {
+            Mat mask = scope.add(MaskOps.empty(image.cols(), image.rows()));
+            for (Detection detection : boxes) {
+                MaskOps.union(mask, refine(image, detection, scope));
+            }
+            // With a box, GrabCut already has the object's extent; points alone need a region to search.
+            List<Point> foreground = points.stream().filter(Point::foreground).toList();
+            if (boxes.isEmpty() && !foreground.isEmpty()) {
+                Box region = regionAround(foreground, image.cols(), image.rows());
+                Mat fromPoints = scope.add(refinement == MaskingConfig.Refinement.box
+                        ? MaskOps.ofBox(region, image.cols(), image.rows())
+                        : GrabCut.fromPoints(image, region, points));
+                MaskOps.union(mask, trusted(fromPoints, region, image, scope));
+            }
+            return scope.keep(mask);
         }
-        // With a box, GrabCut already has the object's extent; points alone need a region to search.
-        List<Point> foreground = points.stream().filter(Point::foreground).toList();
-        if (boxes.isEmpty() && !foreground.isEmpty()) {
-            Box region = regionAround(foreground, image.cols(), image.rows());
-            Mat fromPoints = refinement == MaskingConfig.Refinement.box
-                    ? MaskOps.ofBox(region, image.cols(), image.rows())
-                    : GrabCut.fromPoints(image, region, points);
-            MaskOps.union(mask, trusted(fromPoints, region, image));
-        }
-        return mask;
     }
 
-    private Mat refine(Mat image, Detection detection) {
+    /** The box's object mask; every candidate mask is added to {@code scope}. */
+    private Mat refine(Mat image, Detection detection, MatScope scope) {
         Box box = detection.box();
         Mat refined = switch (refinement) {
-            case box -> MaskOps.ofBox(box, image.cols(), image.rows());
-            case grabcut -> GrabCut.inBox(image, box);
+            case box -> scope.add(MaskOps.ofBox(box, image.cols(), image.rows()));
+            case grabcut -> scope.add(GrabCut.inBox(image, box));
             case auto -> {
                 OptionalInt vocClass = deepLab == null ? OptionalInt.empty() : VocClasses.of(detection.label());
                 if (vocClass.isPresent()) {
-                    Mat semantic = deepLab.inBox(image, box, vocClass.getAsInt());
+                    Mat semantic = scope.add(deepLab.inBox(image, box, vocClass.getAsInt()));
                     if (MaskOps.coverage(semantic, box) >= MIN_BOX_COVERAGE) {
                         yield semantic;
                     }
                 }
-                yield GrabCut.inBox(image, box);
+                yield scope.add(GrabCut.inBox(image, box));
             }
         };
-        return trusted(refined, box, image);
+        return trusted(refined, box, image, scope);
     }
 
-    private static Mat trusted(Mat refined, Box box, Mat image) {
+    private static Mat trusted(Mat refined, Box box, Mat image, MatScope scope) {
         return MaskOps.coverage(refined, box) >= MIN_BOX_COVERAGE ? refined
-                : MaskOps.ofBox(box, image.cols(), image.rows());
+                : scope.add(MaskOps.ofBox(box, image.cols(), image.rows()));
     }
 
     /**

@@ -11,6 +11,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.imaging.PilResize;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
@@ -86,8 +87,8 @@ public final class SamSegmenter implements Segmenter {
     @Override
     public Mat segment(Mat image, List<Detection> boxes, List<Point> points) {
         Frame frame = Frame.of(image.cols(), image.rows(), inputSize);
-        Mat mask = MaskOps.empty(image.cols(), image.rows());
-        try (NDManager manager = decoder.getNDManager().newSubManager();
+        try (MatScope scope = new MatScope();
+                NDManager manager = decoder.getNDManager().newSubManager();
                 Predictor<NDList, NDList> encode = encoder.newPredictor();
                 Predictor<NDList, NDList> decode = decoder.newPredictor()) {
             NDArray pixels = manager.create(pixelValues(image, frame), new Shape(1, 3, inputSize, inputSize));
@@ -96,6 +97,7 @@ public final class SamSegmenter implements Segmenter {
             long lowRes = 4 * embeddings.getShape().get(2);
             NDArray noMask = manager.zeros(new Shape(1, 1, lowRes, lowRes));
             NDArray hasNoMask = manager.zeros(new Shape(1));
+            Mat mask = scope.add(MaskOps.empty(image.cols(), image.rows()));
             List<List<float[]>> prompts = new ArrayList<>();
             for (Detection detection : boxes) {
                 prompts.add(boxPrompt(detection.box(), points, frame));
@@ -111,15 +113,16 @@ public final class SamSegmenter implements Segmenter {
                     coords[2 * i + 1] = prompt.get(i)[1];
                     labels[i] = prompt.get(i)[2];
                 }
-                NDList out = decode.predict(new NDList(embeddings,
+                try (NDList out = decode.predict(new NDList(embeddings,
                         manager.create(coords, new Shape(1, prompt.size(), 2)),
-                        manager.create(labels, new Shape(1, prompt.size())), noMask, hasNoMask));
-                MaskOps.union(mask, upsample(out.get(0).toFloatArray(), (int) lowRes, frame));
+                        manager.create(labels, new Shape(1, prompt.size())), noMask, hasNoMask))) {
+                    MaskOps.union(mask, scope.add(upsample(out.get(0).toFloatArray(), (int) lowRes, frame)));
+                }
             }
+            return scope.keep(mask);
         } catch (TranslateException e) {
             throw new IllegalStateException("SAM inference failed: " + e.getMessage(), e);
         }
-        return mask;
     }
 
     /** The box's corners (labels 2, 3) plus any point hints, in input-frame pixels. */
@@ -150,12 +153,16 @@ public final class SamSegmenter implements Segmenter {
      * zero-padded at the bottom-right to the input square.
      */
     float[] pixelValues(Mat bgr, Frame frame) {
-        Mat scaled = PilResize.resize(bgr, frame.width(), frame.height(), PilResize.Filter.BILINEAR);
-        var params = new Image2BlobParams(new Scalar(1 / STD[0], 1 / STD[1], 1 / STD[2]),
-                new Size(frame.width(), frame.height()), new Scalar(MEAN[0], MEAN[1], MEAN[2]), true, CvType.CV_32F);
-        Mat blob = Dnn.blobFromImageWithParams(scaled, params);
-        float[] resized = new float[(int) blob.total()];
-        blob.get(new int[blob.dims()], resized);
+        float[] resized;
+        try (MatScope scope = new MatScope()) {
+            Mat scaled = scope.add(PilResize.resize(bgr, frame.width(), frame.height(), PilResize.Filter.BILINEAR));
+            var params = new Image2BlobParams(new Scalar(1 / STD[0], 1 / STD[1], 1 / STD[2]),
+                    new Size(frame.width(), frame.height()), new Scalar(MEAN[0], MEAN[1], MEAN[2]), true,
+                    CvType.CV_32F);
+            Mat blob = scope.add(Dnn.blobFromImageWithParams(scaled, params));
+            resized = new float[(int) blob.total()];
+            blob.get(new int[blob.dims()], resized);
+        }
         float[] padded = new float[3 * inputSize * inputSize];
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < frame.height(); y++) {
@@ -168,17 +175,19 @@ public final class SamSegmenter implements Segmenter {
 
     /** Low-resolution logits -> input frame -> crop of the image's part -> source size, positive = object. */
     static Mat upsample(float[] logits, int lowRes, Frame frame) {
-        Mat low = new Mat(lowRes, lowRes, CvType.CV_32FC1);
-        low.put(0, 0, logits);
-        Mat input = new Mat();
-        Imgproc.resize(low, input, new Size(frame.side(), frame.side()), 0, 0, Imgproc.INTER_LINEAR);
-        Mat source = new Mat();
-        Imgproc.resize(input.submat(0, frame.height(), 0, frame.width()), source,
-                new Size(frame.sourceWidth(), frame.sourceHeight()), 0, 0, Imgproc.INTER_LINEAR);
-        Mat mask = new Mat();
-        Imgproc.threshold(source, mask, 0, 255, Imgproc.THRESH_BINARY);
-        mask.convertTo(mask, CvType.CV_8UC1);
-        return mask;
+        try (MatScope scope = new MatScope()) {
+            Mat low = scope.add(new Mat(lowRes, lowRes, CvType.CV_32FC1));
+            low.put(0, 0, logits);
+            Mat input = scope.mat();
+            Imgproc.resize(low, input, new Size(frame.side(), frame.side()), 0, 0, Imgproc.INTER_LINEAR);
+            Mat source = scope.mat();
+            Imgproc.resize(scope.add(input.submat(0, frame.height(), 0, frame.width())), source,
+                    new Size(frame.sourceWidth(), frame.sourceHeight()), 0, 0, Imgproc.INTER_LINEAR);
+            Mat mask = scope.mat();
+            Imgproc.threshold(source, mask, 0, 255, Imgproc.THRESH_BINARY);
+            mask.convertTo(mask, CvType.CV_8UC1);
+            return scope.keep(mask);
+        }
     }
 
     /**
@@ -200,6 +209,11 @@ public final class SamSegmenter implements Segmenter {
         float y(double sourceY) {
             return (float) (sourceY * height / sourceHeight);
         }
+    }
+
+    /** The encoder's and the decoder's managers; a job's arrays live in a sub-manager, closed when it ends. */
+    List<NDManager> modelManagers() {
+        return List.of(encoder.getNDManager(), decoder.getNDManager());
     }
 
     @Override

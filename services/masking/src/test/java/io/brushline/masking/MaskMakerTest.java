@@ -1,6 +1,8 @@
 package io.brushline.masking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +18,10 @@ import io.brushline.common.messages.ImageRef;
 import io.brushline.common.messages.Point;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Core;
@@ -39,23 +43,27 @@ class MaskMakerTest {
         return mask;
     };
 
-    private static final MaskingConfig.Dilation DILATION = new MaskingConfig.Dilation() {
-        public int local() {
-            return 4;
-        }
+    private static final MaskingConfig.Dilation DILATION = dilation(4, 10, 2, 0);
 
-        public int remove() {
-            return 10;
-        }
+    private static MaskingConfig.Dilation dilation(int local, int remove, int background, int add) {
+        return new MaskingConfig.Dilation() {
+            public int local() {
+                return local;
+            }
 
-        public int background() {
-            return 2;
-        }
+            public int remove() {
+                return remove;
+            }
 
-        public int add() {
-            return 0;
-        }
-    };
+            public int background() {
+                return background;
+            }
+
+            public int add() {
+                return add;
+            }
+        };
+    }
 
     private final MaskMaker maker = new MaskMaker(BOXES, DILATION);
 
@@ -159,6 +167,53 @@ class MaskMakerTest {
                 job(Category.LOCAL, new Grounding(Grounding.HINT, List.of()), hints), MaskMakerTest::image,
                 key -> ImageCodec.encodePng(MaskOps.empty(W, H))));
         assertEquals(FailureCodes.INVALID_HINT, failure.code());
+    }
+
+    /**
+     * The decoded source and the segmenter's object mask are the job's temporaries: released when the job
+     * ends, failed or not. The result is the caller's, also when it is the object mask itself (no growth).
+     */
+    @Test
+    void theJobsImageAndIntermediateMasksAreReleasedButNotTheResult() {
+        List<Mat> decoded = new ArrayList<>();
+        Supplier<Mat> decode = () -> {
+            Mat image = image();
+            decoded.add(image);
+            return image;
+        };
+        List<Mat> segmented = new ArrayList<>();
+        Segmenter recording = (image, boxes, points) -> {
+            Mat mask = BOXES.segment(image, boxes, points);
+            segmented.add(mask);
+            return mask;
+        };
+        MaskMaker growing = new MaskMaker(recording, DILATION);
+        List<MaskMaker.Result> results = new ArrayList<>();
+        for (Category category : List.of(Category.LOCAL, Category.REMOVE, Category.BACKGROUND)) {
+            results.add(growing.make(job(category, detected(), null), decode, key -> null));
+        }
+        assertThrows(StageFailure.class, () -> new MaskMaker((image, boxes, points) -> {
+            Mat nothing = MaskOps.empty(image.cols(), image.rows());
+            segmented.add(nothing);
+            return nothing;
+        }, DILATION).make(job(Category.REMOVE, detected(), null), decode, key -> null));
+        assertEquals(4, decoded.size(), "one decode a job");
+        assertEquals(4, segmented.size());
+        for (Mat mat : decoded) {
+            assertTrue(mat.empty(), "a job's image was left to the garbage collector");
+        }
+        for (Mat mat : segmented) {
+            assertTrue(mat.empty(), "an object mask was left to the garbage collector");
+        }
+        for (MaskMaker.Result result : results) {
+            assertFalse(result.mask().empty());
+        }
+
+        MaskMaker.Result ungrown = new MaskMaker(recording, dilation(0, 0, 0, 0))
+                .make(job(Category.LOCAL, detected(), null), decode, key -> null);
+        assertTrue(decoded.get(4).empty());
+        assertSame(segmented.get(4), ungrown.mask());
+        assertEquals(OBJECT.width() * OBJECT.height(), Core.countNonZero(ungrown.mask()));
     }
 
     private MaskMaker.Result make(EditJob job) {

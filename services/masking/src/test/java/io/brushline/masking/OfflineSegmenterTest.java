@@ -1,9 +1,12 @@
 package io.brushline.masking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.Point;
@@ -99,6 +102,36 @@ class OfflineSegmenterTest {
                 List.of());
         assertTrue(iou(tight, loose) > 0.85, "IoU of the loose box's mask with the tight box's " + iou(tight, loose));
         segmenter.close();
+    }
+
+    /**
+     * DeepLab on a photo many times, then GrabCut from a box and from a point: the caller's image is left
+     * alone, every temporary matrix is released, and DeepLab's model manager holds as many arrays after
+     * many calls as after the first.
+     */
+    @Test
+    void refinementsReleaseTheirMatricesAndArrays() {
+        Mat image = SharedData.image("iopaint_dog_on_bench.jpg");
+        Box box = new Box(172, 108, 315, 471);
+        int dog = VocClasses.of("dog").getAsInt();
+        try (DeepLabRefiner deepLab = new DeepLabRefiner(SharedData.model("deeplabv3_mobilenetv2_voc.onnx"))) {
+            NDManager model = deepLab.modelManager();
+            deepLab.inBox(image, box, dog).release();
+            List<Object> afterOne = List.of(model.getManagedArrays().size(), model.toString());
+            MatScope.Counts start = MatScope.counts();
+            for (int i = 0; i < 10; i++) {
+                deepLab.inBox(image, box, dog).release();
+            }
+            var grabCut = new OfflineSegmenter(MaskingConfig.Refinement.grabcut, null);
+            grabCut.segment(image, List.of(new Detection(box, "dog", 0.9)), List.of()).release();
+            grabCut.segment(image, List.of(), List.of(new Point(240, 300, true))).release();
+            MatScope.Counts calls = MatScope.counts().since(start);
+            assertFalse(image.empty(), "the caller's image was released");
+            assertTrue(calls.added() > 0, "no matrix went through a scope");
+            assertEquals(calls.added(), calls.released(), "matrices left to the garbage collector");
+            assertEquals(afterOne, List.of(model.getManagedArrays().size(), model.toString()),
+                    "arrays left on the model's manager");
+        }
     }
 
     /** One object split between two classes is kept whole; another object touching none of the class is not. */

@@ -1,6 +1,7 @@
 package io.brushline.masking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
@@ -8,6 +9,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.Point;
@@ -97,6 +99,34 @@ class SamSegmenterTest {
         Core.absdiff(both, union, difference);
         assertTrue(Core.countNonZero(union) > 0);
         assertEquals(0, Core.countNonZero(difference));
+    }
+
+    /**
+     * Jobs with two boxes and with a point: the caller's image is left alone, every temporary matrix is
+     * released, and neither model's manager holds more arrays after many jobs than after the first.
+     */
+    @Test
+    void jobsReleaseTheirMatricesAndArrays() {
+        Mat image = image(301, 157);
+        List<Detection> boxes = List.of(new Detection(new Box(10, 10, 100, 100), "a", 0.9),
+                new Detection(new Box(150, 50, 290, 140), "b", 0.8));
+        List<Point> point = List.of(new Point(150, 80, true));
+        sam.segment(image, boxes, List.of()).release();
+        List<String> afterOne = managedArrays();
+        MatScope.Counts start = MatScope.counts();
+        for (int i = 0; i < 5; i++) {
+            sam.segment(image, boxes, List.of()).release();
+            sam.segment(image, List.of(), point).release();
+        }
+        MatScope.Counts jobs = MatScope.counts().since(start);
+        assertFalse(image.empty(), "the caller's image was released");
+        assertTrue(jobs.added() > 0, "no matrix went through a scope");
+        assertEquals(jobs.added(), jobs.released(), "matrices left to the garbage collector");
+        assertEquals(afterOne, managedArrays(), "arrays left on a model's manager");
+    }
+
+    private static List<String> managedArrays() {
+        return sam.modelManagers().stream().map(m -> m.getManagedArrays().size() + " arrays, " + m).toList();
     }
 
     @Test

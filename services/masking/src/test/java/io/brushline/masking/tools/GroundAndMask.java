@@ -55,10 +55,11 @@ public final class GroundAndMask {
         try (ObjectDetector detector = engines.configuredDetector();
                 Segmenter segmenter = engines.configuredSegmenter()) {
             long t0 = System.nanoTime();
-            Grounding grounding = new Grounder(detector).ground(job, () -> image);
+            // each stage releases the image it is given when it ends, as it does with a decoded source
+            Grounding grounding = new Grounder(detector).ground(job, image::clone);
             long t1 = System.nanoTime();
             MaskMaker.Result result = new MaskMaker(segmenter, engines.masking.dilation())
-                    .make(job.withGrounding(grounding), () -> image, key -> {
+                    .make(job.withGrounding(grounding), image::clone, key -> {
                         throw new IllegalArgumentException("no stored objects on the command line");
                     });
             long t2 = System.nanoTime();
