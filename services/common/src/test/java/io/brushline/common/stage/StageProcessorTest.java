@@ -100,11 +100,7 @@ class StageProcessorTest {
         EditJob classified = submitted("job-1")
                 .withClassification(new Classification(Category.REMOVE, "dog", null, null, null, "rules"))
                 .withStageTimes("classify", 7, 3);
-        ConsumerRecord<String, String> record = record(classified);
-
-        long commands = commandsDuring(() -> stage(false).handle(record));
-
-        assertEquals(1, commands, "Redis round trips for one hand-off");
+        assertEquals(1, roundTripsToHandle(classified, false), "Redis round trips for one hand-off");
         Map<String, String> stored = redis.hgetall("brushline:job:job-1");
         assertEquals("GROUNDING", stored.get("state"));
         assertEquals("REMOVE", stored.get("category"));
@@ -120,11 +116,7 @@ class StageProcessorTest {
     void theLastStageRecordsItsOwnResultWithTheSucceededTransition() throws Exception {
         EditJob classified = submitted("job-2").withStageTimes("classify", 5, 1);
 
-        ConsumerRecord<String, String> record = record(classified);
-
-        long commands = commandsDuring(() -> stage(true).handle(record));
-
-        assertEquals(2, commands, "Redis round trips: the stage's start and the job's end");
+        assertEquals(2, roundTripsToHandle(classified, true), "Redis round trips: the stage's start and the job's end");
         Map<String, String> stored = redis.hgetall("brushline:job:job-2");
         assertEquals("SUCCEEDED", stored.get("state"));
         assertEquals("5", stored.get("ms.classify"));
@@ -195,10 +187,12 @@ class StageProcessorTest {
         return new ConsumerRecord<>("edit-classified", 0, 0, job.jobId(), json.writeValueAsString(job));
     }
 
-    /** Round trips to Redis while {@code action} ran: every call of the synchronous API is one. */
-    private long commandsDuring(Runnable action) {
+    /** Round trips to Redis while a stage handled the job's record: every call of the synchronous API is one. */
+    private long roundTripsToHandle(EditJob job, boolean lastStage) throws Exception {
+        ConsumerRecord<String, String> record = record(job);
+        StageProcessor stage = stage(lastStage);
         long before = roundTrips.get();
-        action.run();
+        stage.handle(record);
         return roundTrips.get() - before;
     }
 
