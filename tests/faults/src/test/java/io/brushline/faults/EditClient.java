@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * A client of the gateway that behaves like a careful real one: a submission that meets a
@@ -40,23 +41,49 @@ final class EditClient {
             throws InterruptedException {
         var form = new MultipartForm().field("instruction", instruction).field("box", box)
                 .field("webhook_url", webhookUrl).file("image", image);
+        Accepted accepted = sendUntilAccepted(() -> HttpRequest.newBuilder(URI.create(base + "/v1/edits"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", form.contentType())
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(form.body())
+                .build(), idempotencyKey);
+        return new Submitted(accepted.body().path("id").asText(), accepted.firstAttemptMillis(),
+                accepted.acceptedMillis(), accepted.attempts());
+    }
+
+    /**
+     * Submits a JSON batch manifest (POST /v1/batches) with the same retries as a single edit; the
+     * answer may take long, since it comes once every item is queued.
+     */
+    Accepted submitBatch(String manifestJson, String idempotencyKey) throws InterruptedException {
+        return sendUntilAccepted(() -> HttpRequest.newBuilder(URI.create(base + "/v1/batches"))
+                .timeout(Duration.ofMinutes(5))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(manifestJson))
+                .build(), idempotencyKey);
+    }
+
+    /** An accepted submission: the answer's body, when the first attempt started and how many it took. */
+    record Accepted(JsonNode body, long firstAttemptMillis, long acceptedMillis, int attempts) {
+    }
+
+    /**
+     * Sends the request until it is accepted (200 or 202): a connection error, 503, 429 or a 409 saying
+     * an earlier attempt is still in progress is retried after a backoff, anything else fails the test.
+     */
+    private Accepted sendUntilAccepted(Supplier<HttpRequest> request, String idempotencyKey)
+            throws InterruptedException {
         long first = System.currentTimeMillis();
         long backoff = FIRST_BACKOFF_MILLIS;
         String lastProblem = "";
         for (int attempt = 1; System.currentTimeMillis() - first < GIVE_UP_AFTER.toMillis(); attempt++) {
-            var request = HttpRequest.newBuilder(URI.create(base + "/v1/edits"))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", form.contentType())
-                    .header("Idempotency-Key", idempotencyKey)
-                    .POST(form.body())
-                    .build();
             long wait;
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(request.get(), HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status == 202 || status == 200) {
-                    return new Submitted(JSON.readTree(response.body()).path("id").asText(), first,
-                            System.currentTimeMillis(), attempt);
+                    return new Accepted(JSON.readTree(response.body()), first, System.currentTimeMillis(), attempt);
                 }
                 // 409 idempotency_key_in_use: an earlier attempt with this key is still being submitted.
                 boolean inProgress = status == 409 && response.body().contains("idempotency_key_in_use");
@@ -79,22 +106,27 @@ final class EditClient {
 
     /** The job's status, waiting out a gateway that is down or busy restarting. */
     JsonNode status(String jobId) throws InterruptedException {
+        return get("/v1/edits/" + jobId);
+    }
+
+    /** GET of a path of the API answering JSON, waiting out a gateway that is down or busy restarting. */
+    JsonNode get(String path) throws InterruptedException {
         long deadline = System.currentTimeMillis() + GIVE_UP_AFTER.toMillis();
         while (true) {
             try {
-                var request = HttpRequest.newBuilder(URI.create(base + "/v1/edits/" + jobId))
+                var request = HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(Duration.ofSeconds(10)).GET().build();
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return JSON.readTree(response.body());
                 }
                 if (response.statusCode() != 503 || System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("status of " + jobId + " answered " + response.statusCode() + ": "
+                    throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": "
                             + response.body());
                 }
             } catch (IOException e) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("status of " + jobId + " unreachable", e);
+                    throw new AssertionError("GET " + path + " unreachable", e);
                 }
             }
             Thread.sleep(200);

@@ -144,11 +144,16 @@ final class RunReport {
 
     /** Prints the figures and appends them to {@code -Dfaults.figures} for tools/faults.sh. */
     RunReport print() {
-        String line = figures();
-        System.out.println("FAULT " + line);
+        printFigures(figures());
         submissions.keySet().stream().filter(id -> outcomes.completed(id) > 1).limit(20).forEach(id ->
                 System.out.println("  " + id + ": " + outcomes.completed(id) + " edit-completed records, results "
                         + outcomes.results(id)));
+        return this;
+    }
+
+    /** Prints a run's figures and appends them to {@code -Dfaults.figures}. */
+    static void printFigures(String line) {
+        System.out.println("FAULT " + line);
         String file = System.getProperty("faults.figures");
         if (file != null) {
             try {
@@ -158,7 +163,6 @@ final class RunReport {
                 throw new UncheckedIOException(e);
             }
         }
-        return this;
     }
 
     private long count(String state) {

@@ -45,21 +45,38 @@ class ServiceCrashFaultTest {
     @Test
     void killingEachServiceMidRunLosesAndDuplicatesNothing() throws Exception {
         int jobs = Math.max(500, FaultRun.jobsPerRun());
-        var report = new FaultRun(system, "kill -9 each service").jobs(jobs).faultAt(0.1).run(() -> {
-            List<String> account = new ArrayList<>();
-            for (String service : LocalStack.SERVICES) {
-                var process = system.process(service);
-                long killed = System.currentTimeMillis();
-                process.kill();
-                Thread.sleep(DOWN_MILLIS);
-                system.stack.restart(service);
-                account.add(String.format("%s down %.1f s", service, (System.currentTimeMillis() - killed) / 1000.0));
-                Thread.sleep(BETWEEN_CRASHES_MILLIS);
-            }
-            return String.join(", ", account);
-        }).print();
+        var report = new FaultRun(system, "kill -9 each service").jobs(jobs).faultAt(0.1)
+                .run(() -> crashInTurn(LocalStack.SERVICES)).print();
         report.assertFaultHitTheRun()
                 .assertEveryJobSucceededWithOneResult()
                 .assertEveryWebhookAcceptedOnce(NOTIFIER_CONCURRENCY);
+    }
+
+    /**
+     * One batch of 1,000 items (the most a batch may hold): while they run, the masking stage, the
+     * inpainting stage and the notifier (which counts the items and sends the batch webhook) each get
+     * {@code kill -9} in turn and are restarted. Every item runs once to SUCCEEDED, the batch
+     * completes, one signed {@code batch.completed} comes with matching counts, and the manifest in
+     * the bucket lists each of the 1,000 items once.
+     */
+    @Test
+    void aBatchOfAThousandItemsCompletesOnceWhileServicesAreKilled() throws Exception {
+        new BatchRun(system, "batch of 1000, kill -9 masking, inpainting, notifier").items(1000)
+                .runAndCheck(() -> crashInTurn(List.of("masking", "inpainting", "notifier")));
+    }
+
+    /** {@code kill -9} of each service in turn, each restarted after {@link #DOWN_MILLIS}; an account. */
+    private String crashInTurn(List<String> services) throws InterruptedException {
+        List<String> account = new ArrayList<>();
+        for (String service : services) {
+            var process = system.process(service);
+            long killed = System.currentTimeMillis();
+            process.kill();
+            Thread.sleep(DOWN_MILLIS);
+            system.stack.restart(service);
+            account.add(String.format("%s down %.1f s", service, (System.currentTimeMillis() - killed) / 1000.0));
+            Thread.sleep(BETWEEN_CRASHES_MILLIS);
+        }
+        return String.join(", ", account);
     }
 }
