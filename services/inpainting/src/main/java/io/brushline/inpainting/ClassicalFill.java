@@ -125,11 +125,6 @@ public final class ClassicalFill implements Painter {
 
     /** The hole's box grown by half its long side (at least 16 px) on every side, within the image. */
     private static Rect withContext(Rect hole, int width, int height) {
-        int context = Math.max(16, Math.max(hole.width, hole.height) / 2);
-        int x0 = Math.max(0, hole.x - context);
-        int y0 = Math.max(0, hole.y - context);
-        int x1 = Math.min(width, hole.x + hole.width + context);
-        int y1 = Math.min(height, hole.y + hole.height + context);
-        return new Rect(x0, y0, x1 - x0, y1 - y0);
+        return Mats.grown(hole, Math.max(16, Math.max(hole.width, hole.height) / 2), width, height);
     }
 }
