@@ -1,6 +1,7 @@
 package io.brushline.inpainting;
 
 import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
 import io.brushline.common.stage.FailureCodes;
@@ -38,25 +39,18 @@ public final class PaintingService {
             throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a category");
         }
         Painter painter = painters.forCategory(classification.category());
-        // The job's matrices are released when it ends, not when the collector finalises them: their
-        // native memory is invisible to the heap, so the collector would not hurry.
-        Mat source = null;
-        Mat mask = null;
-        Mat painted = null;
-        Mat result = null;
-        try {
-            source = ImageCodec.decodeColor(sourceBytes, "source image");
-            mask = ImageCodec.decodeMask(maskBytes, "mask");
+        // The job's matrices are released when it ends, not when the collector finalises them.
+        try (MatScope scope = new MatScope()) {
+            Mat source = scope.add(ImageCodec.decodeColor(sourceBytes, "source image"));
+            Mat mask = scope.add(ImageCodec.decodeMask(maskBytes, "mask"));
             if (!source.size().equals(mask.size())) {
                 throw new StageFailure(FailureCodes.INTERNAL, "the mask is " + mask.cols() + "x" + mask.rows()
                         + " but the source image is " + source.cols() + "x" + source.rows());
             }
             // The batcher returns only once the painter is done with the request's matrices.
-            painted = batcher.paint(painter, request(jobId, instruction, source, mask, classification));
-            result = PasteBack.compose(source, painted, mask, featherPx);
+            Mat painted = scope.add(batcher.paint(painter, request(jobId, instruction, source, mask, classification)));
+            Mat result = scope.add(PasteBack.compose(source, painted, mask, featherPx));
             return new Painted(ImageCodec.encodePng(result), result.cols(), result.rows(), painter.name());
-        } finally {
-            Mats.release(source, mask, painted, result);
         }
     }
 

@@ -1,13 +1,13 @@
 package io.brushline.inpainting.cpu;
 
 import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.CpuOperation;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Operation;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
 import io.brushline.common.storage.MissingObjectException;
-import io.brushline.inpainting.Mats;
 import io.brushline.inpainting.PaintingStageBase;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,20 +41,14 @@ public class CpuPaintingStage extends PaintingStageBase {
         CpuOperation cpu = CpuOperation.fromWireName(operation.name()).orElseThrow(() -> new StageFailure(
                 FailureCodes.INTERNAL, "this painting service does not know the operation " + operation.name()));
         // The job's matrices are released when it ends, not when the collector finalises them.
-        Mat source = null;
-        Mat mask = null;
-        Mat image = null;
-        Mat[] background = new Mat[1];
-        try {
-            source = ImageCodec.decodeColor(store.get(job.source().key()), "source image");
-            mask = ImageCodec.decodeMask(store.get(job.mask().key()), "mask");
+        try (MatScope scope = new MatScope()) {
+            Mat source = scope.add(ImageCodec.decodeColor(store.get(job.source().key()), "source image"));
+            Mat mask = scope.add(ImageCodec.decodeMask(store.get(job.mask().key()), "mask"));
             var painted = painter.paint(cpu, operation.params(), source, mask, job.mask().featherPx(),
-                    () -> background[0] = backgroundImage(job));
-            image = painted.image();
+                    () -> scope.add(backgroundImage(job)));
+            Mat image = scope.add(painted.image());
             return job.withResult(storeResult(job, ImageCodec.encodePng(image), image.cols(), image.rows()))
                     .withOperation(operation.withNote(painted.note()));
-        } finally {
-            Mats.release(source, mask, image, background[0]);
         }
     }
 
