@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * @param operation   what the painting step does (CPU operation or generative painter); null until classified
  * @param storageMillis the time each stage spent reading and writing object storage for this job, by stage:
  *                    carried with the job so the next stage records both timings with its own state change
+ * @param dataset     set on the removal jobs of a dataset job: which dataset, image and object the removal is for
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EditJob(
@@ -32,7 +33,8 @@ public record EditJob(
         Failure failure,
         Map<String, Long> stageMillis,
         Operation operation,
-        Map<String, Long> storageMillis) {
+        Map<String, Long> storageMillis,
+        DatasetItem dataset) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -41,50 +43,55 @@ public record EditJob(
             String instruction, ImageRef source, Hints hints, String webhookUrl, Classification classification,
             Grounding grounding, MaskRef mask, ImageRef result, Failure failure, Map<String, Long> stageMillis) {
         this(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints, webhookUrl,
-                classification, grounding, mask, result, failure, stageMillis, null, null);
+                classification, grounding, mask, result, failure, stageMillis, null, null, null);
     }
 
     public EditJob withOperation(Operation value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, failure, stageMillis, value, storageMillis);
+                webhookUrl, classification, grounding, mask, result, failure, stageMillis, value, storageMillis, dataset);
     }
 
     public EditJob withClassification(Classification value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, value, grounding, mask, result, failure, stageMillis, operation, storageMillis);
+                webhookUrl, value, grounding, mask, result, failure, stageMillis, operation, storageMillis, dataset);
     }
 
     public EditJob withGrounding(Grounding value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, value, mask, result, failure, stageMillis, operation, storageMillis);
+                webhookUrl, classification, value, mask, result, failure, stageMillis, operation, storageMillis, dataset);
     }
 
     public EditJob withMask(MaskRef value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, value, result, failure, stageMillis, operation, storageMillis);
+                webhookUrl, classification, grounding, value, result, failure, stageMillis, operation, storageMillis, dataset);
     }
 
     public EditJob withResult(ImageRef value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, value, failure, stageMillis, operation, storageMillis);
+                webhookUrl, classification, grounding, mask, value, failure, stageMillis, operation, storageMillis, dataset);
     }
 
     public EditJob withFailure(Failure value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, value, stageMillis, operation, storageMillis);
+                webhookUrl, classification, grounding, mask, result, value, stageMillis, operation, storageMillis, dataset);
+    }
+
+    public EditJob withDataset(DatasetItem value) {
+        return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
+                webhookUrl, classification, grounding, mask, result, failure, stageMillis, operation, storageMillis, value);
     }
 
     /** The same job as seen from a later span of its trace. */
     public EditJob withTraceparent(String value) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, value, createdAt, instruction, source, hints,
-                webhookUrl, classification, grounding, mask, result, failure, stageMillis, operation, storageMillis);
+                webhookUrl, classification, grounding, mask, result, failure, stageMillis, operation, storageMillis, dataset);
     }
 
     /** The job with one stage's engine time and object-storage time added. */
     public EditJob withStageTimes(String stage, long engineMillis, long storageMillis) {
         return new EditJob(schemaVersion, jobId, tenant, attempt, traceparent, createdAt, instruction, source, hints,
                 webhookUrl, classification, grounding, mask, result, failure, with(stageMillis, stage, engineMillis),
-                operation, with(this.storageMillis, stage, storageMillis));
+                operation, with(this.storageMillis, stage, storageMillis), dataset);
     }
 
     private static Map<String, Long> with(Map<String, Long> timings, String stage, long millis) {

@@ -26,4 +26,14 @@ public final class ObjectKeys {
     public static String result(String jobId) {
         return "jobs/" + jobId + "/result.png";
     }
+
+    /** Image {@code image} of a dataset job, as submitted. */
+    public static String datasetSource(String datasetId, int image) {
+        return "dataset-jobs/" + datasetId + "/sources/" + image;
+    }
+
+    /** Where a dataset job writes its output: {@code images/}, {@code metadata.jsonl}, {@code README.md}. */
+    public static String datasetPrefix(String datasetId) {
+        return "datasets/" + datasetId + "/";
+    }
 }

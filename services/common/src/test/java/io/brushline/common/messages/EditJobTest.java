@@ -15,7 +15,7 @@ class EditJobTest {
     void continuingTheTraceKeepsTheOperation() {
         Operation sepia = new Operation(Operation.CPU, "sepia", Map.of(), null);
         EditJob job = new EditJob(EditJob.SCHEMA_VERSION, "job-1", "default", 1, "00-a-b-01", "2026-01-01T00:00:00Z",
-                "sepia tone", null, null, null, null, null, null, null, null, Map.of(), sepia, Map.of("classify", 3L));
+                "sepia tone", null, null, null, null, null, null, null, null, Map.of(), sepia, Map.of("classify", 3L), null);
         EditJob continued = job.withTraceparent("00-c-d-01");
         assertEquals(sepia, continued.operation());
         assertEquals(Map.of("classify", 3L), continued.storageMillis());

@@ -30,7 +30,7 @@ public final class LocalStack implements AutoCloseable {
 
     public static final List<String> TOPICS = List.of(
             "edit-requested", "edit-classified", "edit-grounded", "edit-masked", "edit-masked-cpu", "edit-completed",
-            "edit-failed", "edit-dead-letter");
+            "edit-failed", "edit-dead-letter", "dataset-requested", "dataset-removed", "dataset-completed");
     public static final List<String> SERVICES = List.of(
             "gateway", "classifier", "grounding", "masking", "inpainting", "notifier");
     public static final String ACCESS_KEY = "brushline";

@@ -1,0 +1,194 @@
+package io.brushline.common.state;
+
+import io.brushline.common.BrushlineConfig;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Dataset jobs in Redis. A dataset is a hash ({@code brushline:dataset:<id>}: tenant, settings, image
+ * count, {@code remaining}, counters), the set of survey and pair events already counted
+ * ({@code :counted}) and the metadata row of every kept pair ({@code :rows}, pair name to JSON).
+ *
+ * <p>{@code remaining} starts at the number of images. Surveying an image adds the removals it queued
+ * and takes one off for the image itself; each removal that ends (kept or dropped) takes one off. The
+ * survey is counted before its removals are sent, so {@code remaining} reaches zero exactly when every
+ * image is surveyed and every removal has ended. Each event is counted once ({@code :counted}): a
+ * redelivered event changes nothing and answers the current count, so whoever finds zero can finish the
+ * dataset again after a crash (writing the metadata and the data card is idempotent).
+ *
+ * <p>Counters: {@code images.surveyed}, {@code objects.found}, {@code pairs.queued}, {@code pairs.kept}
+ * and {@code dropped.<reason>} for every object a filter or the verification dropped.
+ */
+@ApplicationScoped
+public class DatasetStore {
+
+    /** KEYS: dataset hash. ARGV: ttl millis, then field/value pairs. Returns 0 when it existed already. */
+    private static final String CREATE_SCRIPT = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """;
+
+    /**
+     * KEYS: dataset hash, counted set, rows hash. ARGV: ttl millis, event name, change of remaining,
+     * row name ('' for none), row JSON, then counter/increment pairs. Returns remaining after the call,
+     * or -1 when there is no such dataset.
+     */
+    private static final String COUNT_SCRIPT = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            if redis.call('SADD', KEYS[2], ARGV[2]) == 1 then
+              redis.call('HINCRBY', KEYS[1], 'remaining', tonumber(ARGV[3]))
+              for i = 6, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], tonumber(ARGV[i + 1])) end
+              if ARGV[4] ~= '' then
+                redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
+                redis.call('PEXPIRE', KEYS[3], ARGV[1])
+              end
+              redis.call('PEXPIRE', KEYS[2], ARGV[1])
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            end
+            return tonumber(redis.call('HGET', KEYS[1], 'remaining'))
+            """;
+
+    /** KEYS: dataset hash. ARGV: ttl millis, now (ISO-8601). The first completion time stays; answers it. */
+    private static final String COMPLETE_SCRIPT = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+            redis.call('HSETNX', KEYS[1], 'completedAt', ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return redis.call('HGET', KEYS[1], 'completedAt')
+            """;
+
+    private final RedisCommands<String, String> redis;
+    private final Duration ttl;
+
+    public DatasetStore(RedisCommands<String, String> redis, BrushlineConfig config) {
+        this.redis = redis;
+        this.ttl = config.redis().jobTtl();
+    }
+
+    static String key(String datasetId) {
+        return "brushline:dataset:" + datasetId;
+    }
+
+    /** The job id of the removal of object {@code object} of image {@code image}: the same on every survey. */
+    public static String removalJobId(String datasetId, int image, int object) {
+        return UUID.nameUUIDFromBytes(("brushline-dataset:" + datasetId + ":" + image + ":" + object)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * Records a running dataset of {@code images} images, unless one with this id exists.
+     *
+     * @param fields further fields (webhook URL, settings as JSON, ...)
+     * @return whether this call created it
+     */
+    public boolean create(String datasetId, String tenant, int images, Map<String, String> fields) {
+        Map<String, String> all = new LinkedHashMap<>(fields);
+        all.put("tenant", tenant);
+        all.put("images", String.valueOf(images));
+        all.put("remaining", String.valueOf(images));
+        all.put("createdAt", Instant.now().toString());
+        List<String> args = new ArrayList<>();
+        args.add(String.valueOf(ttl.toMillis()));
+        all.forEach((name, value) -> {
+            args.add(name);
+            args.add(value);
+        });
+        Long created = redis.eval(CREATE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(datasetId)},
+                args.toArray(String[]::new));
+        return created != null && created == 1;
+    }
+
+    /** The dataset's hash; empty when there is no such dataset (or it expired). */
+    public Map<String, String> get(String datasetId) {
+        return redis.hgetall(key(datasetId));
+    }
+
+    /**
+     * Counts the survey of image {@code image}, once: {@code objectsFound} detections, of which
+     * {@code removalsQueued} are sent for removal and the rest dropped by filter ({@code dropped}, by reason).
+     *
+     * @return the events the dataset still waits for, or -1 when there is no such dataset
+     */
+    public long recordSurvey(String datasetId, int image, int objectsFound, int removalsQueued,
+            Map<String, Integer> dropped) {
+        Map<String, Integer> counters = new LinkedHashMap<>();
+        counters.put("images.surveyed", 1);
+        counters.put("objects.found", objectsFound);
+        counters.put("pairs.queued", removalsQueued);
+        dropped.forEach((reason, count) -> counters.merge("dropped." + reason, count, Integer::sum));
+        return count(datasetId, "image:" + image, removalsQueued - 1, "", "", counters);
+    }
+
+    /**
+     * Counts the end of the removal of object {@code object} of image {@code image}, once: kept with its
+     * metadata row ({@code droppedReason} null), or dropped for {@code droppedReason}.
+     *
+     * @return the events the dataset still waits for, or -1 when there is no such dataset
+     */
+    public long recordPair(String datasetId, String pairName, String droppedReason, String row) {
+        if (droppedReason == null) {
+            return count(datasetId, "pair:" + pairName, -1, pairName, row, Map.of("pairs.kept", 1));
+        }
+        return count(datasetId, "pair:" + pairName, -1, "", "", Map.of("dropped." + droppedReason, 1));
+    }
+
+    /**
+     * Counts image {@code image} as surveyed with nothing found because it could not be used (its URL
+     * failed, the bytes are no image, ...), keeping the reason under {@code failed.<image>} as JSON
+     * ({@code {"error": code, "message": reason}}) for the dataset's status.
+     *
+     * @return the events the dataset still waits for, or -1 when there is no such dataset
+     */
+    public long recordFailedImage(String datasetId, int image, String failureJson) {
+        redis.eval(JobStore.UPDATE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(datasetId)},
+                String.valueOf(ttl.toMillis()), "failed." + image, failureJson);
+        return recordSurvey(datasetId, image, 0, 0, Map.of("image_failed", 1));
+    }
+
+    private long count(String datasetId, String event, int change, String rowName, String row,
+            Map<String, Integer> counters) {
+        List<String> args = new ArrayList<>(List.of(String.valueOf(ttl.toMillis()), event, String.valueOf(change),
+                rowName, row));
+        counters.forEach((name, increment) -> {
+            args.add(name);
+            args.add(String.valueOf(increment));
+        });
+        Long remaining = redis.eval(COUNT_SCRIPT, ScriptOutputType.INTEGER,
+                new String[] {key(datasetId), key(datasetId) + ":counted", key(datasetId) + ":rows"},
+                args.toArray(String[]::new));
+        return remaining == null ? -1 : remaining;
+    }
+
+    /** The metadata rows of the kept pairs, by pair name (so in image order). */
+    public TreeMap<String, String> rows(String datasetId) {
+        return new TreeMap<>(redis.hgetall(key(datasetId) + ":rows"));
+    }
+
+    /**
+     * Records the end of the dataset (its files written). The completion time is the first one
+     * recorded: repeating this after a crash does not move it.
+     *
+     * @return the completion time, or null when there is no such dataset
+     */
+    public String markCompleted(String datasetId) {
+        return redis.eval(COMPLETE_SCRIPT, ScriptOutputType.VALUE, new String[] {key(datasetId)},
+                String.valueOf(ttl.toMillis()), Instant.now().toString());
+    }
+
+    /** The dataset webhook's delivery status (pending, delivered, gone, exhausted, refused). */
+    public void recordWebhookStatus(String datasetId, String status) {
+        redis.eval(JobStore.UPDATE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(datasetId)},
+                String.valueOf(ttl.toMillis()), "webhook", status);
+    }
+}
