@@ -41,14 +41,15 @@ final class DeploymentRules {
   static final List<ServiceSpec> SERVICES = List.of(
       new ServiceSpec("gateway", 8080, null, List.of(), Set.of("kafka", "redis", "storage")),
       new ServiceSpec("classifier", 8081, "brushline-classifier", List.of("edit-requested"), Set.of("kafka", "redis")),
-      new ServiceSpec("grounding", 8082, "brushline-grounding", List.of("edit-classified"),
+      new ServiceSpec("grounding", 8082, "brushline-grounding",
+          List.of("edit-classified", "dataset-requested", "dataset-removed"),
           Set.of("kafka", "redis", "storage")),
       new ServiceSpec("masking", 8083, "brushline-masking", List.of("edit-grounded"), Set.of("kafka", "redis", "storage")),
       new ServiceSpec("inpainting", 8084, "brushline-inpainting", List.of("edit-masked"),
           Set.of("kafka", "redis", "storage")),
       new ServiceSpec("painter-cpu", 8086, "brushline-inpainting-cpu", List.of("edit-masked-cpu"),
           Set.of("kafka", "redis", "storage")),
-      new ServiceSpec("notifier", 8085, "brushline-notifier", List.of("edit-completed", "edit-failed"),
+      new ServiceSpec("notifier", 8085, "brushline-notifier", List.of("edit-completed", "edit-failed", "dataset-completed"),
           Set.of("kafka", "redis", "webhooks")));
 
   /** Ports that identify a dependency in NetworkPolicy egress rules. */
@@ -57,7 +58,8 @@ final class DeploymentRules {
   private static final int STORAGE_PORT = 9000;
 
   static final List<String> TOPICS = List.of("edit-requested", "edit-classified", "edit-grounded",
-      "edit-masked", "edit-masked-cpu", "edit-completed", "edit-failed", "edit-dead-letter");
+      "edit-masked", "edit-masked-cpu", "edit-completed", "edit-failed", "edit-dead-letter", "dataset-requested",
+      "dataset-removed", "dataset-completed");
 
   static final String GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
   static final String GPU_TAINT = "nvidia.com/gpu";
