@@ -22,7 +22,7 @@ public class ApiExceptionMapper {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("error", e.code());
         body.put("message", e.getMessage());
-        if (e instanceof BatchService.InvalidItems invalid) {
+        if (e instanceof ManifestImages.InvalidItems invalid) {
             // every refused item of a batch manifest, by index
             body.put("errors", invalid.errors().stream().map(error -> {
                 Map<String, Object> item = new java.util.LinkedHashMap<>();
