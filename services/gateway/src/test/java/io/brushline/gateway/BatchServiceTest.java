@@ -630,5 +630,15 @@ class BatchServiceTest {
             }
             return bytes.clone();
         }
+
+        @Override
+        public long size(String key) {
+            return get(key).length;
+        }
+
+        @Override
+        public String presignedGet(String key) {
+            return "https://storage.test/" + key;
+        }
     }
 }
