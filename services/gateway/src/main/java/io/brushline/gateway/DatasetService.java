@@ -339,8 +339,8 @@ public class DatasetService {
     /**
      * Sends every image not sent yet, {@code submit-concurrency} at a time. An unreachable dependency
      * stops the sending and answers 503 naming the images not sent: with a key the retry sends them;
-     * without one they are counted as failed images ({@code not_submitted}) so that the dataset still
-     * completes, and the answer says so.
+     * without one they are counted as failed images ({@code not_submitted}, see {@link #notSubmitted}) so
+     * that the dataset completes without them, and the answer says so.
      */
     private void send(String datasetId, String tenant, List<ManifestImages.Source> sources, boolean keyed) {
         String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
@@ -364,20 +364,10 @@ public class DatasetService {
                     + notSent.size() + " of " + sources.size() + " images were not sent (" + shown + "); retry with "
                     + "the same Idempotency-Key to send them", datasetId, notSent);
         }
+        String reason = "the dataset's submission was cut short before this image was sent (" + what
+                + "); submit it again";
         for (int image : notSent) {
-            try {
-                long remaining = datasets.recordFailedImage(datasetId, image, failureJson("not_submitted",
-                        "the dataset's submission was cut short before this image was sent (" + what + "); submit "
-                        + "it again"));
-                if (remaining == 0) {
-                    // Only the grounding service writes a dataset's files, on an event it counts itself.
-                    LOG.warnf("dataset %s: every sent image ended before the rest were counted; it stays running "
-                            + "without its files", datasetId);
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("dataset %s image %d: could not be counted as not submitted: %s", datasetId, image,
-                        e.getMessage());
-            }
+            notSubmitted(datasetId, image, tenant, traceparent, reason);
         }
         throw new PartlySent(code, "dataset " + datasetId + " was cut short (" + what + "): " + notSent.size()
                 + " of " + sources.size() + " images were not sent (" + shown + "). They are counted as failed "
@@ -416,7 +406,6 @@ public class DatasetService {
         if (redis.sismember(sentKey(datasetId), String.valueOf(index))) {
             return;
         }
-        String jobId = datasetId + "-" + index;
         String key = ObjectKeys.datasetSource(datasetId, index);
         ImageRef image;
         Failure failure = null;
@@ -431,11 +420,21 @@ public class DatasetService {
             }
             LOG.infof("dataset %s image %d fails alone: %s", datasetId, index, e.getMessage());
             failure = new Failure("submit", e.code(), e.getMessage());
-            // Where the image would have been, with the smallest size the message schema allows: nothing was read.
-            image = new ImageRef(key, "application/octet-stream", 1, 1);
+            image = placeholder(datasetId, index);
         }
-        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, tenant, 1, traceparent, Instant.now().toString(),
-                "", image, null, null, null, null, null, null, failure, null)
+        sendRecord(datasetId, index, tenant, image, failure, traceparent);
+    }
+
+    /** Where image {@code index} would have been, with the smallest size the message schema allows. */
+    private static ImageRef placeholder(String datasetId, int index) {
+        return new ImageRef(ObjectKeys.datasetSource(datasetId, index), "application/octet-stream", 1, 1);
+    }
+
+    /** Sends the survey request of image {@code index} and notes it sent; a 503 if the queue is unreachable. */
+    private void sendRecord(String datasetId, int index, String tenant, ImageRef image, Failure failure,
+            String traceparent) {
+        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, datasetId + "-" + index, tenant, 1, traceparent,
+                Instant.now().toString(), "", image, null, null, null, null, null, null, failure, null)
                 .withDataset(DatasetItem.survey(datasetId, index));
         try {
             requested.sendMessageAndAwait(StageProcessor.keyed(job));
@@ -446,6 +445,31 @@ public class DatasetService {
         }
         redis.sadd(sentKey(datasetId), String.valueOf(index));
         redis.expire(sentKey(datasetId), gateway.idempotencyTtl());
+    }
+
+    /**
+     * Counts an image of a dataset cut short as failed ({@code not_submitted}): sent with that failure
+     * when the queue takes it (storage was what failed), so the survey counts it as any failed image;
+     * else counted here directly. Counted here, the image cannot finish the dataset: only the grounding
+     * service writes its files, when an event it counts leaves nothing remaining.
+     */
+    private void notSubmitted(String datasetId, int image, String tenant, String traceparent, String reason) {
+        try {
+            sendRecord(datasetId, image, tenant, placeholder(datasetId, image),
+                    new Failure("submit", "not_submitted", reason), traceparent);
+            return;
+        } catch (RuntimeException e) {
+            LOG.warnf("dataset %s image %d: its failure could not be sent, counting it directly", datasetId, image);
+        }
+        try {
+            if (datasets.recordFailedImage(datasetId, image, failureJson("not_submitted", reason)) == 0) {
+                LOG.warnf("dataset %s: its last image was counted at the gateway; it stays running without its "
+                        + "files", datasetId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("dataset %s image %d: could not be counted as not submitted: %s", datasetId, image,
+                    e.getMessage());
+        }
     }
 
     private String failureJson(String code, String message) {

@@ -337,6 +337,24 @@ class DatasetServiceTest {
         assertTrue(hash.get("failed.1").contains("\"error\":\"not_submitted\""), hash.get("failed.1"));
     }
 
+    @Test
+    void withoutAKeyAndStorageDownTheImagesAreSentAsNotSubmittedForTheSurveyToCount() {
+        storage.down = true;
+
+        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest("""
+                {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"}]}""".formatted(base), null)));
+
+        assertEquals(List.of(0, 1), cut.notSent());
+        List<EditJob> sent = sentInOrder();
+        assertEquals(List.of(0, 1), sent.stream().map(job -> job.dataset().image()).toList());
+        for (EditJob job : sent) {
+            assertEquals("not_submitted", job.failure().code());
+            assertTrue(job.failure().reason().startsWith("the dataset's submission was cut short before this image "
+                    + "was sent (storage or the queue is unreachable right now)"), job.failure().reason());
+        }
+        assertEquals("2", datasetStore.get(cut.datasetId()).get("remaining"), "the survey counts them, not the gateway");
+    }
+
     // ---- progress ----
 
     @Test
