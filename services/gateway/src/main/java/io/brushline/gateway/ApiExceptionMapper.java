@@ -22,8 +22,8 @@ public class ApiExceptionMapper {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("error", e.code());
         body.put("message", e.getMessage());
-        if (e instanceof BatchService.InvalidItems invalid) {
-            // every refused item of a batch manifest, by index
+        if (e instanceof ManifestImages.InvalidItems invalid) {
+            // every refused item of a batch or dataset manifest, by index
             body.put("errors", invalid.errors().stream().map(error -> {
                 Map<String, Object> item = new java.util.LinkedHashMap<>();
                 item.put("index", error.index());
@@ -35,6 +35,10 @@ public class ApiExceptionMapper {
         if (e instanceof BatchService.PartlySubmitted partly) {
             body.put("batch_id", partly.batchId());
             body.put("not_submitted", partly.notSubmitted());
+        }
+        if (e instanceof DatasetService.PartlySent partly) {
+            body.put("dataset_id", partly.datasetId());
+            body.put("not_sent", partly.notSent());
         }
         return response
                 .type(MediaType.APPLICATION_JSON)

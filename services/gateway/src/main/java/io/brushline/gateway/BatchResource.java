@@ -94,11 +94,7 @@ public class BatchResource {
             throw ApiException.badRequest("invalid_manifest", "the form has no 'image' files; add one 'image' "
                     + "field per photo");
         }
-        if (images.size() > config.maxItems()) {
-            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too_many_items", "the batch has "
-                    + images.size() + " items; the limit is " + config.maxItems()
-                    + " (brushline.batch.max-items); split it into several batches");
-        }
+        ManifestImages.checkCount(images.size(), config.maxItems(), "batch", "items");
         boolean perItem = itemWebhooks != null && !itemWebhooks.isBlank() && switch (itemWebhooks.strip()) {
             case "true" -> true;
             case "false" -> false;
@@ -210,7 +206,7 @@ public class BatchResource {
         }
     }
 
-    private static byte[] read(FileUpload upload) {
+    static byte[] read(FileUpload upload) {
         try {
             return Files.readAllBytes(upload.uploadedFile());
         } catch (IOException e) {

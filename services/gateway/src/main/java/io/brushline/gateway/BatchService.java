@@ -3,34 +3,20 @@ package io.brushline.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.state.BatchStore;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
-import io.brushline.common.storage.MissingObjectException;
-import io.brushline.common.storage.ObjectKeys;
-import io.brushline.common.storage.ObjectStore;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,13 +34,17 @@ public class BatchService {
     private static final Logger LOG = Logger.getLogger(BatchService.class);
     private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(30);
     private static final Duration SUBMISSION_LEASE = Duration.ofMinutes(10);
-    /** Items shown in the message of a refused manifest; the details list has them all. */
+    /** Items shown in the message of a batch cut short; the details list has them all. */
     private static final int ERRORS_IN_MESSAGE = 5;
     static final int MAX_METADATA_BYTES = 4096;
 
     /** One item as the client gave it: exactly one of imageUrl, imageId and image. */
     public record Item(String imageUrl, String imageId, byte[] image, String fileName, String instruction,
             String box, String points, String metadataJson) {
+
+        ManifestImages.Source source() {
+            return new ManifestImages.Source(imageUrl, imageId, image, fileName);
+        }
     }
 
     /** A batch as the client gave it. */
@@ -63,41 +53,6 @@ public class BatchService {
     }
 
     public record Accepted(String batchId, boolean created, int total) {
-    }
-
-    /** Why an item of a manifest is refused. */
-    public record ItemError(int index, String code, String message) {
-    }
-
-    /** A manifest refused for its items: the message names them, the details list every one. */
-    public static final class InvalidItems extends ApiException {
-        private final List<ItemError> errors;
-
-        InvalidItems(List<ItemError> errors) {
-            super(ApiException.UNPROCESSABLE, "invalid_items", message(errors));
-            this.errors = List.copyOf(errors);
-        }
-
-        public List<ItemError> errors() {
-            return errors;
-        }
-
-        private static String message(List<ItemError> errors) {
-            StringBuilder text = new StringBuilder();
-            if (errors.size() > 1) {
-                text.append(errors.size()).append(" items of the batch are invalid; nothing was submitted: ");
-            } else {
-                text.append("an item of the batch is invalid; nothing was submitted: ");
-            }
-            for (int i = 0; i < Math.min(errors.size(), ERRORS_IN_MESSAGE); i++) {
-                text.append(i == 0 ? "" : "; ").append("item ").append(errors.get(i).index()).append(": ")
-                        .append(errors.get(i).message());
-            }
-            if (errors.size() > ERRORS_IN_MESSAGE) {
-                text.append("; and ").append(errors.size() - ERRORS_IN_MESSAGE).append(" more (see 'errors')");
-            }
-            return text.toString();
-        }
     }
 
     /**
@@ -145,36 +100,20 @@ public class BatchService {
     private final EditService edits;
     private final BatchStore batches;
     private final JobStore jobs;
-    private final ObjectStore storage;
-    private final ImageFetcher fetcher;
-    private final ImageInspector inspector;
-    private final OutboundUrlPolicy outboundPolicy;
+    private final ManifestImages images;
     private final GatewayConfig gateway;
     private final BatchConfig config;
     private final SubmissionLock submissionLock;
-    private final ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "batch-submit");
-        thread.setDaemon(true);
-        return thread;
-    });
 
-    public BatchService(EditService edits, BatchStore batches, JobStore jobs, ObjectStore storage, ImageFetcher fetcher,
-            ImageInspector inspector, OutboundUrlPolicy outboundPolicy, GatewayConfig gateway, BatchConfig config) {
+    public BatchService(EditService edits, BatchStore batches, JobStore jobs, ManifestImages images,
+            GatewayConfig gateway, BatchConfig config) {
         this.edits = edits;
         this.batches = batches;
         this.jobs = jobs;
-        this.storage = storage;
-        this.fetcher = fetcher;
-        this.inspector = inspector;
-        this.outboundPolicy = outboundPolicy;
+        this.images = images;
         this.gateway = gateway;
         this.config = config;
         this.submissionLock = new SubmissionLock(jobs, SUBMISSION_LEASE, SUBMISSION_WAIT);
-    }
-
-    @PreDestroy
-    void stop() {
-        pool.shutdownNow();
     }
 
     /**
@@ -223,7 +162,7 @@ public class BatchService {
             index++;
         }
         return new Request(tenant, parsed, webhookUrl, itemWebhooks != null && itemWebhooks.asBoolean(),
-                idempotencyKey, sha256(root.toString().getBytes(StandardCharsets.UTF_8)));
+                idempotencyKey, ManifestImages.sha256(root.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String text(JsonNode node, String field, int index) {
@@ -259,17 +198,9 @@ public class BatchService {
         StringBuilder all = new StringBuilder(String.valueOf(instruction)).append('\n').append(webhookUrl)
                 .append('\n').append(itemWebhooks);
         for (byte[] file : files) {
-            all.append('\n').append(sha256(file));
+            all.append('\n').append(ManifestImages.sha256(file));
         }
-        return sha256(all.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ManifestImages.sha256(all.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -278,11 +209,7 @@ public class BatchService {
      * submission of items an earlier call did not get to.
      */
     public Accepted submit(Request request) {
-        if (request.items().size() > config.maxItems()) {
-            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too_many_items", "the batch has "
-                    + request.items().size() + " items; the limit is " + config.maxItems()
-                    + " (brushline.batch.max-items); split it into several batches");
-        }
+        ManifestImages.checkCount(request.items().size(), config.maxItems(), "batch", "items");
         String webhookUrl = edits.validWebhookUrl(request.webhookUrl());
         if (request.itemWebhooks() && webhookUrl == null) {
             throw ApiException.badRequest("invalid_manifest", "item_webhooks is true but the batch has no webhook_url");
@@ -360,27 +287,11 @@ public class BatchService {
      * that is an object, no item twice; uploaded files are read as images here.
      */
     private List<Item> check(Request request) {
-        List<ItemError> errors = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
-        List<Item> items = request.items();
-        for (int i = 0; i < items.size(); i++) {
-            Item item = items.get(i);
-            try {
-                String source = checkItem(request.tenant(), item);
-                String identity = source + "\n" + item.instruction().strip() + "\n" + item.box() + "\n" + item.points();
-                Integer first = seen.putIfAbsent(identity, i);
-                if (first != null) {
-                    errors.add(new ItemError(i, "duplicate_item", "it repeats item " + first
-                            + " (the same image, instruction and hints); remove one of them"));
-                }
-            } catch (ApiException e) {
-                errors.add(new ItemError(i, e.code(), e.getMessage()));
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidItems(errors);
-        }
-        return items;
+        ManifestImages.checkAll(request.items(), "batch", "image, instruction and hints", item -> {
+            String source = checkItem(request.tenant(), item);
+            return source + "\n" + item.instruction().strip() + "\n" + item.box() + "\n" + item.points();
+        });
+        return request.items();
     }
 
     /** @return what identifies the item's image, for finding duplicates */
@@ -405,33 +316,7 @@ public class BatchService {
         // Hints parse here; whether they fit the image is known once it is read.
         HintParser.box(item.box(), Integer.MAX_VALUE, Integer.MAX_VALUE);
         HintParser.points(item.points(), Integer.MAX_VALUE, Integer.MAX_VALUE);
-        int sources = (item.imageUrl() != null ? 1 : 0) + (item.imageId() != null ? 1 : 0)
-                + (item.image() != null ? 1 : 0);
-        if (sources == 0) {
-            throw ApiException.badRequest("invalid_image", "the item has neither 'image_url' nor 'image_id'");
-        }
-        if (sources > 1) {
-            throw ApiException.badRequest("invalid_image", "the item has both 'image_url' and 'image_id'; give one");
-        }
-        if (item.image() != null) {
-            inspector.inspect(item.image(), item.fileName() == null ? "image" : "image '" + item.fileName() + "'");
-            return "sha256:" + sha256(item.image());
-        }
-        if (item.imageId() != null) {
-            Map<String, String> job = jobs.get(item.imageId());
-            if (job.isEmpty() || !tenant.equals(job.get("tenant")) || job.get("sourceKey") == null
-                    || "0".equals(job.get("width"))) {
-                throw new ApiException(ApiException.UNPROCESSABLE, "unknown_image_id", "no image with id '"
-                        + item.imageId() + "' (image_id is the id of an earlier edit job of yours, whose photo "
-                        + "is used again)");
-            }
-            return "job:" + item.imageId();
-        }
-        try {
-            return "url:" + outboundPolicy.checkForm(item.imageUrl());
-        } catch (OutboundUrlPolicy.Refused e) {
-            throw ApiException.badRequest("invalid_image_url", "image_url refused: " + e.getMessage());
-        }
+        return images.check(tenant, item.source());
     }
 
     /**
@@ -442,33 +327,8 @@ public class BatchService {
      */
     private void submitItems(String batchId, String tenant, List<Item> items, String webhookUrl, boolean itemWebhooks,
             boolean keyed) {
-        AtomicInteger next = new AtomicInteger();
-        int workers = Math.max(1, Math.min(config.submitConcurrency(), items.size()));
-        List<Future<?>> running = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            running.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < items.size(); i = next.getAndIncrement()) {
-                    submitItem(batchId, i, tenant, items.get(i), itemWebhooks ? webhookUrl : null);
-                }
-                return null;
-            }));
-        }
-        RuntimeException first = null;
-        for (Future<?> worker : running) {
-            try {
-                worker.get();
-            } catch (ExecutionException e) {
-                next.set(items.size());
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                next.set(items.size());
-                first = new ApiException(Response.Status.SERVICE_UNAVAILABLE, "interrupted",
-                        "the gateway is shutting down; retry with the same Idempotency-Key");
-            }
-        }
+        RuntimeException first = images.forEach(items.size(), config.submitConcurrency(),
+                i -> submitItem(batchId, i, tenant, items.get(i), itemWebhooks ? webhookUrl : null));
         if (first != null) {
             // A batch cut short holds no in-flight slot: without a retry it would hold it until it expired.
             batches.releaseInFlight(tenant, batchId);
@@ -544,7 +404,7 @@ public class BatchService {
         Map<String, String> tags = Map.of("batchId", batchId, "batchIndex", String.valueOf(index));
         String instruction = item.instruction().strip();
         try {
-            byte[] image = image(item);
+            byte[] image = images.bytes(item.source());
             edits.submitAs(jobId, new EditService.Submission(tenant, instruction, image, null, item.box(),
                     item.points(), itemWebhookUrl, null), tags);
         } catch (ApiException e) {
@@ -553,22 +413,6 @@ public class BatchService {
             }
             LOG.infof("batch %s item %d fails alone: %s", batchId, index, e.getMessage());
             edits.failAs(jobId, tenant, instruction, itemWebhookUrl, e.code(), e.getMessage(), tags);
-        }
-    }
-
-    private byte[] image(Item item) {
-        if (item.image() != null) {
-            return item.image();
-        }
-        if (item.imageUrl() != null) {
-            return fetcher.fetch(item.imageUrl());
-        }
-        Map<String, String> job = jobs.get(item.imageId());
-        try {
-            return storage.get(job.getOrDefault("sourceKey", ObjectKeys.source(item.imageId())));
-        } catch (MissingObjectException e) {
-            throw ApiException.badRequest("invalid_image", "the photo of job " + item.imageId()
-                    + " is no longer stored");
         }
     }
 

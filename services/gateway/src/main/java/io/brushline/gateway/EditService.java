@@ -324,7 +324,7 @@ public class EditService {
     }
 
     /** A fresh W3C trace context, so the job's hops can be correlated in logs even without tracing. */
-    private static String newTraceparent() {
+    static String newTraceparent() {
         byte[] trace = new byte[16];
         byte[] span = new byte[8];
         RANDOM.nextBytes(trace);

@@ -60,6 +60,7 @@ class BatchServiceTest {
     private BatchStore batchStore;
     private EditService edits;
     private BatchService batches;
+    private ManifestImages manifestImages;
     private byte[] photo;
     private MemoryStore storage;
 
@@ -98,14 +99,14 @@ class BatchServiceTest {
         storage = new MemoryStore(common);
         var inspector = new ImageInspector(gateway);
         edits = new EditService(inspector, storage, jobs, gateway, requested.emitter(), failed.emitter(), policy);
-        batches = new BatchService(edits, batchStore, jobs, storage, new ImageFetcher(policy, gateway), inspector,
-                policy, gateway, limits);
+        manifestImages = new ManifestImages(jobs, storage, new ImageFetcher(policy, gateway), inspector, policy);
+        batches = new BatchService(edits, batchStore, jobs, manifestImages, gateway, limits);
     }
 
     @AfterEach
     void tearDown() {
         images.stop(0);
-        batches.stop();
+        manifestImages.stop();
     }
 
     private BatchService.Request manifest(String body, String key) {
@@ -131,12 +132,12 @@ class BatchServiceTest {
                   {"image_url": "%1$s/photo?a=4", "instruction": "sepia", "box": "1,2,three"}
                 ]}""".formatted(base);
 
-        var refused = assertThrows(BatchService.InvalidItems.class, () -> batches.submit(manifest(body, null)));
+        var refused = assertThrows(ManifestImages.InvalidItems.class, () -> batches.submit(manifest(body, null)));
 
         assertEquals(422, refused.status().getStatusCode());
-        assertEquals(List.of(1, 2, 3, 4, 5, 6), refused.errors().stream().map(BatchService.ItemError::index).toList());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), refused.errors().stream().map(ManifestImages.ItemError::index).toList());
         assertEquals(List.of("invalid_instruction", "invalid_image_url", "duplicate_item", "unknown_image_id",
-                "invalid_metadata", "invalid_hint"), refused.errors().stream().map(BatchService.ItemError::code).toList());
+                "invalid_metadata", "invalid_hint"), refused.errors().stream().map(ManifestImages.ItemError::code).toList());
         assertTrue(refused.getMessage().startsWith("6 items of the batch are invalid; nothing was submitted: "
                 + "item 1: the instruction is missing"), refused.getMessage());
         assertTrue(refused.errors().get(2).message().contains("repeats item 0"), refused.errors().get(2).message());
@@ -156,11 +157,11 @@ class BatchServiceTest {
         String theirs = edits.submit(new EditService.Submission("other", "sepia", photo, null, null, null, null, null))
                 .jobId();
 
-        var refused = assertThrows(BatchService.InvalidItems.class, () -> batches.submit(manifest("""
+        var refused = assertThrows(ManifestImages.InvalidItems.class, () -> batches.submit(manifest("""
                 {"instruction": "make it black and white", "items": [{"image_id": "%s"}, {"image_id": "%s"}]}"""
                 .formatted(own, theirs), null)));
 
-        assertEquals(List.of(1), refused.errors().stream().map(BatchService.ItemError::index).toList());
+        assertEquals(List.of(1), refused.errors().stream().map(ManifestImages.ItemError::index).toList());
         assertEquals("unknown_image_id", refused.errors().get(0).code());
     }
 
@@ -200,7 +201,7 @@ class BatchServiceTest {
                 new BatchService.Item(null, null, "hello".getBytes(StandardCharsets.UTF_8), "notes.txt", "sepia",
                         null, null, null));
 
-        var refused = assertThrows(BatchService.InvalidItems.class, () -> batches.submit(
+        var refused = assertThrows(ManifestImages.InvalidItems.class, () -> batches.submit(
                 new BatchService.Request("acme", items, null, false, null, "f")));
 
         assertEquals(1, refused.errors().size());
@@ -628,6 +629,16 @@ class BatchServiceTest {
                 throw new MissingObjectException(key, null);
             }
             return bytes.clone();
+        }
+
+        @Override
+        public long size(String key) {
+            return get(key).length;
+        }
+
+        @Override
+        public String presignedGet(String key) {
+            return "https://storage.test/" + key;
         }
     }
 }

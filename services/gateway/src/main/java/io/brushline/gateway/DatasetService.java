@@ -1,0 +1,557 @@
+package io.brushline.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.brushline.common.messages.DatasetItem;
+import io.brushline.common.messages.DatasetSettings;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.Failure;
+import io.brushline.common.messages.ImageRef;
+import io.brushline.common.observability.JobTracing;
+import io.brushline.common.stage.StageProcessor;
+import io.brushline.common.state.DatasetStore;
+import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.MissingObjectException;
+import io.brushline.common.storage.ObjectKeys;
+import io.brushline.common.storage.ObjectStore;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+/**
+ * Dataset jobs as the API takes them: checks the manifest and the filters, records the dataset with its
+ * settings (defaults filled in), stores each image and sends one survey request per image to
+ * {@code dataset-requested}. An image that turns out unusable once fetched is sent all the same, with
+ * its failure, so that the dataset counts it as a failed image and still completes.
+ *
+ * <p>Which images were sent is kept in Redis ({@code brushline:dataset-sent:<id>}), so that a retry with
+ * the same Idempotency-Key sends exactly the images an earlier call did not get to, and a 503 can name them.
+ */
+@ApplicationScoped
+public class DatasetService {
+
+    private static final Logger LOG = Logger.getLogger(DatasetService.class);
+    /** A submission holds its Idempotency-Key this long at most; others wait for it up to the wait. */
+    private static final Duration SUBMISSION_LEASE = Duration.ofMinutes(10);
+    private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(30);
+    private static final int NOT_SENT_IN_MESSAGE = 20;
+    private static final Set<String> ITEM_FIELDS = Set.of("image_url", "image_id");
+    private static final Set<String> MANIFEST_FIELDS = Set.of("items", "webhook_url", "filters");
+
+    /** A dataset as the client gave it; {@code filters} already checked, defaults not yet filled in. */
+    public record Request(String tenant, List<ManifestImages.Source> images, String webhookUrl,
+            DatasetSettings filters, String idempotencyKey, String fingerprint) {
+    }
+
+    public record Accepted(String datasetId, boolean created, int images) {
+    }
+
+    /** A file of a dataset's output, with the content type its extension says. */
+    public record File(byte[] bytes, String contentType) {
+    }
+
+    /** A dataset whose images were not all sent: the answer names the dataset and the images not sent. */
+    public static final class PartlySent extends ApiException {
+        private final String datasetId;
+        private final List<Integer> notSent;
+
+        PartlySent(String code, String message, String datasetId, List<Integer> notSent) {
+            super(Response.Status.SERVICE_UNAVAILABLE, code, message);
+            this.datasetId = datasetId;
+            this.notSent = List.copyOf(notSent);
+        }
+
+        public String datasetId() {
+            return datasetId;
+        }
+
+        /** The indexes of the images whose survey request was not sent, in order. */
+        public List<Integer> notSent() {
+            return notSent;
+        }
+    }
+
+    private final EditService edits;
+    private final DatasetStore datasets;
+    private final JobStore jobs;
+    private final ObjectStore storage;
+    private final ManifestImages images;
+    private final ImageInspector inspector;
+    private final RedisCommands<String, String> redis;
+    private final MutinyEmitter<EditJob> requested;
+    private final GatewayConfig gateway;
+    private final BatchConfig limits;
+    private final ObjectMapper json;
+    private final SubmissionLock submissionLock;
+
+    public DatasetService(EditService edits, DatasetStore datasets, JobStore jobs, ObjectStore storage,
+            ManifestImages images, ImageInspector inspector, RedisCommands<String, String> redis,
+            @Channel("dataset-requested") MutinyEmitter<EditJob> requested, GatewayConfig gateway,
+            BatchConfig limits, ObjectMapper json) {
+        this.edits = edits;
+        this.datasets = datasets;
+        this.jobs = jobs;
+        this.storage = storage;
+        this.images = images;
+        this.inspector = inspector;
+        this.redis = redis;
+        this.requested = requested;
+        this.gateway = gateway;
+        this.limits = limits;
+        this.json = json;
+        this.submissionLock = new SubmissionLock(jobs, SUBMISSION_LEASE, SUBMISSION_WAIT);
+    }
+
+    // ---- reading the request ----
+
+    /**
+     * Reads a JSON manifest. What is wrong with its shape is answered 400; what is wrong with an image is
+     * left to {@link #submit}, which names every bad item at once.
+     */
+    public static Request parseManifest(String tenant, String body, String idempotencyKey, ObjectMapper json) {
+        JsonNode root;
+        try {
+            root = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw ApiException.badRequest("invalid_manifest", "the body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; send {\"items\": [{\"image_url\": ...} or {\"image_id\": ...}, ...], \"filters\": {...}}");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("invalid_manifest", "the body must be a JSON object with an 'items' list");
+        }
+        unknownFields(root, MANIFEST_FIELDS, "the manifest");
+        JsonNode items = root.get("items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            throw ApiException.badRequest("invalid_manifest", "the manifest has no items; 'items' must be a list "
+                    + "of at least one {\"image_url\"} or {\"image_id\"}");
+        }
+        List<ManifestImages.Source> sources = new ArrayList<>();
+        int index = 0;
+        for (JsonNode item : items) {
+            if (!item.isObject()) {
+                throw ApiException.badRequest("invalid_manifest", "item " + index + " is not a JSON object");
+            }
+            unknownFields(item, ITEM_FIELDS, "item " + index);
+            sources.add(new ManifestImages.Source(text(item, "image_url", "item " + index + ": "),
+                    text(item, "image_id", "item " + index + ": "), null, null));
+            index++;
+        }
+        JsonNode filters = root.get("filters");
+        return new Request(tenant, sources, text(root, "webhook_url", ""),
+                filters == null || filters.isNull() ? null : filters(filters, json), idempotencyKey,
+                ManifestImages.sha256(root.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A request of uploaded files; {@code filters} is the form field's JSON text (or null). */
+    public static Request upload(String tenant, List<byte[]> files, List<String> fileNames, String webhookUrl,
+            String filters, String idempotencyKey, ObjectMapper json) {
+        List<ManifestImages.Source> sources = new ArrayList<>();
+        StringBuilder all = new StringBuilder(String.valueOf(webhookUrl)).append('\n').append(filters);
+        for (int i = 0; i < files.size(); i++) {
+            sources.add(new ManifestImages.Source(null, null, files.get(i), fileNames.get(i)));
+            all.append('\n').append(ManifestImages.sha256(files.get(i)));
+        }
+        DatasetSettings settings = null;
+        if (filters != null && !filters.isBlank()) {
+            try {
+                settings = filters(json.readTree(filters), json);
+            } catch (JsonProcessingException e) {
+                throw ApiException.badRequest("invalid_filters", "filters is not valid JSON; send an object such "
+                        + "as {\"classes\": [\"dog\", \"chair\"], \"min_area\": 0.01}");
+            }
+        }
+        return new Request(tenant, sources, webhookUrl, settings, idempotencyKey,
+                ManifestImages.sha256(all.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The client's filters, strictly: an unknown name, a value of the wrong type, or values that do not
+     * fit together ({@link DatasetSettings#problem()}) is a 400 {@code invalid_filters} that says which.
+     */
+    static DatasetSettings filters(JsonNode node, ObjectMapper json) {
+        if (!node.isObject()) {
+            throw ApiException.badRequest("invalid_filters", "filters must be a JSON object such as "
+                    + "{\"classes\": [\"dog\", \"chair\"], \"min_area\": 0.01}");
+        }
+        DatasetSettings settings;
+        try {
+            settings = json.readerFor(DatasetSettings.class)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                    .readValue(node);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.badRequest("invalid_filters", "unknown filter '" + e.getPropertyName()
+                    + "'; the filters are " + String.join(", ", filterNames(json)));
+        } catch (MismatchedInputException e) {
+            throw ApiException.badRequest("invalid_filters", "filter '" + path(e) + "' must be "
+                    + expected(e.getTargetType()));
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("invalid_filters", "filters could not be read; send an object such as "
+                    + "{\"classes\": [\"dog\", \"chair\"], \"min_area\": 0.01}");
+        }
+        String problem = settings.problem();
+        if (problem != null) {
+            throw ApiException.badRequest("invalid_filters", "invalid filters: " + problem);
+        }
+        return settings;
+    }
+
+    private static List<String> filterNames(ObjectMapper json) {
+        List<String> names = new ArrayList<>();
+        json.valueToTree(DatasetSettings.DEFAULTS).fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream().map(ref -> ref.getFieldName() != null ? ref.getFieldName()
+                : String.valueOf(ref.getIndex())).collect(Collectors.joining("."));
+    }
+
+    /** The type a filter takes, in words. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type != null && List.class.isAssignableFrom(type)) {
+            return "a list of class names";
+        }
+        return type == String.class ? "a string" : "of another type (see the documentation of filters)";
+    }
+
+    private static void unknownFields(JsonNode node, Set<String> known, String where) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiException.badRequest("invalid_manifest", where + " has '" + name + "', which a dataset "
+                        + "does not take (" + where + " may have " + known.stream().sorted()
+                        .map(field -> "'" + field + "'").collect(Collectors.joining(", "))
+                        + "); a dataset needs no instruction");
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String field, String where) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("invalid_manifest", where + "'" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    // ---- submitting ----
+
+    /**
+     * Checks the manifest, records the dataset and sends every image; answers once each image's survey
+     * request is durable. The same Idempotency-Key answers the same dataset, sending the images an
+     * earlier call did not get to.
+     */
+    public Accepted submit(Request request) {
+        List<ManifestImages.Source> sources = request.images();
+        ManifestImages.checkCount(sources.size(), limits.maxItems(), "dataset", "images");
+        String webhookUrl = edits.validWebhookUrl(request.webhookUrl());
+        ManifestImages.checkAll(sources, "dataset", "image", source -> images.check(request.tenant(), source));
+        String key = request.idempotencyKey();
+        if (key == null || key.isBlank()) {
+            String datasetId = UUID.randomUUID().toString();
+            create(datasetId, request, webhookUrl);
+            send(datasetId, request.tenant(), sources, false);
+            return new Accepted(datasetId, true, sources.size());
+        }
+        String lock = "dataset:" + key;
+        submissionLock.acquire(request.tenant(), lock, Optional::empty, "another request with the same "
+                + "Idempotency-Key is still submitting this dataset; retry in a few seconds");
+        try {
+            // A newline cannot occur in a header value, so no edit's own Idempotency-Key can take this one.
+            String binding = "dataset\n" + key;
+            String datasetId = UUID.randomUUID().toString();
+            Optional<String> existing = jobs.claimIdempotencyKey(request.tenant(), binding, datasetId,
+                    gateway.idempotencyTtl());
+            boolean created = true;
+            if (existing.isPresent()) {
+                datasetId = existing.get();
+                Map<String, String> dataset = datasets.get(datasetId);
+                if (!dataset.isEmpty()) {
+                    if (!request.fingerprint().equals(dataset.get("fingerprint"))) {
+                        throw new ApiException(ApiException.UNPROCESSABLE, "idempotency_key_reused",
+                                "this Idempotency-Key was used for a different dataset (" + datasetId
+                                        + "); use a new key for a new dataset");
+                    }
+                    created = false;
+                }
+            }
+            create(datasetId, request, webhookUrl);
+            send(datasetId, request.tenant(), sources, true);
+            return new Accepted(datasetId, created, sources.size());
+        } finally {
+            submissionLock.release(request.tenant(), lock);
+        }
+    }
+
+    /** Records the dataset with its settings, defaults filled in; a dataset of this id stays as it is. */
+    private void create(String datasetId, Request request, String webhookUrl) {
+        DatasetSettings settings = (request.filters() == null ? DatasetSettings.DEFAULTS : request.filters())
+                .withDefaults();
+        Map<String, String> fields = new LinkedHashMap<>();
+        try {
+            fields.put("settings", json.writeValueAsString(settings));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        fields.put("fingerprint", request.fingerprint());
+        if (webhookUrl != null) {
+            fields.put("webhookUrl", webhookUrl);
+        }
+        datasets.create(datasetId, request.tenant(), request.images().size(), fields);
+    }
+
+    /**
+     * Sends every image not sent yet, {@code submit-concurrency} at a time. An unreachable dependency
+     * stops the sending and answers 503 naming the images not sent: with a key the retry sends them;
+     * without one they are counted as failed images ({@code not_submitted}, see {@link #notSubmitted}) so
+     * that the dataset completes without them, and the answer says so.
+     */
+    private void send(String datasetId, String tenant, List<ManifestImages.Source> sources, boolean keyed) {
+        String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
+        RuntimeException first = images.forEach(sources.size(), limits.submitConcurrency(),
+                i -> sendImage(datasetId, i, tenant, sources.get(i), traceparent));
+        if (first == null) {
+            return;
+        }
+        String what = first instanceof ApiException api ? BatchService.PartlySubmitted.what(api)
+                : "storage or the queue is unreachable right now";
+        if (!(first instanceof ApiException)) {
+            LOG.errorf(first, "dataset %s was not fully submitted", datasetId);
+        }
+        List<Integer> notSent = notSent(datasetId, sources.size());
+        String shown = notSent.stream().limit(NOT_SENT_IN_MESSAGE).map(String::valueOf)
+                .collect(Collectors.joining(", ")) + (notSent.size() > NOT_SENT_IN_MESSAGE ? " and "
+                + (notSent.size() - NOT_SENT_IN_MESSAGE) + " more (see 'not_sent')" : "");
+        String code = first instanceof ApiException api ? api.code() : "temporarily_unavailable";
+        if (keyed) {
+            throw new PartlySent(code, "dataset " + datasetId + " was not fully submitted (" + what + "): "
+                    + notSent.size() + " of " + sources.size() + " images were not sent (" + shown + "); retry with "
+                    + "the same Idempotency-Key to send them", datasetId, notSent);
+        }
+        String reason = "the dataset's submission was cut short before this image was sent (" + what
+                + "); submit it again";
+        for (int image : notSent) {
+            notSubmitted(datasetId, image, tenant, traceparent, reason);
+        }
+        throw new PartlySent(code, "dataset " + datasetId + " was cut short (" + what + "): " + notSent.size()
+                + " of " + sources.size() + " images were not sent (" + shown + "). They are counted as failed "
+                + "images (not_submitted) and the dataset completes without them; send an Idempotency-Key so "
+                + "that a retry sends them instead", datasetId, notSent);
+    }
+
+    /** The images whose survey request is not durable yet, in order (all of them if Redis cannot say). */
+    private List<Integer> notSent(String datasetId, int count) {
+        Set<String> sent;
+        try {
+            sent = redis.smembers(sentKey(datasetId));
+        } catch (RuntimeException e) {
+            sent = Set.of();
+        }
+        List<Integer> notSent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (!sent.contains(String.valueOf(i))) {
+                notSent.add(i);
+            }
+        }
+        return notSent;
+    }
+
+    private static String sentKey(String datasetId) {
+        return "brushline:dataset-sent:" + datasetId;
+    }
+
+    /**
+     * Stores image {@code index} and sends its survey request. An image refused for what it is (its URL
+     * fails, the bytes are no image, too large) is sent with that failure instead, so the dataset counts
+     * it; an unreachable dependency (503) or a busy key (409) stops the submission.
+     */
+    private void sendImage(String datasetId, int index, String tenant, ManifestImages.Source source,
+            String traceparent) {
+        if (redis.sismember(sentKey(datasetId), String.valueOf(index))) {
+            return;
+        }
+        String key = ObjectKeys.datasetSource(datasetId, index);
+        ImageRef image;
+        Failure failure = null;
+        try {
+            byte[] bytes = images.bytes(source);
+            var info = inspector.inspect(bytes, "image");
+            storage.put(key, bytes, info.contentType());
+            image = new ImageRef(key, info.contentType(), info.width(), info.height());
+        } catch (ApiException e) {
+            if (e.status() == Response.Status.SERVICE_UNAVAILABLE || e.status() == Response.Status.CONFLICT) {
+                throw e;
+            }
+            LOG.infof("dataset %s image %d fails alone: %s", datasetId, index, e.getMessage());
+            failure = new Failure("submit", e.code(), e.getMessage());
+            image = placeholder(datasetId, index);
+        }
+        sendRecord(datasetId, index, tenant, image, failure, traceparent);
+    }
+
+    /** Where image {@code index} would have been, with the smallest size the message schema allows. */
+    private static ImageRef placeholder(String datasetId, int index) {
+        return new ImageRef(ObjectKeys.datasetSource(datasetId, index), "application/octet-stream", 1, 1);
+    }
+
+    /** Sends the survey request of image {@code index} and notes it sent; a 503 if the queue is unreachable. */
+    private void sendRecord(String datasetId, int index, String tenant, ImageRef image, Failure failure,
+            String traceparent) {
+        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, datasetId + "-" + index, tenant, 1, traceparent,
+                Instant.now().toString(), "", image, null, null, null, null, null, null, failure, null)
+                .withDataset(DatasetItem.survey(datasetId, index));
+        try {
+            requested.sendMessageAndAwait(StageProcessor.keyed(job));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "dataset %s image %d could not be sent", datasetId, index);
+            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
+                    "the job queue is unreachable right now; retry later");
+        }
+        redis.sadd(sentKey(datasetId), String.valueOf(index));
+        redis.expire(sentKey(datasetId), gateway.idempotencyTtl());
+    }
+
+    /**
+     * Counts an image of a dataset cut short as failed ({@code not_submitted}): sent with that failure
+     * when the queue takes it (storage was what failed), so the survey counts it as any failed image;
+     * else counted here directly. Counted here, the image cannot finish the dataset: only the grounding
+     * service writes its files, when an event it counts leaves nothing remaining.
+     */
+    private void notSubmitted(String datasetId, int image, String tenant, String traceparent, String reason) {
+        try {
+            sendRecord(datasetId, image, tenant, placeholder(datasetId, image),
+                    new Failure("submit", "not_submitted", reason), traceparent);
+            return;
+        } catch (RuntimeException e) {
+            LOG.warnf("dataset %s image %d: its failure could not be sent, counting it directly", datasetId, image);
+        }
+        try {
+            if (datasets.recordFailedImage(datasetId, image, failureJson("not_submitted", reason)) == 0) {
+                LOG.warnf("dataset %s: its last image was counted at the gateway; it stays running without its "
+                        + "files", datasetId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("dataset %s image %d: could not be counted as not submitted: %s", datasetId, image,
+                    e.getMessage());
+        }
+    }
+
+    private String failureJson(String code, String message) {
+        Map<String, String> failure = new LinkedHashMap<>();
+        failure.put("error", code);
+        failure.put("message", message);
+        try {
+            return json.writeValueAsString(failure);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- reading ----
+
+    /** The dataset of the tenant, or empty (another tenant's dataset is no dataset at all). */
+    public Optional<Map<String, String>> find(String tenant, String datasetId) {
+        Map<String, String> dataset = datasets.get(datasetId);
+        return dataset.isEmpty() || !tenant.equals(dataset.get("tenant")) ? Optional.empty() : Optional.of(dataset);
+    }
+
+    /** The dataset as {@code GET /v1/datasets/{id}} shows it, as of now. */
+    public Map<String, Object> view(String datasetId, Map<String, String> dataset) {
+        return DatasetView.of(datasetId, dataset, Instant.now(), json);
+    }
+
+    /**
+     * The object at {@code path} under the dataset's output prefix, with a content type from its
+     * extension.
+     */
+    public File file(String datasetId, String path) {
+        String key = fileKey(datasetId, path);
+        try {
+            return new File(storage.get(key), contentType(path));
+        } catch (MissingObjectException e) {
+            throw missingFile(datasetId, path);
+        }
+    }
+
+    /** A presigned URL of the object at {@code path} of the dataset's output, once it exists. */
+    public String presignedFile(String datasetId, String path) {
+        String key = fileKey(datasetId, path);
+        try {
+            storage.size(key);
+        } catch (MissingObjectException e) {
+            throw missingFile(datasetId, path);
+        }
+        return storage.presignedGet(key);
+    }
+
+    /** The object key of a path of the output; a path that could leave the dataset's prefix is refused. */
+    static String fileKey(String datasetId, String path) {
+        if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\")
+                || List.of(path.split("/", -1)).stream().anyMatch(part -> part.isEmpty() || part.equals("..")
+                || part.equals("."))) {
+            throw ApiException.badRequest("invalid_path", "'" + path + "' is not a file path of the dataset; give "
+                    + "a path such as metadata.jsonl or images/000000-00-source.png, without '.', '..' or empty "
+                    + "parts");
+        }
+        return ObjectKeys.datasetPrefix(datasetId) + path;
+    }
+
+    private static ApiException missingFile(String datasetId, String path) {
+        return new ApiException(Response.Status.NOT_FOUND, "file_not_found", "dataset " + datasetId + " has no "
+                + "file '" + path + "' (metadata.jsonl and README.md are written once the dataset has completed)");
+    }
+
+    static String contentType(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
+                : "";
+        return switch (extension) {
+            case "png" -> "image/png";
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "webp" -> "image/webp";
+            case "gif" -> "image/gif";
+            case "bmp" -> "image/bmp";
+            case "jsonl" -> "application/x-ndjson";
+            case "json" -> "application/json";
+            case "md" -> "text/markdown; charset=utf-8";
+            case "txt" -> "text/plain; charset=utf-8";
+            default -> "application/octet-stream";
+        };
+    }
+}

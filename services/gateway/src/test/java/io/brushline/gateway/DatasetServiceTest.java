@@ -1,0 +1,475 @@
+package io.brushline.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.brushline.common.BrushlineConfig;
+import io.brushline.common.messages.DatasetItem;
+import io.brushline.common.messages.DatasetSettings;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.state.DatasetStore;
+import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.ObjectKeys;
+import io.brushline.common.testing.RedisServerExtension;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Dataset jobs at the gateway against a real redis-server: what is recorded and sent for an accepted
+ * dataset, what a refused one says, idempotent resubmission, a submission cut short, the progress view
+ * and the output files. Object storage is in memory and the Kafka emitters record what they are given.
+ */
+class DatasetServiceTest {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    /** Lenient about unknown names, as the application's mapper is: the filters must be strict by themselves. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private RedisCommands<String, String> redis;
+    private HttpServer images;
+    private String base;
+    private final BatchServiceTest.Recorder requested = new BatchServiceTest.Recorder();
+    private final BatchServiceTest.Limits limits = new BatchServiceTest.Limits();
+    private JobStore jobs;
+    private DatasetStore datasetStore;
+    private EditService edits;
+    private ManifestImages manifestImages;
+    private DatasetService datasets;
+    private BatchServiceTest.MemoryStore storage;
+    private TestConfig gateway;
+    private byte[] photo;
+    private byte[] otherPhoto;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        redis = REDIS.client().connect().sync();
+        redis.flushall();
+        photo = HostileInputTest.corpus("valid.jpg");
+        otherPhoto = HostileInputTest.corpus("valid.webp");
+        images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        images.createContext("/photo", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, photo.length);
+                exchange.getResponseBody().write(photo);
+            }
+        });
+        images.createContext("/notes.txt", exchange -> {
+            byte[] text = "these are notes, not a photo".getBytes(StandardCharsets.UTF_8);
+            try (exchange) {
+                exchange.sendResponseHeaders(200, text.length);
+                exchange.getResponseBody().write(text);
+            }
+        });
+        images.createContext("/gone", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(404, -1);
+            }
+        });
+        images.start();
+        int port = images.getAddress().getPort();
+        base = "http://127.0.0.1:" + port;
+        var policy = new OutboundUrlPolicy(List.of("127.0.0.1:" + port));
+        BrushlineConfig common = BatchServiceTest.commonConfig();
+        gateway = new TestConfig();
+        jobs = new JobStore(redis, common);
+        datasetStore = new DatasetStore(redis, common);
+        storage = new BatchServiceTest.MemoryStore(common);
+        var inspector = new ImageInspector(gateway);
+        var editsSent = new BatchServiceTest.Recorder();
+        edits = new EditService(inspector, storage, jobs, gateway, editsSent.emitter(), editsSent.emitter(), policy);
+        manifestImages = new ManifestImages(jobs, storage, new ImageFetcher(policy, gateway), inspector, policy);
+        datasets = new DatasetService(edits, datasetStore, jobs, storage, manifestImages, inspector, redis,
+                requested.emitter(), gateway, limits, JSON);
+    }
+
+    @AfterEach
+    void tearDown() {
+        images.stop(0);
+        manifestImages.stop();
+    }
+
+    private DatasetService.Request manifest(String body, String key) {
+        return DatasetService.parseManifest("acme", body, key, JSON);
+    }
+
+    private List<EditJob> sentInOrder() {
+        return requested.sent.stream().sorted(Comparator.comparing(job -> job.dataset().image())).toList();
+    }
+
+    // ---- an accepted dataset ----
+
+    @Test
+    void anAcceptedDatasetIsRecordedWithItsDefaultsAndEveryImageIsStoredAndSentOnce() throws Exception {
+        String earlier = edits.submit(new EditService.Submission("acme", "sepia", otherPhoto, null, null, null, null,
+                null)).jobId();
+
+        var accepted = datasets.submit(manifest("""
+                {"items": [{"image_url": "%1$s/photo"}, {"image_id": "%2$s"}],
+                 "webhook_url": "%1$s/hook", "filters": {"classes": ["dog", "chair"], "min_area": 0.01}}"""
+                .formatted(base, earlier), null));
+
+        String id = accepted.datasetId();
+        assertTrue(accepted.created());
+        assertEquals(2, accepted.images());
+        Map<String, String> hash = datasetStore.get(id);
+        assertEquals("acme", hash.get("tenant"));
+        assertEquals("2", hash.get("images"));
+        assertEquals("2", hash.get("remaining"));
+        assertEquals(base + "/hook", hash.get("webhookUrl"));
+        DatasetSettings settings = JSON.readValue(hash.get("settings"), DatasetSettings.class);
+        assertEquals(new DatasetSettings(List.of("dog", "chair"), 0.01, null, null, null, null, null, null)
+                .withDefaults(), settings, "the client's filters, every other value at its default");
+        assertEquals(DatasetSettings.DEFAULTS.maxArea(), settings.maxArea());
+
+        List<EditJob> sent = sentInOrder();
+        assertEquals(2, sent.size());
+        for (int i = 0; i < 2; i++) {
+            EditJob job = sent.get(i);
+            assertEquals(id + "-" + i, job.jobId());
+            assertEquals("acme", job.tenant());
+            assertEquals("", job.instruction());
+            assertNull(job.failure());
+            assertNull(job.webhookUrl(), "the dataset's webhook is the notifier's, not each survey's");
+            assertEquals(DatasetItem.survey(id, i), job.dataset());
+            assertEquals(ObjectKeys.datasetSource(id, i), job.source().key());
+            assertTrue(job.source().width() > 1 && job.source().height() > 1, job.source().toString());
+        }
+        assertEquals("image/jpeg", sent.get(0).source().contentType());
+        assertEquals("image/webp", sent.get(1).source().contentType());
+        assertArrayEquals(photo, storage.get(ObjectKeys.datasetSource(id, 0)));
+        assertArrayEquals(otherPhoto, storage.get(ObjectKeys.datasetSource(id, 1)));
+    }
+
+    @Test
+    void uploadedFilesAreImagesInOrderAndTheirFiltersComeAsJsonText() {
+        var accepted = datasets.submit(DatasetService.upload("acme", List.of(photo, otherPhoto),
+                List.of("a.jpg", "b.webp"), null, "{\"max_objects_per_image\": 1}", null, JSON));
+
+        assertEquals(2, accepted.images());
+        assertEquals(List.of("image/jpeg", "image/webp"), sentInOrder().stream().map(j -> j.source().contentType())
+                .toList());
+        assertTrue(datasetStore.get(accepted.datasetId()).get("settings").contains("\"max_objects_per_image\":1"));
+        var notJson = assertThrows(ApiException.class, () -> DatasetService.upload("acme", List.of(photo),
+                List.of("a.jpg"), null, "{max_objects_per_image: 1", null, JSON));
+        assertEquals("invalid_filters", notJson.code());
+        assertTrue(notJson.getMessage().startsWith("filters is not valid JSON"), notJson.getMessage());
+    }
+
+    // ---- what a refused dataset says ----
+
+    @Test
+    void aManifestWithBadImagesIsRefusedNamingEachItemAndNothingIsRecordedOrSent() {
+        String other = edits.submit(new EditService.Submission("other", "sepia", photo, null, null, null, null, null))
+                .jobId();
+        var refused = assertThrows(ManifestImages.InvalidItems.class, () -> datasets.submit(manifest("""
+                {"items": [
+                  {"image_url": "%1$s/photo"},
+                  {"image_url": "ht tp://broken url"},
+                  {"image_url": "%1$s/photo"},
+                  {"image_id": "no-such-job"},
+                  {"image_id": "%2$s"},
+                  {}
+                ]}""".formatted(base, other), null)));
+
+        assertEquals(422, refused.status().getStatusCode());
+        assertEquals(List.of(1, 2, 3, 4, 5), refused.errors().stream().map(ManifestImages.ItemError::index).toList());
+        assertEquals(List.of("invalid_image_url", "duplicate_item", "unknown_image_id", "unknown_image_id",
+                "invalid_image"), refused.errors().stream().map(ManifestImages.ItemError::code).toList());
+        assertTrue(refused.getMessage().startsWith("5 items of the dataset are invalid; nothing was submitted: "
+                + "item 1: image_url refused"), refused.getMessage());
+        assertEquals("it repeats item 0 (the same image); remove one of them", refused.errors().get(1).message());
+        for (var error : refused.errors()) {
+            assertFalse(error.message().matches("(?s).*(Exception|java\\.|io\\.brushline).*"), error.message());
+        }
+        assertEquals(List.of(), requested.sent);
+        assertEquals(List.of(), redis.keys("brushline:dataset:*"), "a dataset was recorded");
+    }
+
+    @Test
+    void anItemWithAnInstructionIsRefusedForSayingWhatADatasetDoesNotTake() {
+        var refused = assertThrows(ApiException.class, () -> manifest("""
+                {"items": [{"image_url": "%s/photo", "instruction": "remove the dog"}]}""".formatted(base), null));
+
+        assertEquals(400, refused.status().getStatusCode());
+        assertEquals("invalid_manifest", refused.code());
+        assertEquals("item 0 has 'instruction', which a dataset does not take (item 0 may have 'image_id', "
+                + "'image_url'); a dataset needs no instruction", refused.getMessage());
+    }
+
+    @Test
+    void moreImagesThanTheBatchLimitAre413WithTheLimitInWords() {
+        limits.maxItems = 2;
+
+        var refused = assertThrows(ApiException.class, () -> datasets.submit(manifest("""
+                {"items": [{"image_url": "%1$s/photo?1"}, {"image_url": "%1$s/photo?2"},
+                           {"image_url": "%1$s/photo?3"}]}""".formatted(base), null)));
+
+        assertEquals(413, refused.status().getStatusCode());
+        assertEquals("too_many_items", refused.code());
+        assertEquals("the dataset has 3 images; the limit is 2 (brushline.batch.max-items); split it into several "
+                + "datasets", refused.getMessage());
+        assertEquals(List.of(), requested.sent);
+    }
+
+    @Test
+    void invalidFiltersAre400SayingWhatIsWrong() {
+        Map<String, String> cases = Map.of(
+                "{\"min_size\": 0.1}", "unknown filter 'min_size'; the filters are classes, min_area, max_area, "
+                        + "max_border_sides, max_overlap, single_instance, max_objects_per_image, verify_threshold",
+                "{\"max_objects_per_image\": 2.5}", "filter 'max_objects_per_image' must be a whole number",
+                "{\"single_instance\": [1]}", "filter 'single_instance' must be true or false",
+                "{\"min_area\": 0.5, \"max_area\": 0.2}", "invalid filters: min_area and max_area must satisfy "
+                        + "0 <= min_area < max_area <= 1 (fractions of the image)",
+                "[\"dog\"]", "filters must be a JSON object such as {\"classes\": [\"dog\", \"chair\"], "
+                        + "\"min_area\": 0.01}");
+        cases.forEach((filters, message) -> {
+            var refused = assertThrows(ApiException.class, () -> manifest("{\"items\": [{\"image_url\": \"" + base
+                    + "/photo\"}], \"filters\": " + filters + "}", null), filters);
+            assertEquals(400, refused.status().getStatusCode(), filters);
+            assertEquals("invalid_filters", refused.code(), filters);
+            assertEquals(message, refused.getMessage(), filters);
+        });
+    }
+
+    // ---- images that fail once fetched ----
+
+    @Test
+    void anImageThatFailsOnceFetchedIsSentWithItsFailureWhereItWouldHaveBeen() {
+        String id = datasets.submit(manifest("""
+                {"items": [{"image_url": "%1$s/photo"}, {"image_url": "%1$s/gone"},
+                           {"image_url": "%1$s/notes.txt"}]}""".formatted(base), null)).datasetId();
+
+        List<EditJob> sent = sentInOrder();
+        assertEquals(3, sent.size(), "every image is sent, failed or not");
+        assertNull(sent.get(0).failure());
+        EditJob gone = sent.get(1);
+        assertEquals("submit", gone.failure().stage());
+        assertEquals("invalid_image_url", gone.failure().code());
+        assertEquals("could not fetch image_url: the server answered HTTP 404", gone.failure().reason());
+        assertEquals(ObjectKeys.datasetSource(id, 1), gone.source().key());
+        assertEquals(DatasetItem.survey(id, 1), gone.dataset());
+        assertEquals("invalid_image", sent.get(2).failure().code());
+        assertTrue(sent.get(2).failure().reason().contains("not an image"), sent.get(2).failure().reason());
+        assertFalse(storage.objects.containsKey(ObjectKeys.datasetSource(id, 1)), "nothing usable was stored");
+    }
+
+    // ---- idempotency and submissions cut short ----
+
+    @Test
+    void theSameIdempotencyKeyAnswersTheSameDatasetAndADifferentRequestUnderItIs422() {
+        String body = "{\"items\": [{\"image_url\": \"" + base + "/photo\"}]}";
+        var first = datasets.submit(manifest(body, "key-1"));
+        var again = datasets.submit(manifest(body, "key-1"));
+
+        assertEquals(first.datasetId(), again.datasetId());
+        assertTrue(first.created());
+        assertFalse(again.created());
+        assertEquals(1, requested.sent.size(), "the image was sent once");
+        var reused = assertThrows(ApiException.class, () -> datasets.submit(manifest(
+                "{\"items\": [{\"image_url\": \"" + base + "/photo?other\"}]}", "key-1")));
+        assertEquals(422, reused.status().getStatusCode());
+        assertEquals("idempotency_key_reused", reused.code());
+        assertTrue(reused.getMessage().contains(first.datasetId()), reused.getMessage());
+        assertNotEquals(first.datasetId(), datasets.submit(manifest(body, "key-2")).datasetId());
+    }
+
+    @Test
+    void aSubmissionCutShortNamesTheImagesNotSentAndTheRetryWithTheKeySendsExactlyThose() {
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> job.dataset().image() == 1;
+        String body = """
+                {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"},
+                           {"image_url": "%1$s/photo?2"}]}""".formatted(base);
+
+        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest(body, "k")));
+
+        assertEquals(503, cut.status().getStatusCode());
+        assertEquals(List.of(1, 2), cut.notSent());
+        assertTrue(cut.getMessage().startsWith("dataset " + cut.datasetId() + " was not fully submitted (the job "
+                + "queue is unreachable right now): 2 of 3 images were not sent (1, 2); retry with the same "
+                + "Idempotency-Key to send them"), cut.getMessage());
+        assertEquals(List.of(0), requested.sent.stream().map(job -> job.dataset().image()).toList());
+
+        requested.refuse = job -> false;
+        var retry = datasets.submit(manifest(body, "k"));
+
+        assertEquals(cut.datasetId(), retry.datasetId());
+        assertEquals(List.of(0, 1, 2), sentInOrder().stream().map(job -> job.dataset().image()).toList(),
+                "each image sent exactly once over both calls");
+        assertEquals("3", datasetStore.get(retry.datasetId()).get("remaining"));
+    }
+
+    @Test
+    void withoutAKeyTheImagesNotSentAreCountedAsFailedSoTheDatasetStillCompletes() {
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> job.dataset().image() == 1;
+
+        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest("""
+                {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"}]}""".formatted(base), null)));
+
+        assertEquals(List.of(1), cut.notSent());
+        assertTrue(cut.getMessage().contains("They are counted as failed images (not_submitted)"), cut.getMessage());
+        Map<String, String> hash = datasetStore.get(cut.datasetId());
+        assertEquals("1", hash.get("remaining"), "only image 0's survey is awaited");
+        assertTrue(hash.get("failed.1").contains("\"error\":\"not_submitted\""), hash.get("failed.1"));
+    }
+
+    @Test
+    void withoutAKeyAndStorageDownTheImagesAreSentAsNotSubmittedForTheSurveyToCount() {
+        storage.down = true;
+
+        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest("""
+                {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"}]}""".formatted(base), null)));
+
+        assertEquals(List.of(0, 1), cut.notSent());
+        List<EditJob> sent = sentInOrder();
+        assertEquals(List.of(0, 1), sent.stream().map(job -> job.dataset().image()).toList());
+        for (EditJob job : sent) {
+            assertEquals("not_submitted", job.failure().code());
+            assertTrue(job.failure().reason().startsWith("the dataset's submission was cut short before this image "
+                    + "was sent (storage or the queue is unreachable right now)"), job.failure().reason());
+        }
+        assertEquals("2", datasetStore.get(cut.datasetId()).get("remaining"), "the survey counts them, not the gateway");
+    }
+
+    // ---- progress ----
+
+    @Test
+    void theViewShowsCountsDropsFailuresRateAndEta() {
+        datasetStore.create("d1", "acme", 4, Map.of("settings", "{\"min_area\":0.005}", "webhookUrl", "http://h"));
+        datasetStore.recordSurvey("d1", 0, 5, 3, Map.of("area_too_small", 2));
+        datasetStore.recordSurvey("d1", 1, 2, 1, Map.of("touches_border", 1));
+        datasetStore.recordPair("d1", "000000-00", null, "{}");
+        datasetStore.recordPair("d1", "000000-01", null, "{}");
+        datasetStore.recordPair("d1", "000001-00", "still_detected", "");
+        datasetStore.recordFailedImage("d1", 2, "{\"error\":\"invalid_image\",\"message\":\"the image is damaged\"}");
+        Map<String, String> hash = datasetStore.get("d1");
+        Instant created = Instant.parse(hash.get("createdAt"));
+
+        Map<String, Object> view = DatasetView.of("d1", hash, created.plusSeconds(120), JSON);
+
+        assertEquals("running", view.get("state"));
+        assertEquals(4L, view.get("images"));
+        assertEquals(3L, view.get("images_surveyed"), "a failed image counts as surveyed");
+        assertEquals(7L, view.get("objects_found"));
+        assertEquals(4L, view.get("pairs_queued"));
+        assertEquals(2L, view.get("pairs_kept"));
+        assertEquals(1L, view.get("pairs_dropped"));
+        assertEquals(Map.of("area_too_small", 2L, "touches_border", 1L, "still_detected", 1L, "image_failed", 1L),
+                view.get("dropped"));
+        assertEquals(List.of(Map.of("index", 2, "error", "invalid_image", "message", "the image is damaged")),
+                view.get("failed_images"));
+        assertEquals(2L, view.get("remaining"), "image 3 and the pair 000000-02");
+        assertEquals(120L, view.get("elapsed_seconds"));
+        assertEquals(1.5, view.get("pairs_per_minute"), "3 pairs ended in 2 minutes");
+        // 4 queued + image 3 expected to queue 4/3 = 5.33 pairs, 3 ended: 2.33 left at 0.025 a second
+        assertEquals(94L, view.get("eta_seconds"));
+        assertEquals(0.005, ((com.fasterxml.jackson.databind.JsonNode) view.get("filters")).get("min_area")
+                .asDouble());
+        assertEquals(Map.of("prefix", "datasets/d1/", "metadata_url", "/v1/datasets/d1/files/metadata.jsonl",
+                "card_url", "/v1/datasets/d1/files/README.md"), view.get("output"));
+        assertNull(view.get("completed_at"));
+
+        datasetStore.markCompleted("d1");
+        Map<String, Object> done = DatasetView.of("d1", datasetStore.get("d1"), created.plusSeconds(9999), JSON);
+        assertEquals("completed", done.get("state"));
+        assertEquals(0L, done.get("eta_seconds"));
+        assertTrue((Long) done.get("elapsed_seconds") < 9999, "elapsed stops at completion");
+    }
+
+    @Test
+    void theEtaIsUnknownUntilAPairHasEnded() {
+        datasetStore.create("d2", "acme", 2, Map.of());
+        datasetStore.recordSurvey("d2", 0, 1, 1, Map.of());
+        Instant created = Instant.parse(datasetStore.get("d2").get("createdAt"));
+
+        Map<String, Object> view = DatasetView.of("d2", datasetStore.get("d2"), created.plusSeconds(30), JSON);
+
+        assertTrue(view.containsKey("eta_seconds"));
+        assertNull(view.get("eta_seconds"));
+        assertNull(view.get("pairs_per_minute"));
+        assertEquals(List.of(), view.get("failed_images"));
+    }
+
+    // ---- through the resource: tenants and output files ----
+
+    private DatasetResource resource(String key) {
+        gateway.apiKeys = Map.of("acme", TenantResolver.sha256("acme-key"), "other", TenantResolver.sha256("other-key"));
+        var resource = new DatasetResource(datasets, new TenantResolver(gateway),
+                new RateLimiter(REDIS.client(), gateway), JSON);
+        resource.apiKey = key;
+        return resource;
+    }
+
+    @Test
+    void anotherTenantsDatasetIsNotFoundAndTheOwnerSeesIt() {
+        datasetStore.create("d3", "acme", 1, Map.of());
+
+        var theirs = assertThrows(ApiException.class, () -> resource("other-key").status("d3"));
+        assertEquals(404, theirs.status().getStatusCode());
+        assertEquals("dataset_not_found", theirs.code());
+        assertEquals("no dataset with id d3", theirs.getMessage());
+        var files = assertThrows(ApiException.class, () -> resource("other-key").file("d3", "README.md", false));
+        assertEquals("dataset_not_found", files.code());
+        assertEquals("d3", resource("acme-key").status("d3").get("id"));
+        assertEquals("dataset_not_found", assertThrows(ApiException.class,
+                () -> resource("acme-key").status("nope")).code());
+    }
+
+    @Test
+    void outputFilesAreServedWithTheirTypeAndMissingOnesOrPathsOutsideAreRefused() {
+        datasetStore.create("d4", "acme", 1, Map.of());
+        byte[] rows = "{\"pair\":\"000000-00\"}\n".getBytes(StandardCharsets.UTF_8);
+        storage.put("datasets/d4/metadata.jsonl", rows, "application/x-ndjson");
+        storage.put("datasets/d4/images/000000-00-mask.png", new byte[] {1, 2}, "image/png");
+        storage.put("datasets/secret.txt", new byte[] {9}, "text/plain");
+        var acme = resource("acme-key");
+
+        var served = acme.file("d4", "metadata.jsonl", false);
+        assertEquals(200, served.getStatus());
+        assertArrayEquals(rows, (byte[]) served.getEntity());
+        assertEquals("application/x-ndjson", served.getMediaType().toString());
+        assertEquals("image/png", acme.file("d4", "images/000000-00-mask.png", false).getMediaType().toString());
+        assertEquals("text/markdown; charset=utf-8", DatasetService.contentType("README.md"));
+
+        var missing = assertThrows(ApiException.class, () -> acme.file("d4", "README.md", false));
+        assertEquals(404, missing.status().getStatusCode());
+        assertEquals("file_not_found", missing.code());
+        assertEquals("dataset d4 has no file 'README.md' (metadata.jsonl and README.md are written once the dataset "
+                + "has completed)", missing.getMessage());
+        assertEquals("file_not_found", assertThrows(ApiException.class,
+                () -> acme.file("d4", "README.md", true)).code(), "no redirect to a file that is not there");
+        for (String outside : List.of("../secret.txt", "images/../../secret.txt", "/etc/passwd", "images//x.png")) {
+            var refused = assertThrows(ApiException.class, () -> acme.file("d4", outside, false), outside);
+            assertEquals(400, refused.status().getStatusCode(), outside);
+            assertEquals("invalid_path", refused.code(), outside);
+        }
+
+        var redirect = acme.file("d4", "metadata.jsonl", true);
+        assertEquals(307, redirect.getStatus());
+        assertEquals("https://storage.test/datasets/d4/metadata.jsonl", redirect.getLocation().toString());
+    }
+}
