@@ -600,24 +600,134 @@ class PipelineEndToEndTest {
 
     /** Waits up to 60 s for the batch's webhook; exactly one must come, validly signed. Returns its body. */
     private JsonNode awaitBatchWebhook(String batchId) throws Exception {
-        String webhookId = "msg_batch_" + batchId;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode event = awaitOneWebhook("msg_batch_" + batchId, "batch-webhook-event.json",
+                () -> String.valueOf(api.get("/v1/batches/" + batchId).json()));
+        assertEquals("batch.completed", event.path("type").asText(), event.toString());
+        return event;
+    }
+
+    /**
+     * Waits up to 90 s for the webhook with this id; exactly one must come, validly signed and matching
+     * the schema. Returns its body.
+     */
+    private JsonNode awaitOneWebhook(String webhookId, String schemaFile, java.util.concurrent.Callable<String> state)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (webhooks.received().stream().noneMatch(r -> webhookId.equals(r.webhookId()))
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         Thread.sleep(500);
-        var batchHooks = webhooks.received().stream().filter(r -> webhookId.equals(r.webhookId())).toList();
-        assertEquals(1, batchHooks.size(), "batch webhooks received; batch " + api.get("/v1/batches/" + batchId).json());
-        assertTrue(batchHooks.get(0).signatureValid());
-        JsonNode event = JSON.readTree(batchHooks.get(0).body());
-        assertEquals("batch.completed", event.path("type").asText(), event.toString());
-        var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SchemaLocation.of(
-                Path.of(System.getProperty("brushline.schemas.dir")).resolve("batch-webhook-event.json").toUri()
-                        .toString()));
-        var errors = schema.validate(event);
-        assertTrue(errors.isEmpty(), "batch webhook " + event + " violates its schema: " + errors);
+        var hooks = webhooks.received().stream().filter(r -> webhookId.equals(r.webhookId())).toList();
+        assertEquals(1, hooks.size(), "webhooks " + webhookId + " received; now " + state.call());
+        assertTrue(hooks.get(0).signatureValid());
+        JsonNode event = JSON.readTree(hooks.get(0).body());
+        var errors = schema(schemaFile).validate(event);
+        assertTrue(errors.isEmpty(), "webhook " + event + " violates " + schemaFile + ": " + errors);
         return event;
+    }
+
+    private static JsonSchema schema(String file) {
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SchemaLocation.of(
+                Path.of(System.getProperty("brushline.schemas.dir")).resolve(file).toUri().toString()));
+    }
+
+    /**
+     * Paint by Inpaint's data pipeline on real photos: each kept pair's target is the uploaded photo, its
+     * source differs from it only inside its mask, the counts add up, one signed webhook ends it, and the
+     * instruction written for a pair is read back by the classifier as adding that object.
+     */
+    @Test
+    @Order(21)
+    void aDatasetOfPhotosBecomesAnImageFolderOfVerifiedRemovalPairs() throws Exception {
+        List<String> photos = List.of("sam_dog.jpg", "gsam_demo2_dog.jpg", "sam_truck.jpg", "samhq_example4_bench.jpg");
+        var form = new MultipartForm().field("webhook_url", webhooks.url("/dataset-hooks"))
+                .field("filters", "{\"max_objects_per_image\": 2}");
+        List<byte[]> originals = new ArrayList<>();
+        for (String photo : photos) {
+            originals.add(Files.readAllBytes(shared.resolve("data/images").resolve(photo)));
+            form.file("image", originals.get(originals.size() - 1));
+        }
+        var accepted = api.post("/v1/datasets", form, "dataset-e2e-1");
+        assertEquals(202, accepted.status(), String.valueOf(accepted.json()));
+        String id = accepted.json().path("id").asText();
+
+        JsonNode event = awaitOneWebhook("msg_dataset_" + id, "dataset-webhook-event.json",
+                () -> String.valueOf(api.get("/v1/datasets/" + id).json()));
+        assertEquals("dataset.completed", event.path("type").asText(), event.toString());
+        JsonNode status = api.get("/v1/datasets/" + id).json();
+        assertEquals("completed", status.path("state").asText(), status.toString());
+        assertEquals(0, status.path("remaining").asInt(), status.toString());
+        assertEquals(photos.size(), status.path("images_surveyed").asInt(), status.toString());
+        int kept = status.path("pairs_kept").asInt();
+        assertTrue(kept >= 1, "no pair kept from four photos with a dog, a truck and a bench: " + status);
+        assertEquals(status.path("pairs_queued").asInt(), kept + status.path("pairs_dropped").asInt(), status.toString());
+        int droppedBySurvey = 0;
+        for (var reason : List.of("class_not_wanted", "area_too_small", "area_too_large", "touches_border", "occluded",
+                "ambiguous_instance", "over_image_limit")) {
+            droppedBySurvey += status.path("dropped").path(reason).asInt();
+        }
+        assertEquals(status.path("objects_found").asInt(), status.path("pairs_queued").asInt() + droppedBySurvey,
+                "every object found is either queued or dropped by a named filter: " + status);
+        assertEquals(kept, event.path("data").path("pairs_kept").asInt(), event.toString());
+
+        var metadata = api.get(status.path("output").path("metadata_url").asText());
+        assertEquals(200, metadata.status());
+        String[] rows = new String(metadata.body(), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertEquals(kept, rows.length, "one metadata row per kept pair");
+        for (String line : rows) {
+            JsonNode row = JSON.readTree(line);
+            byte[] targetBytes = file(id, row.path("target_file_name").asText());
+            assertTrue(originals.stream().anyMatch(o -> java.util.Arrays.equals(o, targetBytes)),
+                    "the target is the uploaded photo itself: " + line);
+            Mat target = ImageCodec.decodeColor(targetBytes, "target");
+            Mat source = ImageCodec.decodeColor(file(id, row.path("source_file_name").asText()), "source");
+            Mat mask = ImageCodec.decodeMask(file(id, row.path("mask_file_name").asText()), "mask");
+            assertEquals(target.size(), source.size(), line);
+            assertEquals(target.size(), mask.size(), line);
+            Mat diff = new Mat();
+            Core.absdiff(source, target, diff);
+            Mat outside = diff.clone();
+            outside.setTo(new Scalar(0, 0, 0), mask);
+            Scalar changedOutside = Core.sumElems(outside);
+            assertEquals(0.0, changedOutside.val[0] + changedOutside.val[1] + changedOutside.val[2],
+                    "the pair differs outside its mask: " + line);
+            assertTrue(Core.countNonZero(mask) > 0, line);
+            assertTrue(Core.sumElems(diff).val[0] > 0, "the object was not removed: " + line);
+            String instruction = row.path("instruction").asText();
+            assertTrue(instruction.startsWith("add ") && instruction.contains(row.path("label").asText()), line);
+        }
+        var card = api.get(status.path("output").path("card_url").asText());
+        assertEquals(200, card.status());
+        assertTrue(new String(card.body(), java.nio.charset.StandardCharsets.UTF_8).contains("imagefolder"));
+
+        // The inverse edit: the pair's instruction on the pair's source is classified as adding that object.
+        JsonNode first = JSON.readTree(rows[0]);
+        var add = api.post("/v1/edits", new MultipartForm().field("instruction", first.path("instruction").asText())
+                .file("image", file(id, first.path("source_file_name").asText())), null);
+        assertEquals(202, add.status(), String.valueOf(add.json()));
+        String addId = add.json().path("id").asText();
+        awaitTerminal(addId);
+        JsonNode added = api.get("/v1/edits/" + addId).json();
+        assertEquals("ADD", added.path("category").asText(), added.toString());
+        assertEquals(first.path("label").asText(), added.path("object").asText(), added.toString());
+
+        Map<String, List<ConsumerRecord<String, String>>> byTopic = readAllTopics();
+        for (String topic : List.of("dataset-requested", "dataset-removed", "dataset-completed")) {
+            JsonSchema schema = schema(topic + ".json");
+            List<ConsumerRecord<String, String>> records = byTopic.getOrDefault(topic, List.of());
+            assertFalse(records.isEmpty(), "nothing on " + topic);
+            for (var record : records) {
+                var errors = schema.validate(JSON.readTree(record.value()));
+                assertTrue(errors.isEmpty(), topic + " message " + record.value() + " violates its schema: " + errors);
+            }
+        }
+    }
+
+    private byte[] file(String datasetId, String path) throws Exception {
+        var reply = api.get("/v1/datasets/" + datasetId + "/files/" + path);
+        assertEquals(200, reply.status(), path + ": " + reply.json());
+        return reply.body();
     }
 
     @Test
