@@ -28,8 +28,7 @@ public class DatasetCompletion {
 
     private static final Logger LOG = Logger.getLogger(DatasetCompletion.class);
     private static final String DROPPED = "dropped.";
-    /** Counted among the dropped by the dataset store, but announced as failed images: they had no objects. */
-    private static final String IMAGE_FAILED = "image_failed";
+    private static final String FAILED = "failed.";
 
     private final DatasetStore datasets;
     private final WebhookSubjects webhooks;
@@ -87,19 +86,23 @@ public class DatasetCompletion {
         if (url == null || dataset.containsKey("webhook")) {
             return false;
         }
+        // Counted as GET /v1/datasets/{id} counts them: the webhook says what the API shows.
         Map<String, Integer> dropped = new TreeMap<>();
-        dataset.forEach((field, value) -> {
-            if (field.startsWith(DROPPED) && !field.equals(DROPPED + IMAGE_FAILED)) {
-                dropped.put(field.substring(DROPPED.length()), Integer.valueOf(value));
+        int failedImages = 0;
+        for (Map.Entry<String, String> field : dataset.entrySet()) {
+            if (field.getKey().startsWith(DROPPED)) {
+                dropped.put(field.getKey().substring(DROPPED.length()), Integer.valueOf(field.getValue()));
+            } else if (field.getKey().startsWith(FAILED)) {
+                failedImages++;
             }
-        });
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", datasetId);
         data.put("state", "completed");
         data.put("images", count(dataset, "images"));
         data.put("pairs_kept", count(dataset, "pairs.kept"));
         data.put("dropped", dropped);
-        data.put("failed_images", count(dataset, DROPPED + IMAGE_FAILED));
+        data.put("failed_images", failedImages);
         data.put("status_url", "/v1/datasets/" + datasetId);
         data.put("metadata_url", "/v1/datasets/" + datasetId + "/files/metadata.jsonl");
         LOG.infof("dataset %s completed: %s pairs kept, dropped %s", datasetId, data.get("pairs_kept"), dropped);

@@ -190,7 +190,8 @@ class DatasetNotificationTest {
         assertEquals("dataset.completed", body.get("type").asText());
         assertEquals(JSON.readTree("""
                 {"id":"ds1","state":"completed","images":3,"pairs_kept":2,
-                 "dropped":{"area_too_small":2,"still_detected":1,"touches_border":1},"failed_images":1,
+                 "dropped":{"area_too_small":2,"image_failed":1,"still_detected":1,"touches_border":1},
+                 "failed_images":1,
                  "status_url":"/v1/datasets/ds1","metadata_url":"/v1/datasets/ds1/files/metadata.jsonl"}"""),
                 body.get("data"));
 
