@@ -11,18 +11,19 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code brushline} command: edit photos through a Brushline gateway, and follow, inspect or
- * cancel jobs and batches. Exit status: 0 done, 1 a job failed or was canceled, 2 a usage error, 3 the server
+ * cancel jobs and batches, and make datasets. Exit status: 0 done, 1 a job failed or was canceled, 2 a usage error, 3 the server
  * could not be reached or refused the request.
  */
 @Command(name = "brushline", mixinStandardHelpOptions = true, version = "brushline 0.1.0",
         description = "Edits photos with instructions in words, through a Brushline server.",
         subcommands = {EditCommand.class, StatusCommand.class, WatchCommand.class, CancelCommand.class,
-                BatchCommand.class, CommandLine.HelpCommand.class},
+                BatchCommand.class, DatasetCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  brushline edit photo.jpg \"remove the dog\" -o out.png",
                 "  brushline edit photos/ \"make it black and white\" -o results/",
                 "  brushline status 3222557b-...",
                 "  brushline batch submit catalogue.jsonl --wait",
+                "  brushline dataset create photos/*.jpg --wait",
                 "", "Exit status: 0 done, 1 a job failed or was canceled, 2 a usage error,"
                         + " 3 the server could not be reached or refused the request."})
 public final class Brushline implements Runnable {
@@ -48,7 +49,7 @@ public final class Brushline implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "say what to do: edit, status, watch, cancel or batch");
+                "say what to do: edit, status, watch, cancel, batch or dataset");
     }
 
     /** A client of the chosen server. */

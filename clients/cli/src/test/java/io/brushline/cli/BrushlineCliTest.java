@@ -50,6 +50,7 @@ class BrushlineCliTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/edits", this::answer);
         server.createContext("/v1/batches", this::answerBatch);
+        server.createContext("/v1/datasets", this::answerDataset);
         server.start();
     }
 
@@ -170,6 +171,122 @@ class BrushlineCliTest {
                 + ",\"counts\":" + counts + ",\"items\":[" + items + "],\"offset\":" + from
                 + (from + size < total ? ",\"next_page_token\":\"p" + (from + size) + "\"" : "")
                 + (ended ? ",\"manifest_url\":\"/v1/batches/" + batch.id() + "/manifest\"" : "") + "}";
+    }
+
+    /** A dataset of the fake gateway: running on its first read, completed with one pair after that. */
+    record FakeDataset(String id, String body, int images, int[] reads) {
+    }
+
+    private final Map<String, FakeDataset> datasets = new ConcurrentHashMap<>();
+
+    private void answerDataset(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            requests.add(method + " " + path);
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+            if (method.equals("POST")) {
+                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+                String existing = idByKey.get("dataset:" + key);
+                String id = existing != null ? existing : UUID.randomUUID().toString();
+                int images = body.split("name=\"image\"", -1).length - 1 + body.split("\"image_url\"", -1).length - 1;
+                datasets.putIfAbsent(id, new FakeDataset(id, body, images, new int[1]));
+                idByKey.put("dataset:" + key, id);
+                send(exchange, existing == null ? 202 : 200, "application/json", "{\"id\":\"" + id + "\",\"images\":"
+                        + images + ",\"status_url\":\"/v1/datasets/" + id + "\",\"created\":" + (existing == null) + "}");
+                return;
+            }
+            String[] parts = path.split("/", 6);
+            FakeDataset dataset = datasets.get(parts[3]);
+            if (dataset == null) {
+                send(exchange, 404, "application/json", "{\"error\":\"dataset_not_found\",\"message\":\"no dataset with"
+                        + " id " + parts[3] + "\"}");
+            } else if (parts.length == 4) {
+                boolean completed = dataset.reads()[0]++ > 0;
+                send(exchange, 200, "application/json", "{\"id\":\"" + dataset.id() + "\",\"state\":\""
+                        + (completed ? "completed" : "running") + "\",\"images\":" + dataset.images()
+                        + ",\"images_surveyed\":" + (completed ? dataset.images() : 0) + ",\"objects_found\":3,"
+                        + "\"pairs_queued\":2,\"pairs_kept\":" + (completed ? 1 : 0) + ",\"pairs_dropped\":1,"
+                        + "\"dropped\":{\"area_too_small\":1,\"still_detected\":1},\"failed_images\":[],\"remaining\":"
+                        + (completed ? 0 : 3) + ",\"pairs_per_minute\":2.5,\"filters\":{},\"output\":{\"prefix\":"
+                        + "\"datasets/" + dataset.id() + "/\",\"metadata_url\":\"/v1/datasets/" + dataset.id()
+                        + "/files/metadata.jsonl\",\"card_url\":\"/v1/datasets/" + dataset.id() + "/files/README.md\"}}");
+            } else if (parts[5].equals("metadata.jsonl")) {
+                send(exchange, 200, "application/x-ndjson", "{\"source_file_name\":\"images/000000-00-source.png\","
+                        + "\"target_file_name\":\"images/000000-00-target.jpg\",\"mask_file_name\":"
+                        + "\"images/000000-00-mask.png\",\"instruction\":\"add a dog next to the sofa\"}\n");
+            } else {
+                send(exchange, 200, "application/octet-stream", "file " + parts[5]);
+            }
+        }
+    }
+
+    @Test
+    void aDatasetIsCreatedFromPhotosFollowedShownAndDownloaded() throws IOException {
+        Path folder = photos(2, 0);
+        Path first = folder.resolve("photo00.jpg");
+        Path second = folder.resolve("photo01.jpg");
+        Run create = run("--server", url(), "dataset", "create", first.toString(), second.toString(), "--filters",
+                "{\"classes\": [\"dog\"]}", "--webhook", "https://example.test/hooks", "--wait");
+
+        assertEquals(0, create.exit(), create.err());
+        String id = datasets.keySet().iterator().next();
+        assertEquals("dataset " + id + ": completed, 2 images (2 surveyed)\n"
+                + "objects found: 3, sent for removal: 2, pairs kept: 1\n"
+                + "dropped: area_too_small 1, still_detected 1\n"
+                + "metadata: /v1/datasets/" + id + "/files/metadata.jsonl\n"
+                + "data card: /v1/datasets/" + id + "/files/README.md\n", create.out());
+        assertTrue(create.err().contains("dataset " + id + "  0/2 images surveyed  0 pairs kept  3 to go"), create.err());
+        String body = datasets.get(id).body();
+        assertTrue(body.contains("filename=\"photo00.jpg\"") && body.contains("filename=\"photo01.jpg\""), body);
+        assertTrue(body.contains("{\"classes\":[\"dog\"]}") && body.contains("https://example.test/hooks"), body);
+
+        // the same command again is the same dataset, not a second one
+        Run again = run("--server", url(), "dataset", "create", first.toString(), second.toString(), "--filters",
+                "{\"classes\": [\"dog\"]}", "--webhook", "https://example.test/hooks");
+        assertEquals(id + "\n", again.out());
+        assertEquals(1, datasets.size());
+
+        Run status = run("--server", url(), "dataset", "status", id, "--json");
+        assertEquals(0, status.exit());
+        assertTrue(status.out().contains("\"pairs_kept\" : 1"), status.out());
+
+        requests.clear();
+        Path target = dir.resolve("pairs");
+        Run download = run("--server", url(), "dataset", "download", id, target.toString());
+        assertEquals(0, download.exit(), download.err());
+        assertEquals("dataset " + id + ": 5 files written to " + target + "\n", download.out());
+        assertEquals("file README.md", Files.readString(target.resolve("README.md")));
+        assertEquals("file images/000000-00-mask.png", Files.readString(target.resolve("images/000000-00-mask.png")));
+        assertTrue(Files.readString(target.resolve("metadata.jsonl")).contains("add a dog next to the sofa"));
+        assertEquals(6, requests.size(), "the status, then metadata, card and three images: " + requests);
+    }
+
+    @Test
+    void datasetMistakesAreToldInWords() throws IOException {
+        Path photo = photos(1, 0).resolve("photo00.jpg");
+        Run both = run("--server", url(), "dataset", "create", photo.toString(), "https://cdn.example.test/1.jpg");
+        assertEquals(2, both.exit());
+        assertTrue(both.err().startsWith("brushline: a dataset is made of uploaded files or of image URLs, not both"),
+                both.err());
+        Run badFilters = run("--server", url(), "dataset", "create", photo.toString(), "--filters", "{classes: dog");
+        assertEquals(2, badFilters.exit());
+        assertTrue(badFilters.err().startsWith("brushline: the filters are not valid JSON"), badFilters.err());
+        Run missing = run("--server", url(), "dataset", "create", dir.resolve("none.jpg").toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("does not exist (and is not an http(s) URL)"), missing.err());
+        assertTrue(datasets.isEmpty(), "nothing was submitted");
+
+        String id = run("--server", url(), "dataset", "create", "https://cdn.example.test/1.jpg").out().strip();
+        Run running = run("--server", url(), "dataset", "download", id, dir.resolve("pairs").toString());
+        assertEquals(3, running.exit());
+        assertTrue(running.err().startsWith("brushline: dataset " + id + " is still running"), running.err());
+        Run unknown = run("--server", url(), "dataset", "status", "3222557b");
+        assertEquals(3, unknown.exit());
+        assertEquals("brushline: no dataset with id 3222557b", unknown.err().strip());
+        for (Run run : List.of(both, badFilters, missing, running, unknown)) {
+            assertWords(run);
+        }
     }
 
     private Path manifest(int count, int failing) throws IOException {

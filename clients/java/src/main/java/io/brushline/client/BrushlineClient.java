@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A client of the Brushline gateway's HTTP API ({@code /v1/edits} and {@code /v1/batches}). Thread-safe; make one per server
+ * A client of the Brushline gateway's HTTP API ({@code /v1/edits}, {@code /v1/batches} and
+ * {@code /v1/datasets}). Thread-safe; make one per server
  * and share it.
  *
  * <pre>{@code
@@ -260,7 +261,7 @@ public final class BrushlineClient {
      * retry with the same key, which answers the batch once the first call has submitted it.
      */
     public BatchSubmitted submitBatch(BatchRequest batch) {
-        String key = batch.idempotencyKey() != null ? batch.idempotencyKey() : "client-" + java.util.UUID.randomUUID();
+        String key = keyOrMade(batch.idempotencyKey());
         String body = batch.toJson();
         HttpResponse<byte[]> response = send(() -> request("/v1/batches").timeout(requestTimeout)
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
@@ -319,6 +320,115 @@ public final class BrushlineClient {
         }
     }
 
+    /**
+     * Starts a dataset job ({@code POST /v1/datasets}): uploaded files go as a multipart form, photos
+     * the gateway fetches as its JSON manifest. As with {@link #submitBatch}, a request without an
+     * idempotency key is sent with one made here, so that this client's own retries of a submission
+     * cut short finish that dataset instead of starting a second one.
+     */
+    public DatasetSubmitted submitDataset(DatasetRequest dataset) {
+        String key = keyOrMade(dataset.idempotencyKey());
+        String contentType;
+        java.util.function.Supplier<HttpRequest.BodyPublisher> body;
+        if (dataset.isUpload()) {
+            Multipart form = dataset.toForm();
+            contentType = form.contentType();
+            body = form::publisher;
+        } else {
+            String json = dataset.toJson();
+            contentType = "application/json";
+            body = () -> HttpRequest.BodyPublishers.ofString(json);
+        }
+        HttpResponse<byte[]> response = send(() -> request("/v1/datasets").timeout(requestTimeout)
+                .header("Content-Type", contentType).header("Idempotency-Key", key).POST(body.get()).build(),
+                HttpResponse.BodyHandlers.ofByteArray(), "submitting the dataset", true);
+        return parse(response.body(), DatasetSubmitted.class);
+    }
+
+    /** The dataset's progress, what it kept and dropped, and where its output is. */
+    public Dataset dataset(String id) {
+        return parse(get(datasetPath(id, ""), "reading dataset " + id).body(), Dataset.class);
+    }
+
+    /**
+     * A file of a dataset's output, by its path in the dataset: {@code metadata.jsonl}, {@code README.md},
+     * or an image a metadata row names ({@code images/000000-00-source.png}).
+     */
+    public byte[] datasetFile(String id, String path) {
+        return get(datasetPath(id, "/files/" + filePath(path)), "downloading " + path + " of dataset " + id).body();
+    }
+
+    /**
+     * Reads the dataset every {@link Builder#pollInterval} until it has completed, calling
+     * {@code onChange} each time its progress changes (the first time at once); answers the completed dataset.
+     */
+    public Dataset watchDataset(String id, Consumer<Dataset> onChange) {
+        Objects.requireNonNull(onChange);
+        java.util.List<Object> last = null;
+        while (true) {
+            Dataset now = dataset(id);
+            java.util.List<Object> progress = java.util.List.of(now.state(), now.imagesSurveyed(), now.pairsQueued(),
+                    now.pairsKept(), now.pairsDropped(), now.failedImages().size(), now.remaining());
+            if (!progress.equals(last)) {
+                onChange.accept(now);
+            }
+            last = progress;
+            if (now.isCompleted()) {
+                return now;
+            }
+            pause(pollInterval, "following dataset " + id);
+        }
+    }
+
+    /**
+     * Downloads a completed dataset into {@code folder} in the layout it has on the server, which
+     * {@code load_dataset("imagefolder", data_dir=folder)} reads: {@code metadata.jsonl}, {@code README.md}
+     * and every file a metadata row names in a {@code *_file_name} column. Each file is written
+     * completely or not at all, replacing one already there.
+     *
+     * @return the files written, relative to {@code folder}, metadata first
+     */
+    public java.util.List<String> downloadDataset(String id, Path folder) {
+        Dataset dataset = dataset(id);
+        if (!dataset.isCompleted()) {
+            throw new BrushlineException(0, "dataset_running", "dataset " + id + " is still running ("
+                    + dataset.imagesSurveyed() + " of " + dataset.images() + " images surveyed, " + dataset.remaining()
+                    + " images and removals to go); download it once it has completed");
+        }
+        byte[] metadata = datasetFile(id, "metadata.jsonl");
+        java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>(java.util.List.of("metadata.jsonl",
+                "README.md"));
+        String[] rows = new String(metadata, java.nio.charset.StandardCharsets.UTF_8).split("\r?\n");
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].isBlank()) {
+                continue;
+            }
+            JsonNode row;
+            try {
+                row = JSON.readTree(rows[i]);
+            } catch (IOException e) {
+                throw new BrushlineException(0, "unreadable_answer", "line " + (i + 1) + " of the metadata of dataset "
+                        + id + " is not JSON", e);
+            }
+            for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> fields = row.fields(); fields.hasNext(); ) {
+                java.util.Map.Entry<String, JsonNode> field = fields.next();
+                if (field.getKey().endsWith("_file_name") && field.getValue().isTextual()) {
+                    files.add(field.getValue().asText());
+                }
+            }
+        }
+        Path root = folder.toAbsolutePath().normalize();
+        for (String file : files) {
+            Path target = root.resolve(file).normalize();
+            if (!target.startsWith(root) || target.equals(root)) {
+                throw new BrushlineException(0, "unsafe_file_name", "the metadata of dataset " + id + " names "
+                        + file + ", which is not a file inside the dataset's folder; nothing more was downloaded");
+            }
+            write(file.equals("metadata.jsonl") ? metadata : datasetFile(id, file), target);
+        }
+        return java.util.List.copyOf(files);
+    }
+
     private Batch batchPage(String id, String pageToken, Integer pageSize) {
         StringBuilder query = new StringBuilder();
         if (pageToken != null) {
@@ -358,6 +468,32 @@ public final class BrushlineClient {
 
     private static String batchPath(String id, String suffix) {
         return checked(id, "batch") + "/v1/batches/" + id + suffix;
+    }
+
+    private static String datasetPath(String id, String suffix) {
+        return checked(id, "dataset") + "/v1/datasets/" + id + suffix;
+    }
+
+    /** A file's path in a dataset, each segment encoded; one that could leave the dataset is refused. */
+    private static String filePath(String path) {
+        String[] segments = path == null ? new String[0] : path.split("/", -1);
+        java.util.List<String> encoded = new java.util.ArrayList<>();
+        for (String segment : segments) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("\\")) {
+                throw new IllegalArgumentException("\"" + path + "\" is not the path of a file in a dataset,"
+                        + " such as metadata.jsonl or images/000000-00-source.png");
+            }
+            encoded.add(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        if (encoded.isEmpty()) {
+            throw new IllegalArgumentException("no file given; a dataset's files are metadata.jsonl, README.md and images/...");
+        }
+        return String.join("/", encoded);
+    }
+
+    /** The caller's idempotency key, or one made for this client's own retries of the request. */
+    private static String keyOrMade(String key) {
+        return key != null ? key : "client-" + java.util.UUID.randomUUID();
     }
 
     /** Nothing, once {@code id} is known to be safe in a path. */

@@ -8,7 +8,6 @@ import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ import org.jboss.logging.Logger;
 /**
  * Ends batches. Each terminal job of a batch is counted once ({@link BatchStore#countTerminal}); the
  * count that finds no item left writes the result manifest (JSON lines, one per item, in order) and
- * schedules one {@code batch.completed} webhook through the {@link DeliveryQueue}, signed and retried
+ * schedules one {@code batch.completed} webhook ({@link WebhookSubjects#announce}), signed and retried
  * as job webhooks are. Each step may be repeated: a notifier that dies half-way gets the event again
  * (the Kafka record is acknowledged only afterwards), finds the count at zero and repeats the steps;
  * the manifest is overwritten with the same lines and the delivery, keyed by the batch, is created once.
@@ -28,26 +27,21 @@ public class BatchCompletion {
 
     private static final Logger LOG = Logger.getLogger(BatchCompletion.class);
 
-    /** The delivery id of a batch's webhook (job ids are UUIDs: never the same). */
-    static String deliveryId(String batchId) {
-        return "batch_" + batchId;
-    }
-
     static String manifestKey(String batchId) {
         return "batches/" + batchId + "/manifest.jsonl";
     }
 
     private final BatchStore batches;
     private final JobStore jobs;
-    private final DeliveryQueue queue;
+    private final WebhookSubjects webhooks;
     private final ObjectStore storage;
     private final ObjectMapper json;
 
-    public BatchCompletion(BatchStore batches, JobStore jobs, DeliveryQueue queue, ObjectStore storage,
+    public BatchCompletion(BatchStore batches, JobStore jobs, WebhookSubjects webhooks, ObjectStore storage,
             ObjectMapper json) {
         this.batches = batches;
         this.jobs = jobs;
-        this.queue = queue;
+        this.webhooks = webhooks;
         this.storage = storage;
         this.json = json;
     }
@@ -107,14 +101,7 @@ public class BatchCompletion {
         data.put("counts", counts);
         data.put("status_url", "/v1/batches/" + batchId);
         data.put("manifest_url", "/v1/batches/" + batchId + "/manifest");
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", "batch.completed");
-        event.put("timestamp", Instant.now().toString());
-        event.put("data", data);
-        String id = deliveryId(batchId);
-        if (queue.enqueue(id, "msg_" + id, tenant, url, write(event), null)) {
-            batches.recordWebhookStatus(batchId, "pending");
-        }
+        webhooks.announce(WebhookSubjects.BATCH, batchId, tenant, url, "batch.completed", data);
     }
 
     /** One item of the manifest: what GET /v1/batches/{id} shows for it. */

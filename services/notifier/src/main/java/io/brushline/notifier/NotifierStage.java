@@ -1,22 +1,23 @@
 package io.brushline.notifier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
+import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
 import io.opentelemetry.api.trace.SpanKind;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -25,6 +26,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * webhook announces; a job that reached another terminal state first (canceled while painting, say)
  * is announced as what it is. The Kafka record is acknowledged only once the delivery is durable in
  * Redis; the delivery itself happens in {@link WebhookDispatcher}.
+ *
+ * <p>A removal made for a dataset job (its {@link EditJob#dataset() dataset} set) has no webhook of its
+ * own and belongs to no batch: it ends here and goes on, unchanged, to {@code dataset-removed}, where the
+ * removal is verified and counted once for its dataset, so a redelivered event is harmless there too.
  */
 @ApplicationScoped
 public class NotifierStage {
@@ -36,10 +41,13 @@ public class NotifierStage {
     private final Retrying retrying;
     private final JobTracing tracing;
     private final BatchCompletion batches;
+    private final MutinyEmitter<EditJob> datasetRemoved;
 
     public NotifierStage(DeliveryQueue queue, JobStore jobs, ObjectMapper json, IncomingRecords incoming,
-            Retrying retrying, JobTracing tracing, BatchCompletion batches) {
+            Retrying retrying, JobTracing tracing, BatchCompletion batches,
+            @Channel("dataset-removed") MutinyEmitter<EditJob> datasetRemoved) {
         this.batches = batches;
+        this.datasetRemoved = datasetRemoved;
         this.retrying = retrying;
         this.tracing = tracing;
         this.queue = queue;
@@ -64,8 +72,24 @@ public class NotifierStage {
     /** Redis briefly unreachable must not lose the event: reading and scheduling are retried. */
     private void receive(ConsumerRecord<String, String> record, JobState outcome) {
         retrying.run("webhook for record " + record.topic() + "-" + record.partition() + "@" + record.offset(),
-                () -> incoming.parse(record).ifPresent(job -> finish(record, job,
-                        job.failure() != null ? JobState.FAILED : outcome)));
+                () -> incoming.parse(record).ifPresent(job -> {
+                    JobState state = job.failure() != null ? JobState.FAILED : outcome;
+                    if (job.dataset() != null) {
+                        forwardToDataset(job, state);
+                    } else {
+                        finish(record, job, state);
+                    }
+                }));
+    }
+
+    /**
+     * Ends a dataset's removal job and passes it on; the record is acknowledged only once the send is
+     * done, so a crash in between sends it again. It goes on even when its job hash is gone: the dataset
+     * waits for every removal it queued.
+     */
+    private void forwardToDataset(EditJob job, JobState outcome) {
+        jobs.advance(job.jobId(), outcome, JobStore.decidedFields(job));
+        datasetRemoved.sendMessageAndAwait(StageProcessor.keyed(job));
     }
 
     private void finish(ConsumerRecord<String, String> record, EditJob job, JobState outcome) {
@@ -117,14 +141,6 @@ public class NotifierStage {
             data.put("batch_id", stored.get("batchId"));
             data.put("batch_index", Integer.valueOf(stored.get("batchIndex")));
         }
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", "edit." + state.name().toLowerCase(Locale.ROOT));
-        event.put("timestamp", Instant.now().toString());
-        event.put("data", data);
-        try {
-            return json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return WebhookSubjects.event(json, "edit." + state.name().toLowerCase(Locale.ROOT), data);
     }
 }

@@ -4,8 +4,6 @@ import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.net.RetryAfter;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.observability.StageMetrics;
-import io.brushline.common.state.BatchStore;
-import io.brushline.common.state.JobStore;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -47,7 +45,7 @@ public class WebhookDispatcher {
     private static final MediaType JSON = MediaType.get("application/json");
 
     private final DeliveryQueue queue;
-    private final JobStore jobs;
+    private final WebhookSubjects subjects;
     private final WebhookConfig config;
     private final WebhookSigner signer;
     private final OkHttpClient http;
@@ -55,16 +53,14 @@ public class WebhookDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final StageMetrics metrics;
     private final JobTracing tracing;
-    private final BatchStore batches;
 
-    public WebhookDispatcher(DeliveryQueue queue, JobStore jobs, BatchStore batches, WebhookConfig config,
+    public WebhookDispatcher(DeliveryQueue queue, WebhookSubjects subjects, WebhookConfig config,
             OutboundUrlPolicy policy, StageMetrics metrics, JobTracing tracing) {
-        this.batches = batches;
         this.policy = policy;
         this.metrics = metrics;
         this.tracing = tracing;
         this.queue = queue;
-        this.jobs = jobs;
+        this.subjects = subjects;
         this.config = config;
         this.signer = WebhookSigner.ofConfigured(config.secret());
         Dispatcher dispatcher = new Dispatcher();
@@ -248,14 +244,9 @@ public class WebhookDispatcher {
         return status;
     }
 
-    /** Writes the delivery's final status to the job, then lets the delivery go. */
+    /** Writes the delivery's final status to the job, batch or dataset, then lets the delivery go. */
     private void recordOutcome(DeliveryQueue.Delivery delivery, String status) {
-        String id = delivery.jobId();
-        if (id.startsWith("batch_")) {
-            batches.recordWebhookStatus(id.substring("batch_".length()), status);
-        } else {
-            jobs.recordWebhookStatus(id, status);
-        }
+        subjects.recordStatus(delivery.jobId(), status);
         queue.forget(delivery.jobId());
     }
 }

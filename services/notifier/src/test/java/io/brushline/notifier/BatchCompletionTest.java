@@ -14,6 +14,7 @@ import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.BatchStore;
+import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectStore;
 import io.brushline.common.testing.RedisServerExtension;
@@ -64,6 +65,7 @@ class BatchCompletionTest {
     private BrushlineConfig common;
     private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
     private BatchCompletion completion;
+    private WebhookSubjects subjects;
 
     @BeforeAll
     void buildTheNotifiersParts() throws IOException {
@@ -80,7 +82,8 @@ class BatchCompletionTest {
                 stored.put(key, bytes.clone());
             }
         };
-        completion = new BatchCompletion(batches, jobs, queue, storage, JSON);
+        subjects = new WebhookSubjects(queue, jobs, batches, new DatasetStore(redis, common), JSON);
+        completion = new BatchCompletion(batches, jobs, subjects, storage, JSON);
     }
 
     @BeforeEach
@@ -250,16 +253,10 @@ class BatchCompletionTest {
         }
         assertEquals(BatchStore.Created.CREATED, batches.create(new BatchStore.NewBatch(batchId, "acme", jobIds,
                 Map.of("webhookUrl", "https://hooks.example/batch"), Map.of()), 10));
-        @SuppressWarnings("unchecked")
-        io.smallrye.reactive.messaging.MutinyEmitter<String> noDeadLetters =
-                (io.smallrye.reactive.messaging.MutinyEmitter<String>) java.lang.reflect.Proxy.newProxyInstance(
-                        getClass().getClassLoader(), new Class<?>[] {io.smallrye.reactive.messaging.MutinyEmitter.class},
-                        (proxy, method, args) -> {
-                            throw new AssertionError("a record was parked");
-                        });
         var stage = new NotifierStage(queue, jobs, JSON, new io.brushline.common.stage.IncomingRecords(JSON, jobs,
-                noDeadLetters), new io.brushline.common.stage.Retrying(common),
-                new JobTracing(OpenTelemetry.noop().getTracer("t")), completion);
+                SentRecords.refusing("a record was parked")), new io.brushline.common.stage.Retrying(common),
+                new JobTracing(OpenTelemetry.noop().getTracer("t")), completion,
+                SentRecords.refusing("a job outside any dataset went to dataset-removed"));
 
         stage.completed(record("edit-completed", jobIds.get(0), job(jobIds.get(0), null)));
         stage.failed(record("edit-failed", jobIds.get(1), job(jobIds.get(1), null).withFailure(
@@ -313,7 +310,7 @@ class BatchCompletionTest {
             String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
             List<String> jobIds = batch("b5", 1, hook);
             ends(jobIds.get(0), "SUCCEEDED");
-            var dispatcher = new WebhookDispatcher(queue, jobs, batches, webhooks,
+            var dispatcher = new WebhookDispatcher(queue, subjects, webhooks,
                     new OutboundUrlPolicy(List.of("127.0.0.1:" + receiver.getAddress().getPort())),
                     new StageMetrics(new SimpleMeterRegistry()), new JobTracing(OpenTelemetry.noop().getTracer("t")));
 

@@ -3,11 +3,13 @@ package io.brushline.notifier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.BatchStore;
+import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -43,8 +45,8 @@ class WebhookOutcomeTest {
         WebhookConfig webhooks = config.getConfigMapping(WebhookConfig.class);
         queue = new DeliveryQueue(redis, webhooks);
         BrushlineConfig common = config.getConfigMapping(BrushlineConfig.class);
-        dispatcher = new WebhookDispatcher(queue, new JobStore(redis, common), new BatchStore(redis, common),
-                webhooks, new OutboundUrlPolicy(List.of()), new StageMetrics(new SimpleMeterRegistry()),
+        dispatcher = new WebhookDispatcher(queue, new WebhookSubjects(queue, new JobStore(redis, common),
+                new BatchStore(redis, common), new DatasetStore(redis, common), new ObjectMapper()), webhooks, new OutboundUrlPolicy(List.of()), new StageMetrics(new SimpleMeterRegistry()),
                 new JobTracing(OpenTelemetry.noop().getTracer("test")));
     }
 
