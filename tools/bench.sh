@@ -7,6 +7,8 @@
 #          --painter-service-time ISO-8601 (BENCHMARK painter: fixed time per job, one at a time per instance)
 #          --inpainting-instances K[,K...] --partitions P
 #          --rss-every N (soak: print each process's current RSS every N finished jobs)
+#   tools/bench.sh dataset [--images 510] [--filters JSON] [--out DIR]
+#                                                         one dataset job of the shared photos repeated (docs/datasets.md)
 # BRUSHLINE_BENCH_JVM_OPTIONS goes to every JVM of the stack, e.g. a flight recording per process:
 #   BRUSHLINE_BENCH_JVM_OPTIONS="-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile" tools/bench.sh ...
 set -euo pipefail

@@ -81,6 +81,10 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("dataset")) {
+            DatasetBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Options options = Options.parse(args);
         List<byte[]> images = prepareImages(options.images(), options.size());
         Map<Integer, Double> throughputByInstances = new LinkedHashMap<>();
@@ -261,12 +265,17 @@ public final class BenchMain {
             System.out.println(Stats.of(compute.get(stage)).row("  " + stage + " engine"));
             System.out.println(Stats.of(storage.get(stage)).row("  " + stage + " object storage"));
         }
+        printUsage(before, after);
+        return throughput;
+    }
+
+    /** CPU seconds each process spent between the two readings, and its peak resident memory. */
+    static void printUsage(Map<String, ProcessUsage> before, Map<String, ProcessUsage> after) {
         System.out.printf("%-16s %10s %14s%n", "process", "CPU s", "peak RSS MiB");
         after.forEach((name, usage) -> {
             var delta = usage.minus(before.getOrDefault(name, new ProcessUsage(0, 0, 0)));
             System.out.printf("%-16s %10.1f %14.0f%n", name, delta.cpuSeconds(), usage.peakRssKb() / 1024.0);
         });
-        return throughput;
     }
 
     private static long millis(JsonNode transitions, String state) {
@@ -280,7 +289,7 @@ public final class BenchMain {
         System.out.println(line);
     }
 
-    private static Map<String, ProcessUsage> usage(LocalStack stack) {
+    static Map<String, ProcessUsage> usage(LocalStack stack) {
         Map<String, ProcessUsage> usage = new LinkedHashMap<>();
         for (Map.Entry<String, ServerProcess> e : stack.processes().entrySet()) {
             if (e.getValue().isAlive()) {
@@ -319,7 +328,7 @@ public final class BenchMain {
         return images;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
