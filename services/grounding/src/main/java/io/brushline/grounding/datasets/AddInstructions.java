@@ -21,10 +21,10 @@ public final class AddInstructions {
     private static final Map<String, String> COUNTED = Map.of("skis", "a pair of skis", "scissors",
             "a pair of scissors", "broccoli", "some broccoli");
 
-    /** Words that start with a vowel letter but a consonant sound, or the other way round. */
+    /** Words that start with a vowel letter but a consonant sound, and beginnings with a silent h. */
     private static final Set<String> A_BEFORE = Set.of("one", "once", "uniform", "unicorn", "unicycle", "user",
             "utensil", "european", "ukulele", "usb", "ufo");
-    private static final Set<String> AN_BEFORE = Set.of("hour", "honest", "heir", "herb");
+    private static final List<String> AN_BEFORE = List.of("hour", "honest", "honor", "heir");
 
     private AddInstructions() {
     }
@@ -101,7 +101,7 @@ public final class AddInstructions {
             return counted;
         }
         String first = noun.split("\\s+")[0];
-        boolean vowelSound = AN_BEFORE.contains(first)
+        boolean vowelSound = AN_BEFORE.stream().anyMatch(first::startsWith)
                 || !A_BEFORE.contains(first) && !first.isEmpty() && "aeiou".indexOf(first.charAt(0)) >= 0;
         return (vowelSound ? "an " : "a ") + noun;
     }
