@@ -102,7 +102,7 @@ public class DatasetSurveyStage {
         List<Detection> found;
         try (MatScope scope = new MatScope()) {
             Mat image = scope.add(ImageCodec.decodeColor(store.get(request.source().key()),
-                    "image " + item.image()));
+                    "dataset image " + item.image()));
             width = image.cols();
             height = image.rows();
             found = detector.detectAny(image).detections();
@@ -114,9 +114,13 @@ public class DatasetSurveyStage {
             return;
         }
         DatasetFilters.Survey survey = DatasetFilters.apply(width, height, found, dataset.settings());
+        // An object too small to keep is too small to tell where another one was.
+        List<Detection> anchors = survey.verdicts().stream()
+                .filter(v -> !DatasetFilters.AREA_TOO_SMALL.equals(v.droppedReason()))
+                .map(DatasetFilters.Verdict::detection).toList();
         List<EditJob> removalJobs = new ArrayList<>();
         for (int k = 0; k < survey.kept().size(); k++) {
-            removalJobs.add(removal(request, k, survey.kept().get(k), found, width, height));
+            removalJobs.add(removal(request, k, survey.kept().get(k), anchors, width, height));
         }
         long remaining = datasets.recordSurvey(item.datasetId(), item.image(), found.size(), removalJobs.size(),
                 survey.dropped());
@@ -130,10 +134,10 @@ public class DatasetSurveyStage {
     }
 
     /** The REMOVE job of kept object {@code k}: the box is the hint, so grounding does not search again. */
-    private static EditJob removal(EditJob request, int k, Detection object, List<Detection> found, int width,
+    private static EditJob removal(EditJob request, int k, Detection object, List<Detection> anchors, int width,
             int height) {
         DatasetItem item = request.dataset();
-        String addBack = AddInstructions.forObject(object, found, width, height);
+        String addBack = AddInstructions.forObject(object, anchors, width, height);
         return new EditJob(EditJob.SCHEMA_VERSION, DatasetStore.removalJobId(item.datasetId(), item.image(), k),
                 request.tenant(), 1, request.traceparent(), request.createdAt(), "remove the " + object.label(),
                 request.source(), new Hints(object.box(), null, null), null, null, null, null, null, null, null)
