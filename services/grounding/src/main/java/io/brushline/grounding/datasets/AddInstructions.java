@@ -12,8 +12,7 @@ import java.util.Set;
  * The instruction that adds a removed object back, "add a dog next to the sofa", from where the object
  * was and the nearest other object in the image (or its place in the frame when there is none). Only
  * relations the classifier's rules read as a placement are used ("to the left of", "to the right of",
- * "on top of", "above", "below", "in front of", "next to"; "on the left side of the image" without an
- * anchor), so that the instruction is classified as an ADD of that object placed where it was.
+ * "on", "above", "below", "in front of", "next to"; "on the left side of the image" without an anchor), so that the instruction is classified as an ADD of that object placed where it was.
  */
 public final class AddInstructions {
 
@@ -26,6 +25,11 @@ public final class AddInstructions {
             "utensil", "european", "ukulele", "usb", "ufo");
     private static final List<String> AN_BEFORE = List.of("hour", "honest", "honor", "heir");
 
+    /** Classes things are put on: "a cat on the dog" is not what a picture of a cat before a dog shows. */
+    private static final Set<String> SURFACES = Set.of("dining table", "table", "desk", "bench", "bed", "couch",
+            "sofa", "chair", "car", "truck", "boat", "horse", "motorcycle", "bicycle", "skateboard", "surfboard",
+            "snowboard", "suitcase", "toilet", "shelf", "counter");
+
     private AddInstructions() {
     }
 
@@ -35,29 +39,35 @@ public final class AddInstructions {
      */
     public static String forObject(Detection object, List<Detection> others, int width, int height) {
         String what = withArticle(object.label());
-        String label = object.label().trim().toLowerCase(Locale.ROOT);
+        String label = label(object);
         return others.stream()
                 .filter(other -> other != object && !other.box().equals(object.box()))
                 // "add a dog next to the dog" would not say which dog is meant
-                .filter(other -> !other.label().trim().equalsIgnoreCase(label))
+                .filter(other -> !label(other).equals(label))
                 .filter(other -> uniqueLabel(other, others))
                 .min(Comparator.comparingDouble((Detection other) -> gap(object.box(), other.box()))
                         .thenComparingDouble(other -> centreDistance(object.box(), other.box())))
-                .map(anchor -> "add " + what + " " + relation(object.box(), anchor.box()) + " the "
-                        + anchor.label().trim().toLowerCase(Locale.ROOT))
+                .map(anchor -> "add " + what + " " + relation(object.box(), anchor) + " the " + label(anchor))
                 .orElseGet(() -> "add " + what + " " + placeInFrame(object.box(), width));
     }
 
     /** An anchor named "the chair" must be the only chair, or the instruction would not say which. */
     private static boolean uniqueLabel(Detection anchor, List<Detection> all) {
-        return all.stream().filter(d -> d.label().trim().equalsIgnoreCase(anchor.label().trim())).count() == 1;
+        return all.stream().filter(d -> label(d).equals(label(anchor))).count() == 1;
+    }
+
+    private static String label(Detection detection) {
+        return detection.label().trim().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * Where the object was relative to the anchor: beside it when they do not overlap much horizontally,
-     * else above, on or below it by where the object's bottom edge is.
+     * Where the object was relative to the anchor: beside it when its centre is left or right of the
+     * anchor; else above or below it when the boxes do not meet; else on it when the anchor is a larger
+     * thing to put things on and the object's bottom edge lies within it (a cup on a table, a dog on a
+     * bench); in front of it when the anchor is larger or the object reaches lower; else next to it.
      */
-    static String relation(Box object, Box anchor) {
+    static String relation(Box object, Detection anchorObject) {
+        Box anchor = anchorObject.box();
         double cx = (object.x1() + object.x2()) / 2.0;
         if (cx < anchor.x1()) {
             return "to the left of";
@@ -65,20 +75,17 @@ public final class AddInstructions {
         if (cx >= anchor.x2()) {
             return "to the right of";
         }
-        double anchorMiddle = (anchor.y1() + anchor.y2()) / 2.0;
         if (object.y2() <= anchor.y1()) {
             return "above";
         }
         if (object.y1() >= anchor.y2()) {
             return "below";
         }
-        if (object.y2() <= anchorMiddle) {
-            return "on top of";
+        boolean larger = DatasetFilters.area(anchor) > DatasetFilters.area(object);
+        if (larger && object.y2() < anchor.y2() && SURFACES.contains(label(anchorObject))) {
+            return "on";
         }
-        if (object.y2() >= anchor.y2()) {
-            return "in front of";
-        }
-        return "next to";
+        return larger || object.y2() >= anchor.y2() ? "in front of" : "next to";
     }
 
     /** Without another object: the third of the frame the object's centre is in. */

@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  * <li>{@code class_not_wanted}: its class is not among the requested ones;</li>
  * <li>{@code area_too_small}, {@code area_too_large}: its box, as a fraction of the image;</li>
  * <li>{@code touches_border}: its box reaches more image edges than allowed, so the object is cut by the frame;</li>
- * <li>{@code occluded}: other detections' boxes cover too much of its box;</li>
+ * <li>{@code occluded}: the boxes of smaller other detections cover too much of its box;</li>
  * <li>{@code ambiguous_instance}: its class is detected more than once in the image;</li>
  * <li>{@code over_image_limit}: it is not among the largest objects that passed every check above.</li>
  * </ol>
@@ -120,12 +120,16 @@ public final class DatasetFilters {
     }
 
     /**
-     * The fraction of the object's box that the union of the other detections' boxes covers: the
-     * boxes' edges cut the object's box into cells, and a cell counts once however many boxes cover it.
+     * The fraction of the object's box that the union of the boxes of smaller other detections covers:
+     * the boxes' edges cut the object's box into cells, and a cell counts once however many boxes cover
+     * it. A larger box that overlaps the object is most often what it stands on or in front of (the
+     * table under a cup, the bench under a dog), not something hiding it: counting it would drop every
+     * object on a surface.
      */
     static double coveredFraction(int index, List<Detection> all) {
         Box box = all.get(index).box();
         List<Box> covers = IntStream.range(0, all.size()).filter(i -> i != index).mapToObj(i -> all.get(i).box())
+                .filter(other -> area(other) <= area(box))
                 .map(other -> intersection(box, other)).filter(b -> !b.isEmpty()).toList();
         if (covers.isEmpty() || box.isEmpty()) {
             return 0;

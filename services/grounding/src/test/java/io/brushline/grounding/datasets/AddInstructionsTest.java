@@ -31,13 +31,18 @@ class AddInstructionsTest {
     }
 
     @Test
-    void onAboveBelowAndInFrontOf() {
+    void onAboveBelowInFrontOfAndNextTo() {
         Detection table = at("dining table", 200, 300, 700, 550);
-        assertEquals("add a cup on top of the dining table", add(at("cup", 400, 250, 450, 320), table));
+        assertEquals("add a cup on the dining table", add(at("cup", 400, 250, 450, 320), table));
         assertEquals("add a clock above the dining table", add(at("clock", 400, 50, 480, 130), table));
         assertEquals("add a cat below the dining table", add(at("cat", 300, 555, 400, 600), table));
         assertEquals("add a chair in front of the dining table", add(at("chair", 300, 400, 400, 580), table));
-        assertEquals("add a bottle next to the dining table", add(at("bottle", 300, 380, 340, 500), table));
+        assertEquals("add a bottle on the dining table", add(at("bottle", 300, 380, 340, 500), table));
+        // a larger anchor that is nothing to put things on, and a smaller anchor
+        assertEquals("add a cat in front of the dog",
+                add(at("cat", 100, 300, 400, 500), at("dog", 200, 100, 700, 550)));
+        assertEquals("add a person next to the bicycle",
+                add(at("person", 300, 100, 420, 500), at("bicycle", 250, 300, 450, 520)));
     }
 
     @Test

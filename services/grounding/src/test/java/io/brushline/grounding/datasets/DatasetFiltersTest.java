@@ -73,8 +73,15 @@ class DatasetFiltersTest {
                 at("bowl", 25, 0, 75, 100), at("book", 500, 500, 600, 600));
         // the cup and the bowl overlap each other: together they cover 75 of the sofa's 100 columns
         assertEquals(0.75, DatasetFilters.coveredFraction(0, detections), 1e-9);
-        assertEquals(1.0, DatasetFilters.coveredFraction(1, detections), 1e-9, "the cup lies within the sofa");
+        // the cup lies within the sofa, which is larger: what it stands on, not what hides it
+        assertEquals(0.5, DatasetFilters.coveredFraction(1, detections), 1e-9);
         assertEquals(0.0, DatasetFilters.coveredFraction(3, detections), 1e-9);
+    }
+
+    @Test
+    void anObjectOnALargerOneIsNotOccludedByIt() {
+        List<Detection> dogOnBench = List.of(at("bench", 100, 400, 900, 700), at("dog", 300, 200, 500, 650));
+        assertEquals(List.of("kept", "kept"), verdicts(dogOnBench, DEFAULTS));
     }
 
     @Test
