@@ -36,8 +36,9 @@ public final class AddInstructions {
     /**
      * @param object the removed object
      * @param others the other objects detected in the image (the object itself, if present, is ignored)
+     * @param width  the image's width, to say where in the frame the object was when there is no other object
      */
-    public static String forObject(Detection object, List<Detection> others, int width, int height) {
+    public static String forObject(Detection object, List<Detection> others, int width) {
         String what = withArticle(object.label());
         String label = label(object);
         return others.stream()

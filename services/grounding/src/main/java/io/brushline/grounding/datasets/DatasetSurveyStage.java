@@ -120,7 +120,7 @@ public class DatasetSurveyStage {
                 .map(DatasetFilters.Verdict::detection).toList();
         List<EditJob> removalJobs = new ArrayList<>();
         for (int k = 0; k < survey.kept().size(); k++) {
-            removalJobs.add(removal(request, k, survey.kept().get(k), anchors, width, height));
+            removalJobs.add(removal(request, k, survey.kept().get(k), anchors, width));
         }
         long remaining = datasets.recordSurvey(item.datasetId(), item.image(), found.size(), removalJobs.size(),
                 survey.dropped());
@@ -134,10 +134,9 @@ public class DatasetSurveyStage {
     }
 
     /** The REMOVE job of kept object {@code k}: the box is the hint, so grounding does not search again. */
-    private static EditJob removal(EditJob request, int k, Detection object, List<Detection> anchors, int width,
-            int height) {
+    private static EditJob removal(EditJob request, int k, Detection object, List<Detection> anchors, int width) {
         DatasetItem item = request.dataset();
-        String addBack = AddInstructions.forObject(object, anchors, width, height);
+        String addBack = AddInstructions.forObject(object, anchors, width);
         return new EditJob(EditJob.SCHEMA_VERSION, DatasetStore.removalJobId(item.datasetId(), item.image(), k),
                 request.tenant(), 1, request.traceparent(), request.createdAt(), "remove the " + object.label(),
                 request.source(), new Hints(object.box(), null, null), null, null, null, null, null, null, null)

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 class AddInstructionsTest {
 
     private static final int W = 900;
-    private static final int H = 600;
 
     private static Detection at(String label, int x1, int y1, int x2, int y2) {
         return new Detection(new Box(x1, y1, x2, y2), label, 0.8);
@@ -20,7 +19,7 @@ class AddInstructionsTest {
     private static String add(Detection object, Detection... others) {
         List<Detection> all = new java.util.ArrayList<>(List.of(others));
         all.add(0, object);
-        return AddInstructions.forObject(object, all, W, H);
+        return AddInstructions.forObject(object, all, W);
     }
 
     @Test

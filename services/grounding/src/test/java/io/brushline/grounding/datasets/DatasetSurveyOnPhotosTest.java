@@ -32,7 +32,7 @@ class DatasetSurveyOnPhotosTest {
         }
     }
 
-    private record Surveyed(DatasetFilters.Survey survey, List<Detection> found, int width, int height) {
+    private record Surveyed(DatasetFilters.Survey survey, List<Detection> found, int width) {
 
         String verdict(String label) {
             return survey.verdicts().stream().filter(v -> v.detection().label().equals(label))
@@ -45,7 +45,7 @@ class DatasetSurveyOnPhotosTest {
             Mat image = scope.add(SharedData.image(photo));
             List<Detection> found = detector.detectAny(image).detections();
             return new Surveyed(DatasetFilters.apply(image.cols(), image.rows(), found, DatasetSettings.DEFAULTS),
-                    found, image.cols(), image.rows());
+                    found, image.cols());
         }
     }
 
@@ -57,7 +57,7 @@ class DatasetSurveyOnPhotosTest {
         Detection dog = s.survey().kept().get(0);
         // the dog's box in the photo's annotations
         assertTrue(dog.box().iou(new Box(172, 108, 315, 471)) > 0.7, dog.box().toString());
-        assertEquals("add a dog on the bench", AddInstructions.forObject(dog, s.found(), s.width(), s.height()));
+        assertEquals("add a dog on the bench", AddInstructions.forObject(dog, s.found(), s.width()));
     }
 
     @Test
