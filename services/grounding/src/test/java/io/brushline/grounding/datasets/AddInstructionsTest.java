@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class AddInstructionsTest {
     }
 
     private static String add(Detection object, Detection... others) {
-        List<Detection> all = new java.util.ArrayList<>(List.of(others));
+        List<Detection> all = new ArrayList<>(List.of(others));
         all.add(0, object);
         return AddInstructions.forObject(object, all, W);
     }

@@ -3,6 +3,7 @@ package io.brushline.grounding.datasets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
 
 /**
  * A dataset from survey to data card against a real redis-server, with object storage and channels in
@@ -83,6 +86,8 @@ class DatasetFlowTest {
     /** What the detector sees: every object of a source image, and what is left on a removal result. */
     private List<Detection> inTheImage = List.of();
     private List<Detection> onTheResult = List.of();
+    /** Set: the detector fails as a crashed model would, on every call. */
+    private RuntimeException detectorFailure;
 
     private DatasetSurveyStage survey;
     private DatasetVerifyStage verify;
@@ -120,6 +125,9 @@ class DatasetFlowTest {
 
             @Override
             public DetectionOutcome detectAny(Mat image) {
+                if (detectorFailure != null) {
+                    throw detectorFailure;
+                }
                 return new DetectionOutcome(inTheImage, 0.9, 0.3, true);
             }
         };
@@ -140,6 +148,7 @@ class DatasetFlowTest {
         removals.clear();
         completions.clear();
         parked.clear();
+        detectorFailure = null;
     }
 
     @Test
@@ -219,9 +228,9 @@ class DatasetFlowTest {
         for (String column : List.of("source_file_name", "target_file_name", "mask_file_name")) {
             assertTrue(stored.containsKey(prefix + row.path(column).asText()), column + " names a stored file");
         }
-        assertTrue(java.util.Arrays.equals(stored.get(ObjectKeys.datasetSource("ds1", 0)),
+        assertTrue(Arrays.equals(stored.get(ObjectKeys.datasetSource("ds1", 0)),
                 stored.get(prefix + "images/000000-00-target.png")), "the target is the original's bytes");
-        assertTrue(java.util.Arrays.equals(stored.get(ObjectKeys.result(removals.get(0).jobId())),
+        assertTrue(Arrays.equals(stored.get(ObjectKeys.result(removals.get(0).jobId())),
                 stored.get(prefix + "images/000000-00-source.png")), "the source is the removal's result");
 
         String card = text(prefix + "README.md");
@@ -238,7 +247,7 @@ class DatasetFlowTest {
         assertEquals(done, datasets.get("ds1"));
         assertEquals(2, completions.size(), "announced again: the notifier keeps one webhook per dataset");
         assertEquals(files.keySet(), stored.keySet());
-        files.forEach((key, bytes) -> assertTrue(java.util.Arrays.equals(bytes, stored.get(key)), key));
+        files.forEach((key, bytes) -> assertTrue(Arrays.equals(bytes, stored.get(key)), key));
         assertTrue(parked.isEmpty(), "parked: " + parked);
     }
 
@@ -278,6 +287,22 @@ class DatasetFlowTest {
         assertEquals("0", datasets.get("ds3").get("remaining"));
         assertEquals(1, completions.size());
         assertTrue(stored.containsKey(ObjectKeys.datasetPrefix("ds3") + "README.md"));
+    }
+
+    @Test
+    void anImageWhoseSurveyKeepsFailingIsCountedAsFailedSoThatTheDatasetStillEnds() throws Exception {
+        dataset("ds5", 1, DatasetSettings.DEFAULTS);
+        detectorFailure = new IllegalStateException("model session closed");
+        ConsumerRecord<String, String> record = requested(request("ds5", 0, png()));
+
+        RuntimeException thrown = assertThrows(RuntimeException.class,
+                () -> survey.consume(record), "rethrown, for the connector to park the record");
+        assertEquals(detectorFailure, thrown);
+        JsonNode failure = json.readTree(datasets.get("ds5").get("failed.0"));
+        assertEquals("internal_error", failure.path("error").asText());
+        assertTrue(failure.path("message").asText().contains("model session closed"), failure.toString());
+        assertEquals("0", datasets.get("ds5").get("remaining"));
+        assertEquals(1, completions.size());
     }
 
     @Test
@@ -339,7 +364,7 @@ class DatasetFlowTest {
     private static byte[] png() {
         Mat image = new Mat(H, W, CvType.CV_8UC3);
         try {
-            image.setTo(new org.opencv.core.Scalar(40, 120, 200));
+            image.setTo(new Scalar(40, 120, 200));
             return ImageCodec.encodePng(image);
         } finally {
             image.release();
