@@ -1,0 +1,166 @@
+package io.brushline.grounding.datasets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.MatScope;
+import io.brushline.common.messages.DatasetItem;
+import io.brushline.common.messages.Detection;
+import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.Hints;
+import io.brushline.common.stage.FailureCodes;
+import io.brushline.common.stage.FailureReasons;
+import io.brushline.common.stage.IncomingRecords;
+import io.brushline.common.stage.Retrying;
+import io.brushline.common.stage.StageFailure;
+import io.brushline.common.stage.StageProcessor;
+import io.brushline.common.state.DatasetStore;
+import io.brushline.common.state.JobStore;
+import io.brushline.common.storage.MissingObjectException;
+import io.brushline.common.storage.ObjectStore;
+import io.brushline.grounding.ObjectDetector;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.opencv.core.Mat;
+
+/**
+ * Step 2 of a dataset job, one image at a time: finds every object (the detector's all-objects mode),
+ * filters them ({@link DatasetFilters}), counts the survey, and sends one REMOVE job per kept object
+ * into the normal pipeline, with the object's box as hint and the instruction that adds it back.
+ *
+ * <p>The survey is counted before its removals are sent, so the dataset cannot reach its end while a
+ * removal of this image is still to come. A redelivered record counts nothing again and sends the same
+ * removal jobs (ids derived from dataset, image and object): the pipeline skips a job that has moved on.
+ */
+@ApplicationScoped
+public class DatasetSurveyStage {
+
+    private static final Logger LOG = Logger.getLogger(DatasetSurveyStage.class);
+
+    static final String STAGE = "dataset survey";
+
+    private final ObjectDetector detector;
+    private final ObjectStore store;
+    private final DatasetStore datasets;
+    private final JobStore jobs;
+    private final IncomingRecords incoming;
+    private final Retrying retrying;
+    private final ObjectMapper json;
+    private final DatasetFinisher finisher;
+    private final MutinyEmitter<EditJob> removals;
+
+    public DatasetSurveyStage(ObjectDetector detector, ObjectStore store, DatasetStore datasets, JobStore jobs,
+            IncomingRecords incoming, Retrying retrying, ObjectMapper json, DatasetFinisher finisher,
+            @Channel("edit-requested") MutinyEmitter<EditJob> removals) {
+        this.detector = detector;
+        this.store = store;
+        this.datasets = datasets;
+        this.jobs = jobs;
+        this.incoming = incoming;
+        this.retrying = retrying;
+        this.json = json;
+        this.finisher = finisher;
+        this.removals = removals;
+    }
+
+    @Incoming("dataset-requested")
+    @Blocking(ordered = false)
+    public void consume(ConsumerRecord<String, String> record) {
+        String what = DatasetMessages.describe(STAGE, record);
+        DatasetMessages.read(record, what, incoming, retrying).ifPresent(request -> {
+            try {
+                retrying.run(what, () -> survey(request));
+            } catch (RuntimeException | Error e) {
+                LOG.errorf(e, "%s could not be processed", what);
+                giveUp(request, e);
+                throw e;
+            }
+        });
+    }
+
+    /** Surveys one image; every step is idempotent, so a retry starts from the top. */
+    void survey(EditJob request) {
+        DatasetItem item = request.dataset();
+        if (request.failure() != null) {
+            failedImage(item, request.failure().code(), request.failure().reason());
+            return;
+        }
+        StoredDataset dataset = StoredDataset.load(datasets, json, item.datasetId()).orElse(null);
+        if (dataset == null) {
+            LOG.warnf("image %d of dataset %s: no such dataset (expired?), skipped", item.image(), item.datasetId());
+            return;
+        }
+        int width;
+        int height;
+        List<Detection> found;
+        try (MatScope scope = new MatScope()) {
+            Mat image = scope.add(ImageCodec.decodeColor(store.get(request.source().key()),
+                    "dataset image " + item.image()));
+            width = image.cols();
+            height = image.rows();
+            found = detector.detectAny(image).detections();
+        } catch (StageFailure failure) {
+            failedImage(item, failure.code(), failure.getMessage());
+            return;
+        } catch (MissingObjectException missing) {
+            failedImage(item, FailureCodes.MISSING_IMAGE, "the image is no longer stored; submit the dataset again");
+            return;
+        }
+        DatasetFilters.Survey survey = DatasetFilters.apply(width, height, found, dataset.settings());
+        // An object too small to keep is too small to tell where another one was.
+        List<Detection> anchors = survey.verdicts().stream()
+                .filter(v -> !DatasetFilters.AREA_TOO_SMALL.equals(v.droppedReason()))
+                .map(DatasetFilters.Verdict::detection).toList();
+        List<EditJob> removalJobs = new ArrayList<>();
+        for (int k = 0; k < survey.kept().size(); k++) {
+            removalJobs.add(removal(request, k, survey.kept().get(k), anchors, width));
+        }
+        long remaining = datasets.recordSurvey(item.datasetId(), item.image(), found.size(), removalJobs.size(),
+                survey.dropped());
+        for (EditJob removal : removalJobs) {
+            jobs.create(removal, Map.of("datasetId", item.datasetId()));
+            removals.sendMessageAndAwait(StageProcessor.keyed(removal));
+        }
+        LOG.infof("image %d of dataset %s: %d objects found, %d sent for removal, dropped %s", item.image(),
+                item.datasetId(), found.size(), removalJobs.size(), survey.dropped());
+        finisher.finishIfLast(item.datasetId(), remaining);
+    }
+
+    /** The REMOVE job of kept object {@code k}: the box is the hint, so grounding does not search again. */
+    private static EditJob removal(EditJob request, int k, Detection object, List<Detection> anchors, int width) {
+        DatasetItem item = request.dataset();
+        String addBack = AddInstructions.forObject(object, anchors, width);
+        return new EditJob(EditJob.SCHEMA_VERSION, DatasetStore.removalJobId(item.datasetId(), item.image(), k),
+                request.tenant(), 1, request.traceparent(), request.createdAt(), "remove the " + object.label(),
+                request.source(), new Hints(object.box(), null, null), null, null, null, null, null, null, null)
+                .withDataset(new DatasetItem(item.datasetId(), item.image(), k, object.label(), object.box(),
+                        object.score(), addBack));
+    }
+
+    private void failedImage(DatasetItem item, String code, String reason) {
+        String failure = json.createObjectNode().put("error", code).put("message", reason).toString();
+        long remaining = datasets.recordFailedImage(item.datasetId(), item.image(), failure);
+        LOG.infof("image %d of dataset %s failed (%s): %s", item.image(), item.datasetId(), code, reason);
+        finisher.finishIfLast(item.datasetId(), remaining);
+    }
+
+    /**
+     * An image whose survey keeps failing is counted as failed, so that the dataset can still end; the
+     * record, rethrown, is parked on the dead-letter topic by the connector.
+     */
+    private void giveUp(EditJob request, Throwable cause) {
+        try {
+            failedImage(request.dataset(), FailureCodes.INTERNAL, FailureReasons.internal(STAGE, cause));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "image %d of dataset %s could not be counted as failed either", request.dataset().image(),
+                    request.dataset().datasetId());
+        }
+    }
+}
