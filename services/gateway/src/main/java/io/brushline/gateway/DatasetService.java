@@ -434,7 +434,8 @@ public class DatasetService {
     private void sendRecord(String datasetId, int index, String tenant, ImageRef image, Failure failure,
             String traceparent) {
         EditJob job = new EditJob(EditJob.SCHEMA_VERSION, datasetId + "-" + index, tenant, 1, traceparent,
-                Instant.now().toString(), "", image, null, null, null, null, null, null, failure, null)
+                Instant.now().toString(), DatasetItem.SURVEY_INSTRUCTION, image, null, null, null, null, null, null,
+                failure, null)
                 .withDataset(DatasetItem.survey(datasetId, index));
         try {
             requested.sendMessageAndAwait(StageProcessor.keyed(job));

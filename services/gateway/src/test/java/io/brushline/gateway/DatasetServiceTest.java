@@ -150,7 +150,7 @@ class DatasetServiceTest {
             EditJob job = sent.get(i);
             assertEquals(id + "-" + i, job.jobId());
             assertEquals("acme", job.tenant());
-            assertEquals("", job.instruction());
+            assertEquals(DatasetItem.SURVEY_INSTRUCTION, job.instruction());
             assertNull(job.failure());
             assertNull(job.webhookUrl(), "the dataset's webhook is the notifier's, not each survey's");
             assertEquals(DatasetItem.survey(id, i), job.dataset());

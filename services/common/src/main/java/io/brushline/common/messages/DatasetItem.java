@@ -18,6 +18,9 @@ public record DatasetItem(
         Double score,
         String addInstruction) {
 
+    /** What a survey request asks, in its {@code instruction}: every message of the pipeline says what it is for. */
+    public static final String SURVEY_INSTRUCTION = "find the objects that can be removed";
+
     /** The survey request for image {@code image} of a dataset. */
     public static DatasetItem survey(String datasetId, int image) {
         return new DatasetItem(datasetId, image, null, null, null, null, null);
