@@ -63,12 +63,17 @@ class BrushlineCliTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Records "METHOD /path" of a request to the edits or datasets and answers its body, byte for byte. */
+    private String received(HttpExchange exchange) throws IOException {
+        requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+        return new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            requests.add(method + " " + path);
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String body = received(exchange);
             if (method.equals("POST")) {
                 String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
                 String existing = key == null ? null : idByKey.get(key);
@@ -183,8 +188,7 @@ class BrushlineCliTest {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            requests.add(method + " " + path);
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String body = received(exchange);
             if (method.equals("POST")) {
                 String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
                 String existing = idByKey.get("dataset:" + key);
