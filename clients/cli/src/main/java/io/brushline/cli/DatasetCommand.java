@@ -146,21 +146,14 @@ final class DatasetCommand implements Runnable {
             BrushlineClient client = client();
             DatasetSubmitted submitted = client.submitDataset(request);
             if (!await) {
-                out().println(json ? BrushlineClient.toJson(submitted) : submitted.id());
-                out().flush();
+                Output.printSubmitted(out(), json, submitted, submitted.id());
                 return 0;
             }
-            Progress progress = new Progress(spec.commandLine().getErr(), Progress.terminal());
-            Dataset done;
-            try {
-                done = client.watchDataset(submitted.id(), d -> progress.show("dataset " + d.id() + "  "
-                        + d.imagesSurveyed() + "/" + d.images() + " images surveyed  " + d.pairsKept() + " pairs kept  "
-                        + d.remaining() + " to go"));
-            } finally {
-                progress.finish();
-            }
-            out().print(json ? BrushlineClient.toJson(done) + System.lineSeparator() : describe(done));
-            out().flush();
+            Dataset done = Progress.follow(spec.commandLine().getErr(),
+                    shown -> client.watchDataset(submitted.id(), shown),
+                    d -> "dataset " + d.id() + "  " + d.imagesSurveyed() + "/" + d.images() + " images surveyed  "
+                            + d.pairsKept() + " pairs kept  " + d.remaining() + " to go");
+            Output.print(out(), json, done, DatasetCommand::describe);
             return 0;
         }
     }
@@ -178,9 +171,7 @@ final class DatasetCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Dataset dataset = client().dataset(id);
-            out().print(json ? BrushlineClient.toJson(dataset) + System.lineSeparator() : describe(dataset));
-            out().flush();
+            Output.print(out(), json, client().dataset(id), DatasetCommand::describe);
             return 0;
         }
     }
