@@ -5,7 +5,6 @@ import io.brushline.client.BatchRequest;
 import io.brushline.client.BatchSubmitted;
 import io.brushline.client.BrushlineClient;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,9 +57,7 @@ final class BatchCommand implements Runnable {
 
         /** Prints the batch with every item it carries; answers the exit status. */
         int print(Batch done) {
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? BrushlineClient.toJson(done) + System.lineSeparator() : describe(done));
-            out.flush();
+            Output.print(spec.commandLine().getOut(), json, done, BatchCommand::describe);
             return exitStatus(done);
         }
     }
@@ -121,21 +118,13 @@ final class BatchCommand implements Runnable {
             }
             BrushlineClient client = client();
             BatchSubmitted submitted = client.submitBatch(request);
-            PrintWriter out = spec.commandLine().getOut();
             if (!await) {
-                out.println(json ? BrushlineClient.toJson(submitted) : submitted.id());
-                out.flush();
+                Output.printSubmitted(spec.commandLine().getOut(), json, submitted, submitted.id());
                 return 0;
             }
-            Progress progress = new Progress(spec.commandLine().getErr(), Progress.terminal());
-            Batch done;
-            try {
-                done = client.watchBatch(submitted.id(), b -> progress.show("batch " + b.id() + "  "
-                        + (b.total() - b.remaining()) + "/" + b.total() + " ended  " + counts(b)));
-            } finally {
-                progress.finish();
-            }
-            return print(done);
+            return print(Progress.follow(spec.commandLine().getErr(), shown -> client.watchBatch(submitted.id(), shown),
+                    b -> "batch " + b.id() + "  " + (b.total() - b.remaining()) + "/" + b.total() + " ended  "
+                            + counts(b)));
         }
     }
 

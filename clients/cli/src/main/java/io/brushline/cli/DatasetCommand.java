@@ -28,8 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " shows how far it is, and downloads it.",
         subcommands = {DatasetCommand.Create.class, DatasetCommand.Status.class, DatasetCommand.Download.class},
         footer = {"", "Examples:",
-                "  brushline dataset create photos/*.jpg --filters '{\"classes\": [\"dog\", \"cat\"]}' --wait",
-                "  brushline dataset create https://cdn.example.com/1.jpg https://cdn.example.com/2.jpg",
+                "  brushline dataset create photos/*.jpg --filters '{\"classes\": [\"dog\"]}' --wait",
+                "  brushline dataset create https://example.com/1.jpg https://example.com/2.jpg",
                 "  brushline dataset status 5d1f0c2a-...",
                 "  brushline dataset download 5d1f0c2a-... pairs/"})
 final class DatasetCommand implements Runnable {
@@ -111,7 +111,7 @@ final class DatasetCommand implements Runnable {
                         request.imageUrl(image);
                         photos.writeBytes(image.getBytes(StandardCharsets.UTF_8));
                     } else {
-                        byte[] content = read(Path.of(image));
+                        byte[] content = read(image);
                         request.image(String.valueOf(Path.of(image).getFileName()), content);
                         photos.writeBytes(content);
                     }
@@ -127,13 +127,16 @@ final class DatasetCommand implements Runnable {
             }
         }
 
-        private byte[] read(Path file) {
+        private byte[] read(String image) {
+            Path file = Path.of(image);
             if (Files.isDirectory(file)) {
                 throw new IllegalArgumentException(file + " is a folder; give the image files in it (such as "
                         + file.resolve("*.jpg") + ")");
             }
             if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("the image " + file + " does not exist (and is not an http(s) URL)");
+                // as typed: a path would fold "ftp://host/a.jpg" into "ftp:/host/a.jpg"
+                throw new IllegalArgumentException("the image " + image
+                        + " does not exist (and is not an http(s) URL)");
             }
             try {
                 return Files.readAllBytes(file);
@@ -146,21 +149,14 @@ final class DatasetCommand implements Runnable {
             BrushlineClient client = client();
             DatasetSubmitted submitted = client.submitDataset(request);
             if (!await) {
-                out().println(json ? BrushlineClient.toJson(submitted) : submitted.id());
-                out().flush();
+                Output.printSubmitted(out(), json, submitted, submitted.id());
                 return 0;
             }
-            Progress progress = new Progress(spec.commandLine().getErr(), Progress.terminal());
-            Dataset done;
-            try {
-                done = client.watchDataset(submitted.id(), d -> progress.show("dataset " + d.id() + "  "
-                        + d.imagesSurveyed() + "/" + d.images() + " images surveyed  " + d.pairsKept() + " pairs kept  "
-                        + d.remaining() + " to go"));
-            } finally {
-                progress.finish();
-            }
-            out().print(json ? BrushlineClient.toJson(done) + System.lineSeparator() : describe(done));
-            out().flush();
+            Dataset done = Progress.follow(spec.commandLine().getErr(),
+                    shown -> client.watchDataset(submitted.id(), shown),
+                    d -> "dataset " + d.id() + "  " + d.imagesSurveyed() + "/" + d.images() + " images surveyed  "
+                            + d.pairsKept() + " pairs kept  " + d.remaining() + " to go");
+            Output.print(out(), json, done, DatasetCommand::describe);
             return 0;
         }
     }
@@ -178,9 +174,7 @@ final class DatasetCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Dataset dataset = client().dataset(id);
-            out().print(json ? BrushlineClient.toJson(dataset) + System.lineSeparator() : describe(dataset));
-            out().flush();
+            Output.print(out(), json, client().dataset(id), DatasetCommand::describe);
             return 0;
         }
     }

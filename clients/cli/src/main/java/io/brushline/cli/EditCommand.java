@@ -100,8 +100,7 @@ final class EditCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Submitted submitted = client.submit(request);
         if (noWait) {
-            out.println(json ? BrushlineClient.toJson(submitted) : submitted.id());
-            out.flush();
+            Output.printSubmitted(out, json, submitted, submitted.id());
             return 0;
         }
         Progress progress = new Progress(spec.commandLine().getErr(), Progress.terminal());

@@ -5,6 +5,8 @@ import io.brushline.client.JobState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The progress line: rewritten in place on a terminal, one line per change otherwise (a log, a
@@ -54,6 +56,19 @@ final class Progress {
             out.flush();
         }
         lastLength = 0;
+    }
+
+    /**
+     * Runs {@code watch}, showing {@code line} of each update it reports on {@code err}; the progress line
+     * is ended however the watch ends, so that an error starts on a line of its own.
+     */
+    static <T> T follow(PrintWriter err, Function<Consumer<T>, T> watch, Function<T, String> line) {
+        Progress progress = new Progress(err, terminal());
+        try {
+            return watch.apply(update -> progress.show(line.apply(update)));
+        } finally {
+            progress.finish();
+        }
     }
 
     /** "[3/5] grounding 2.4 s" while running, "succeeded in 4.1 s" at the end. */

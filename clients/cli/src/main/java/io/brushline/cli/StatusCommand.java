@@ -1,8 +1,6 @@
 package io.brushline.cli;
 
-import io.brushline.client.BrushlineClient;
 import io.brushline.client.Job;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,9 +33,7 @@ class StatusCommand implements Callable<Integer> {
 
     /** Prints the job; answers the exit status (1 for a job that failed or was canceled). */
     Integer print(Job job) {
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? BrushlineClient.toJson(job) + System.lineSeparator() : Describe.details(job));
-        out.flush();
+        Output.print(spec.commandLine().getOut(), json, job, Describe::details);
         return exitStatus(job);
     }
 

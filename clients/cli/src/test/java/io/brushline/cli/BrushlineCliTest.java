@@ -63,25 +63,35 @@ class BrushlineCliTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Records "METHOD /path" of a request to the edits or datasets and answers its body, byte for byte. */
+    private String received(HttpExchange exchange) throws IOException {
+        requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+        return new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The id of a submission, and whether it is new (202) or its key's first one (200). */
+    record Keyed(String id, boolean created) {
+    }
+
+    /** A new id, unless a submission of this kind came with the same idempotency key before: then its id. */
+    private Keyed idFor(HttpExchange exchange, String kind) {
+        String made = UUID.randomUUID().toString();
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        String first = key == null ? null : idByKey.putIfAbsent(kind + ":" + key, made);
+        return first != null ? new Keyed(first, false) : new Keyed(made, true);
+    }
+
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            requests.add(method + " " + path);
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String body = received(exchange);
             if (method.equals("POST")) {
-                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-                String existing = key == null ? null : idByKey.get(key);
-                if (existing != null) {
-                    send(exchange, 200, "application/json", submitted(existing, false));
-                    return;
+                Keyed keyed = idFor(exchange, "edit");
+                if (keyed.created()) {
+                    jobs.put(keyed.id(), new FakeJob(keyed.id(), "instruction", body.contains("FAIL"), body));
                 }
-                String id = UUID.randomUUID().toString();
-                jobs.put(id, new FakeJob(id, "instruction", body.contains("FAIL"), body));
-                if (key != null) {
-                    idByKey.put(key, id);
-                }
-                send(exchange, 202, "application/json", submitted(id, true));
+                send(exchange, keyed.created() ? 202 : 200, "application/json", submitted(keyed.id(), keyed.created()));
                 return;
             }
             String[] parts = path.split("/");
@@ -119,19 +129,17 @@ class BrushlineCliTest {
             requests.add(method + " " + path + (query == null ? "" : "?" + query));
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             if (method.equals("POST")) {
-                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-                String existing = idByKey.get("batch:" + key);
-                String id = existing != null ? existing : UUID.randomUUID().toString();
+                Keyed keyed = idFor(exchange, "batch");
+                String id = keyed.id();
                 List<String> urls = new java.util.ArrayList<>();
                 java.util.regex.Matcher url = java.util.regex.Pattern.compile("\"image_url\":\"([^\"]*)\"").matcher(body);
                 while (url.find()) {
                     urls.add(url.group(1));
                 }
                 batches.putIfAbsent(id, new FakeBatch(id, urls, body, new int[1], new boolean[1]));
-                idByKey.put("batch:" + key, id);
-                send(exchange, existing == null ? 202 : 200, "application/json", "{\"id\":\"" + id
+                send(exchange, keyed.created() ? 202 : 200, "application/json", "{\"id\":\"" + id
                         + "\",\"status_url\":\"/v1/batches/" + id + "\",\"total\":" + urls.size()
-                        + ",\"created\":" + (existing == null) + "}");
+                        + ",\"created\":" + keyed.created() + "}");
                 return;
             }
             FakeBatch batch = batches.get(path.split("/")[3]);
@@ -183,17 +191,14 @@ class BrushlineCliTest {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            requests.add(method + " " + path);
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String body = received(exchange);
             if (method.equals("POST")) {
-                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-                String existing = idByKey.get("dataset:" + key);
-                String id = existing != null ? existing : UUID.randomUUID().toString();
+                Keyed keyed = idFor(exchange, "dataset");
+                String id = keyed.id();
                 int images = body.split("name=\"image\"", -1).length - 1 + body.split("\"image_url\"", -1).length - 1;
                 datasets.putIfAbsent(id, new FakeDataset(id, body, images, new int[1]));
-                idByKey.put("dataset:" + key, id);
-                send(exchange, existing == null ? 202 : 200, "application/json", "{\"id\":\"" + id + "\",\"images\":"
-                        + images + ",\"status_url\":\"/v1/datasets/" + id + "\",\"created\":" + (existing == null) + "}");
+                send(exchange, keyed.created() ? 202 : 200, "application/json", "{\"id\":\"" + id + "\",\"images\":"
+                        + images + ",\"status_url\":\"/v1/datasets/" + id + "\",\"created\":" + keyed.created() + "}");
                 return;
             }
             String[] parts = path.split("/", 6);

@@ -40,8 +40,7 @@ public record Batch(
         @JsonProperty("next_page_token") String nextPageToken) {
 
     public Batch {
-        // in the gateway's order
-        counts = counts == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(counts));
+        counts = InOrder.copy(counts);
         items = items == null ? List.of() : List.copyOf(items);
     }
 

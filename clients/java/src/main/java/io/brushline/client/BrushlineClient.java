@@ -101,15 +101,8 @@ public final class BrushlineClient {
     /** Submits an edit; the job runs on its own, follow it with {@link #watch} or {@link #status}. */
     public Submitted submit(EditRequest edit) {
         Multipart form = edit.toForm();
-        HttpResponse<byte[]> response = send(() -> {
-            HttpRequest.Builder request = request("/v1/edits").timeout(requestTimeout)
-                    .header("Content-Type", form.contentType()).POST(form.publisher());
-            if (edit.idempotencyKey() != null) {
-                request.header("Idempotency-Key", edit.idempotencyKey());
-            }
-            return request.build();
-        }, HttpResponse.BodyHandlers.ofByteArray(), "submitting the edit", edit.idempotencyKey() != null);
-        return parse(response.body(), Submitted.class);
+        return parse(post("/v1/edits", form.contentType(), form::publisher, edit.idempotencyKey(),
+                "submitting the edit").body(), Submitted.class);
     }
 
     /** The job's state, decisions, timings and failure reason. */
@@ -261,13 +254,9 @@ public final class BrushlineClient {
      * retry with the same key, which answers the batch once the first call has submitted it.
      */
     public BatchSubmitted submitBatch(BatchRequest batch) {
-        String key = keyOrMade(batch.idempotencyKey());
         String body = batch.toJson();
-        HttpResponse<byte[]> response = send(() -> request("/v1/batches").timeout(requestTimeout)
-                .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofByteArray(), "submitting the batch", true);
-        return parse(response.body(), BatchSubmitted.class);
+        return parse(post("/v1/batches", "application/json", () -> HttpRequest.BodyPublishers.ofString(body),
+                keyOrMade(batch.idempotencyKey()), "submitting the batch").body(), BatchSubmitted.class);
     }
 
     /** The batch's state and counts, with its first page of items. */
@@ -328,20 +317,15 @@ public final class BrushlineClient {
      */
     public DatasetSubmitted submitDataset(DatasetRequest dataset) {
         String key = keyOrMade(dataset.idempotencyKey());
-        String contentType;
-        java.util.function.Supplier<HttpRequest.BodyPublisher> body;
+        HttpResponse<byte[]> response;
         if (dataset.isUpload()) {
             Multipart form = dataset.toForm();
-            contentType = form.contentType();
-            body = form::publisher;
+            response = post("/v1/datasets", form.contentType(), form::publisher, key, "submitting the dataset");
         } else {
             String json = dataset.toJson();
-            contentType = "application/json";
-            body = () -> HttpRequest.BodyPublishers.ofString(json);
+            response = post("/v1/datasets", "application/json", () -> HttpRequest.BodyPublishers.ofString(json), key,
+                    "submitting the dataset");
         }
-        HttpResponse<byte[]> response = send(() -> request("/v1/datasets").timeout(requestTimeout)
-                .header("Content-Type", contentType).header("Idempotency-Key", key).POST(body.get()).build(),
-                HttpResponse.BodyHandlers.ofByteArray(), "submitting the dataset", true);
         return parse(response.body(), DatasetSubmitted.class);
     }
 
@@ -446,6 +430,22 @@ public final class BrushlineClient {
         Canceled() {
             super(null, null, false, false);
         }
+    }
+
+    /**
+     * POSTs a submission under its idempotency key, if it has one: only then is sending it twice
+     * harmless, the gateway answering a repeat with what the first one made.
+     */
+    private HttpResponse<byte[]> post(String path, String contentType,
+            java.util.function.Supplier<HttpRequest.BodyPublisher> body, String key, String what) {
+        return send(() -> {
+            HttpRequest.Builder request = request(path).timeout(requestTimeout).header("Content-Type", contentType)
+                    .POST(body.get());
+            if (key != null) {
+                request.header("Idempotency-Key", key);
+            }
+            return request.build();
+        }, HttpResponse.BodyHandlers.ofByteArray(), what, key != null);
     }
 
     private HttpResponse<byte[]> get(String path, String what) {

@@ -55,8 +55,7 @@ public record Dataset(
         @JsonProperty("output") Output output) {
 
     public Dataset {
-        // in the gateway's order
-        dropped = dropped == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dropped));
+        dropped = InOrder.copy(dropped);
         failedImages = failedImages == null ? List.of() : List.copyOf(failedImages);
     }
 
