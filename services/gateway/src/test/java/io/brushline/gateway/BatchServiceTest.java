@@ -306,11 +306,11 @@ class BatchServiceTest {
                   {"image_url": "%1$s/photo?a=0"}, {"image_url": "%1$s/photo?a=1"}, {"image_url": "%1$s/photo?a=2"}
                 ]}""".formatted(base);
 
-        var partly = assertThrows(BatchService.PartlySubmitted.class, () -> batches.submit(manifest(body, null)));
+        var partly = assertThrows(CutShort.class, () -> batches.submit(manifest(body, null)));
 
-        String b = partly.batchId();
+        String b = partly.id();
         assertEquals(503, partly.status().getStatusCode());
-        assertEquals(List.of(1, 2), partly.notSubmitted());
+        assertEquals(List.of(1, 2), partly.indexes());
         assertEquals("batch " + b + " was cut short: 2 of 3 items were not submitted (the job queue is unreachable "
                 + "right now): items 1, 2. They are recorded FAILED "
                 + "(not_submitted) and the batch completes without them; the other items run. Submit those items "
@@ -337,11 +337,11 @@ class BatchServiceTest {
         requested.refuse = job -> true;
         failed.refuse = job -> true;
 
-        var partly = assertThrows(BatchService.PartlySubmitted.class, () -> batches.submit(manifest(
+        var partly = assertThrows(CutShort.class, () -> batches.submit(manifest(
                 "{\"instruction\": \"sepia\", \"items\": [{\"image_url\": \"" + url("/photo") + "\"}]}", null)));
 
-        String job = BatchStore.itemJobId(partly.batchId(), 0);
-        assertEquals(List.of(0), partly.notSubmitted());
+        String job = BatchStore.itemJobId(partly.id(), 0);
+        assertEquals(List.of(0), partly.indexes());
         assertEquals("FAILED", jobs.get(job).get("state"));
         assertEquals("not_submitted", jobs.get(job).get("failureCode"));
     }

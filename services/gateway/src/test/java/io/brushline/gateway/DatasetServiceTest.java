@@ -304,11 +304,11 @@ class DatasetServiceTest {
                 {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"},
                            {"image_url": "%1$s/photo?2"}]}""".formatted(base);
 
-        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest(body, "k")));
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest(body, "k")));
 
         assertEquals(503, cut.status().getStatusCode());
-        assertEquals(List.of(1, 2), cut.notSent());
-        assertTrue(cut.getMessage().startsWith("dataset " + cut.datasetId() + " was not fully submitted (the job "
+        assertEquals(List.of(1, 2), cut.indexes());
+        assertTrue(cut.getMessage().startsWith("dataset " + cut.id() + " was not fully submitted (the job "
                 + "queue is unreachable right now): 2 of 3 images were not sent (1, 2); retry with the same "
                 + "Idempotency-Key to send them"), cut.getMessage());
         assertEquals(List.of(0), requested.sent.stream().map(job -> job.dataset().image()).toList());
@@ -316,7 +316,7 @@ class DatasetServiceTest {
         requested.refuse = job -> false;
         var retry = datasets.submit(manifest(body, "k"));
 
-        assertEquals(cut.datasetId(), retry.datasetId());
+        assertEquals(cut.id(), retry.datasetId());
         assertEquals(List.of(0, 1, 2), sentInOrder().stream().map(job -> job.dataset().image()).toList(),
                 "each image sent exactly once over both calls");
         assertEquals("3", datasetStore.get(retry.datasetId()).get("remaining"));
@@ -327,12 +327,12 @@ class DatasetServiceTest {
         limits.submitConcurrency = 1;
         requested.refuse = job -> job.dataset().image() == 1;
 
-        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest("""
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest("""
                 {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"}]}""".formatted(base), null)));
 
-        assertEquals(List.of(1), cut.notSent());
+        assertEquals(List.of(1), cut.indexes());
         assertTrue(cut.getMessage().contains("They are counted as failed images (not_submitted)"), cut.getMessage());
-        Map<String, String> hash = datasetStore.get(cut.datasetId());
+        Map<String, String> hash = datasetStore.get(cut.id());
         assertEquals("1", hash.get("remaining"), "only image 0's survey is awaited");
         assertTrue(hash.get("failed.1").contains("\"error\":\"not_submitted\""), hash.get("failed.1"));
     }
@@ -341,10 +341,10 @@ class DatasetServiceTest {
     void withoutAKeyAndStorageDownTheImagesAreSentAsNotSubmittedForTheSurveyToCount() {
         storage.down = true;
 
-        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest("""
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest("""
                 {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"}]}""".formatted(base), null)));
 
-        assertEquals(List.of(0, 1), cut.notSent());
+        assertEquals(List.of(0, 1), cut.indexes());
         List<EditJob> sent = sentInOrder();
         assertEquals(List.of(0, 1), sent.stream().map(job -> job.dataset().image()).toList());
         for (EditJob job : sent) {
@@ -352,7 +352,7 @@ class DatasetServiceTest {
             assertTrue(job.failure().reason().startsWith("the dataset's submission was cut short before this image "
                     + "was sent (storage or the queue is unreachable right now)"), job.failure().reason());
         }
-        assertEquals("2", datasetStore.get(cut.datasetId()).get("remaining"), "the survey counts them, not the gateway");
+        assertEquals("2", datasetStore.get(cut.id()).get("remaining"), "the survey counts them, not the gateway");
     }
 
     // ---- progress ----
