@@ -10,20 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.DatasetSettings;
 import io.brushline.common.messages.EditJob;
-import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectKeys;
 import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
@@ -48,15 +43,14 @@ class DatasetServiceTest {
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private ManifestFixture fixture;
     private RedisCommands<String, String> redis;
-    private HttpServer images;
     private String base;
     private final BatchServiceTest.Recorder requested = new BatchServiceTest.Recorder();
     private final BatchServiceTest.Limits limits = new BatchServiceTest.Limits();
     private JobStore jobs;
     private DatasetStore datasetStore;
     private EditService edits;
-    private ManifestImages manifestImages;
     private DatasetService datasets;
     private BatchServiceTest.MemoryStore storage;
     private TestConfig gateway;
@@ -65,50 +59,25 @@ class DatasetServiceTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        redis = REDIS.client().connect().sync();
-        redis.flushall();
-        photo = HostileInputTest.corpus("valid.jpg");
+        fixture = new ManifestFixture(REDIS);
+        redis = fixture.redis;
+        base = fixture.base;
+        photo = fixture.photo;
         otherPhoto = HostileInputTest.corpus("valid.webp");
-        images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        images.createContext("/photo", exchange -> {
-            try (exchange) {
-                exchange.sendResponseHeaders(200, photo.length);
-                exchange.getResponseBody().write(photo);
-            }
-        });
-        images.createContext("/notes.txt", exchange -> {
-            byte[] text = "these are notes, not a photo".getBytes(StandardCharsets.UTF_8);
-            try (exchange) {
-                exchange.sendResponseHeaders(200, text.length);
-                exchange.getResponseBody().write(text);
-            }
-        });
-        images.createContext("/gone", exchange -> {
-            try (exchange) {
-                exchange.sendResponseHeaders(404, -1);
-            }
-        });
-        images.start();
-        int port = images.getAddress().getPort();
-        base = "http://127.0.0.1:" + port;
-        var policy = new OutboundUrlPolicy(List.of("127.0.0.1:" + port));
-        BrushlineConfig common = BatchServiceTest.commonConfig();
-        gateway = new TestConfig();
-        jobs = new JobStore(redis, common);
-        datasetStore = new DatasetStore(redis, common);
-        storage = new BatchServiceTest.MemoryStore(common);
-        var inspector = new ImageInspector(gateway);
+        gateway = fixture.gateway;
+        jobs = fixture.jobs;
+        storage = fixture.storage;
+        datasetStore = new DatasetStore(redis, fixture.common);
         var editsSent = new BatchServiceTest.Recorder();
-        edits = new EditService(inspector, storage, jobs, gateway, editsSent.emitter(), editsSent.emitter(), policy);
-        manifestImages = new ManifestImages(jobs, storage, new ImageFetcher(policy, gateway), inspector, policy);
-        datasets = new DatasetService(edits, datasetStore, jobs, storage, manifestImages, inspector, redis,
-                requested.emitter(), gateway, limits, JSON);
+        edits = new EditService(fixture.inspector, storage, jobs, gateway, editsSent.emitter(), editsSent.emitter(),
+                fixture.policy);
+        datasets = new DatasetService(edits, datasetStore, jobs, storage, fixture.manifestImages,
+                fixture.inspector, redis, requested.emitter(), gateway, limits, JSON);
     }
 
     @AfterEach
     void tearDown() {
-        images.stop(0);
-        manifestImages.stop();
+        fixture.stop();
     }
 
     private DatasetService.Request manifest(String body, String key) {
