@@ -8,26 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.brushline.common.BrushlineConfig;
-import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
-import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.BatchStore;
-import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectStore;
 import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.smallrye.config.SmallRyeConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,20 +60,20 @@ class BatchCompletionTest {
 
     @BeforeAll
     void buildTheNotifiersParts() throws IOException {
-        redis = REDIS.client().connect().sync();
-        SmallRyeConfig config = NotifierTestConfig.load();
-        webhooks = config.getConfigMapping(WebhookConfig.class);
-        common = config.getConfigMapping(BrushlineConfig.class);
-        batches = new BatchStore(redis, common);
-        jobs = new JobStore(redis, common);
-        queue = new DeliveryQueue(redis, webhooks);
+        NotifierParts parts = new NotifierParts(REDIS, JSON);
+        redis = parts.redis;
+        webhooks = parts.webhooks;
+        common = parts.common;
+        batches = parts.batches;
+        jobs = parts.jobs;
+        queue = parts.queue;
+        subjects = parts.subjects;
         ObjectStore storage = new ObjectStore(common) {
             @Override
             public void put(String key, byte[] bytes, String contentType) {
                 stored.put(key, bytes.clone());
             }
         };
-        subjects = new WebhookSubjects(queue, jobs, batches, new DatasetStore(redis, common), JSON);
         completion = new BatchCompletion(batches, jobs, subjects, storage, JSON);
     }
 
@@ -294,43 +285,20 @@ class BatchCompletionTest {
 
     @Test
     void theBatchWebhookIsSignedAndSentAsJobWebhooksAre() throws Exception {
-        List<Map<String, String>> received = Collections.synchronizedList(new ArrayList<>());
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hooks", exchange -> {
-            try (exchange) {
-                received.add(Map.of("id", exchange.getRequestHeaders().getFirst("webhook-id"),
-                        "timestamp", exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-                        "signature", exchange.getRequestHeaders().getFirst("webhook-signature"),
-                        "body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-                exchange.sendResponseHeaders(204, -1);
-            }
-        });
-        receiver.start();
-        try {
-            String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
-            List<String> jobIds = batch("b5", 1, hook);
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            List<String> jobIds = batch("b5", 1, receiver.url());
             ends(jobIds.get(0), "SUCCEEDED");
-            var dispatcher = new WebhookDispatcher(queue, subjects, webhooks,
-                    new OutboundUrlPolicy(List.of("127.0.0.1:" + receiver.getAddress().getPort())),
-                    new StageMetrics(new SimpleMeterRegistry()), new JobTracing(OpenTelemetry.noop().getTracer("t")));
-
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!"delivered".equals(batches.get("b5").get("webhook")) && System.nanoTime() < deadline) {
-                dispatcher.dispatchDue();
-                Thread.sleep(50);
-            }
-            dispatcher.dispatchDue();
+            receiver.dispatchUntil(queue, subjects, webhooks,
+                    () -> "delivered".equals(batches.get("b5").get("webhook")));
 
             assertEquals("delivered", batches.get("b5").get("webhook"));
-            assertEquals(1, received.size(), "batch webhooks received");
-            var call = received.get(0);
+            assertEquals(1, receiver.received().size(), "batch webhooks received");
+            var call = receiver.received().get(0);
             assertEquals("msg_batch_b5", call.get("id"));
             assertEquals(new WebhookSigner(SECRET).sign("msg_batch_b5", Long.parseLong(call.get("timestamp")),
                     call.get("body")), call.get("signature"));
             assertEquals("batch.completed", JSON.readTree(call.get("body")).get("type").asText());
             assertEquals(0, deliveries());
-        } finally {
-            receiver.stop(0);
         }
     }
 }

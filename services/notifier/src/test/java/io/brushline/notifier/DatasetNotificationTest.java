@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
-import com.sun.net.httpserver.HttpServer;
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetCompleted;
@@ -18,9 +17,7 @@ import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.messages.ImageRef;
-import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
-import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
 import io.brushline.common.state.BatchStore;
@@ -29,18 +26,11 @@ import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectStore;
 import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.smallrye.config.SmallRyeConfig;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,16 +66,16 @@ class DatasetNotificationTest {
     private DatasetCompletion completion;
 
     @BeforeAll
-    void buildTheNotifiersParts() throws Exception {
-        redis = REDIS.client().connect().sync();
-        SmallRyeConfig config = NotifierTestConfig.load();
-        webhooks = config.getConfigMapping(WebhookConfig.class);
-        common = config.getConfigMapping(BrushlineConfig.class);
-        jobs = new JobStore(redis, common);
-        batches = new BatchStore(redis, common);
-        datasets = new DatasetStore(redis, common);
-        queue = new DeliveryQueue(redis, webhooks);
-        subjects = new WebhookSubjects(queue, jobs, batches, datasets, JSON);
+    void buildTheNotifiersParts() throws IOException {
+        NotifierParts parts = new NotifierParts(REDIS, JSON);
+        redis = parts.redis;
+        webhooks = parts.webhooks;
+        common = parts.common;
+        jobs = parts.jobs;
+        batches = parts.batches;
+        datasets = parts.datasets;
+        queue = parts.queue;
+        subjects = parts.subjects;
     }
 
     @BeforeEach
@@ -226,35 +216,15 @@ class DatasetNotificationTest {
 
     @Test
     void theDatasetWebhookIsSignedSentAndMatchesItsSchema() throws Exception {
-        List<Map<String, String>> received = Collections.synchronizedList(new ArrayList<>());
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hooks", exchange -> {
-            try (exchange) {
-                received.add(Map.of("id", exchange.getRequestHeaders().getFirst("webhook-id"),
-                        "timestamp", exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-                        "signature", exchange.getRequestHeaders().getFirst("webhook-signature"),
-                        "body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-                exchange.sendResponseHeaders(204, -1);
-            }
-        });
-        receiver.start();
-        try {
-            finishedDataset("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks");
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            finishedDataset(receiver.url());
             completion.completed(record("dataset-completed", "ds1", new DatasetCompleted("ds1")));
-            var dispatcher = new WebhookDispatcher(queue, subjects, webhooks,
-                    new OutboundUrlPolicy(List.of("127.0.0.1:" + receiver.getAddress().getPort())),
-                    new StageMetrics(new SimpleMeterRegistry()), new JobTracing(OpenTelemetry.noop().getTracer("t")));
-
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!"delivered".equals(datasets.get("ds1").get("webhook")) && System.nanoTime() < deadline) {
-                dispatcher.dispatchDue();
-                Thread.sleep(50);
-            }
-            dispatcher.dispatchDue();
+            receiver.dispatchUntil(queue, subjects, webhooks,
+                    () -> "delivered".equals(datasets.get("ds1").get("webhook")));
 
             assertEquals("delivered", datasets.get("ds1").get("webhook"));
-            assertEquals(1, received.size(), "dataset webhooks received");
-            var call = received.get(0);
+            assertEquals(1, receiver.received().size(), "dataset webhooks received");
+            var call = receiver.received().get(0);
             assertEquals("msg_dataset_ds1", call.get("id"));
             assertEquals(new WebhookSigner(SECRET).sign("msg_dataset_ds1", Long.parseLong(call.get("timestamp")),
                     call.get("body")), call.get("signature"));
@@ -265,8 +235,6 @@ class DatasetNotificationTest {
             var errors = schema.validate(body);
             assertTrue(errors.isEmpty(), "dataset webhook " + body + " violates its schema: " + errors);
             assertEquals(0, deliveries());
-        } finally {
-            receiver.stop(0);
         }
     }
 }
