@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
  * A submission of many images (a batch, a dataset) that stopped part way: the answer names what was
  * submitted and the indexes it did not get to, under the names the API gives them for that kind.
  */
-public class CutShort extends ApiException {
+public final class CutShort extends ApiException {
 
     /** Indexes listed in the message; the answer's list has them all. */
     private static final int INDEXES_IN_MESSAGE = 20;
