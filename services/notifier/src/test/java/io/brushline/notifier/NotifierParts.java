@@ -13,6 +13,9 @@ import java.io.IOException;
 /** The notifier's stores and webhook queue on a test redis-server, with the test configuration. */
 final class NotifierParts {
 
+    /** The webhook secret of the test configuration, to check signatures with. */
+    static final String SECRET = "whsec_YnJ1c2hsaW5lLXRlc3Qtd2ViaG9vay1zZWNyZXQ=";
+
     final RedisCommands<String, String> redis;
     final WebhookConfig webhooks;
     final BrushlineConfig common;

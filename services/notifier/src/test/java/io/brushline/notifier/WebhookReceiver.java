@@ -52,9 +52,8 @@ final class WebhookReceiver implements AutoCloseable {
      * Dispatches what is due, with an outbound policy that allows this receiver, until {@code delivered}
      * or 10 seconds have passed, then once more.
      */
-    void dispatchUntil(DeliveryQueue queue, WebhookSubjects subjects, WebhookConfig webhooks,
-            BooleanSupplier delivered) throws InterruptedException {
-        var dispatcher = new WebhookDispatcher(queue, subjects, webhooks,
+    void dispatchUntil(NotifierParts parts, BooleanSupplier delivered) throws InterruptedException {
+        var dispatcher = new WebhookDispatcher(parts.queue, parts.subjects, parts.webhooks,
                 new OutboundUrlPolicy(List.of("127.0.0.1:" + server.getAddress().getPort())),
                 new StageMetrics(new SimpleMeterRegistry()), new JobTracing(OpenTelemetry.noop().getTracer("t")));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
