@@ -32,13 +32,9 @@ public class ApiExceptionMapper {
                 return item;
             }).toList());
         }
-        if (e instanceof BatchService.PartlySubmitted partly) {
-            body.put("batch_id", partly.batchId());
-            body.put("not_submitted", partly.notSubmitted());
-        }
-        if (e instanceof DatasetService.PartlySent partly) {
-            body.put("dataset_id", partly.datasetId());
-            body.put("not_sent", partly.notSent());
+        if (e instanceof CutShort cut) {
+            body.put(cut.idField(), cut.id());
+            body.put(cut.listField(), cut.indexes());
         }
         return response
                 .type(MediaType.APPLICATION_JSON)

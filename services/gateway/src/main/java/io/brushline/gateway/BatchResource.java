@@ -14,12 +14,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -90,36 +86,25 @@ public class BatchResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         String tenant = tenants.tenant(authorization, apiKey);
         rateLimiter.acquire(tenant, RateLimiter.Kind.SUBMISSIONS);
-        if (images == null || images.isEmpty()) {
-            throw ApiException.badRequest("invalid_manifest", "the form has no 'image' files; add one 'image' "
-                    + "field per photo");
-        }
-        ManifestImages.checkCount(images.size(), config.maxItems(), "batch", "items");
+        List<byte[]> files = ManifestEndpoints.files(images);
+        ManifestImages.checkCount(files.size(), config.maxItems(), "batch", "items");
         boolean perItem = itemWebhooks != null && !itemWebhooks.isBlank() && switch (itemWebhooks.strip()) {
             case "true" -> true;
             case "false" -> false;
             default -> throw ApiException.badRequest("invalid_manifest", "item_webhooks must be true or false");
         };
         List<BatchService.Item> items = new ArrayList<>();
-        List<byte[]> files = new ArrayList<>();
-        for (FileUpload upload : images) {
-            byte[] bytes = read(upload);
-            files.add(bytes);
-            items.add(new BatchService.Item(null, null, bytes, upload.fileName(), instruction, null, null, null));
+        for (int i = 0; i < files.size(); i++) {
+            items.add(new BatchService.Item(null, null, files.get(i), images.get(i).fileName(), instruction, null,
+                    null, null));
         }
         return accepted(batches.submit(new BatchService.Request(tenant, items, webhookUrl, perItem, idempotencyKey,
                 BatchService.fingerprint(instruction, files, webhookUrl, perItem))));
     }
 
     private static Response accepted(BatchService.Accepted accepted) {
-        String statusUrl = "/v1/batches/" + accepted.batchId();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", accepted.batchId());
-        body.put("status_url", statusUrl);
-        body.put("total", accepted.total());
-        body.put("created", accepted.created());
-        return Response.status(accepted.created() ? Response.Status.ACCEPTED : Response.Status.OK)
-                .location(URI.create(statusUrl)).entity(body).build();
+        return ManifestEndpoints.accepted("/v1/batches/" + accepted.batchId(), accepted.batchId(), "total",
+                accepted.total(), accepted.created());
     }
 
     @GET
@@ -203,14 +188,6 @@ public class BatchResource {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest(name.equals("offset") ? "invalid_page_token" : "invalid_page_size",
                     name + " must be a whole number; got '" + value + "'");
-        }
-    }
-
-    static byte[] read(FileUpload upload) {
-        try {
-            return Files.readAllBytes(upload.uploadedFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -34,8 +34,6 @@ public class BatchService {
     private static final Logger LOG = Logger.getLogger(BatchService.class);
     private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(30);
     private static final Duration SUBMISSION_LEASE = Duration.ofMinutes(10);
-    /** Items shown in the message of a batch cut short; the details list has them all. */
-    private static final int ERRORS_IN_MESSAGE = 5;
     static final int MAX_METADATA_BYTES = 4096;
 
     /** One item as the client gave it: exactly one of imageUrl, imageId and image. */
@@ -56,45 +54,17 @@ public class BatchService {
     }
 
     /**
-     * A batch without an Idempotency-Key whose submission was cut short: the items it did not get
-     * to are recorded FAILED ({@code not_submitted}), and the answer lists them.
+     * The answer to a batch without an Idempotency-Key whose submission was cut short: the items it
+     * did not get to are recorded FAILED ({@code not_submitted}), and the answer lists them.
      */
-    public static final class PartlySubmitted extends ApiException {
-        private final String batchId;
-        private final List<Integer> notSubmitted;
-
-        PartlySubmitted(ApiException cause, String batchId, int total, List<Integer> notSubmitted) {
-            super(cause.status(), cause.code(), message(cause, batchId, total, notSubmitted));
-            this.batchId = batchId;
-            this.notSubmitted = List.copyOf(notSubmitted);
-        }
-
-        public String batchId() {
-            return batchId;
-        }
-
-        /** The indexes of the items that were not submitted, in order. */
-        public List<Integer> notSubmitted() {
-            return notSubmitted;
-        }
-
-        private static String message(ApiException cause, String batchId, int total, List<Integer> notSubmitted) {
-            List<String> shown = notSubmitted.stream().limit(ERRORS_IN_MESSAGE * 4L).map(String::valueOf).toList();
-            return "batch " + batchId + " was cut short: " + notSubmitted.size() + " of " + total + " items were not "
-                    + "submitted (" + what(cause) + "): item" + (notSubmitted.size() == 1 ? " " : "s ")
-                    + String.join(", ", shown) + (shown.size() < notSubmitted.size() ? " and "
-                    + (notSubmitted.size() - shown.size()) + " more (see 'not_submitted')" : "")
-                    + ". They are recorded FAILED (not_submitted) and the batch completes without them; the other "
-                    + "items run. Submit those items again, and send an Idempotency-Key so that a retry finishes a "
-                    + "batch cut short instead";
-        }
-
-        /** What went wrong, without the advice that follows it ("...; retry later"). */
-        static String what(ApiException cause) {
-            String message = cause.getMessage();
-            int advice = message.indexOf(';');
-            return advice > 0 ? message.substring(0, advice) : message;
-        }
+    static CutShort partlySubmitted(ApiException cause, String batchId, int total, List<Integer> notSubmitted) {
+        String message = "batch " + batchId + " was cut short: " + notSubmitted.size() + " of " + total
+                + " items were not submitted (" + CutShort.what(cause) + "): item"
+                + (notSubmitted.size() == 1 ? " " : "s ") + CutShort.shown(notSubmitted, "not_submitted")
+                + ". They are recorded FAILED (not_submitted) and the batch completes without them; the other "
+                + "items run. Submit those items again, and send an Idempotency-Key so that a retry finishes a "
+                + "batch cut short instead";
+        return new CutShort(cause.status(), cause.code(), message, "batch_id", batchId, "not_submitted", notSubmitted);
     }
 
     private final EditService edits;
@@ -121,23 +91,9 @@ public class BatchService {
      * item is left to {@link #submit}, which names every bad item at once.
      */
     public static Request parseManifest(String tenant, String body, String idempotencyKey, ObjectMapper json) {
-        JsonNode root;
-        try {
-            root = json.readTree(body == null ? "" : body);
-        } catch (JsonProcessingException e) {
-            var at = e.getLocation();
-            throw ApiException.badRequest("invalid_manifest", "the body is not valid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
-                    + "; send {\"items\": [{\"image_url\": ..., \"instruction\": ...}, ...]}");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badRequest("invalid_manifest", "the body must be a JSON object with an 'items' list");
-        }
-        JsonNode items = root.get("items");
-        if (items == null || !items.isArray() || items.isEmpty()) {
-            throw ApiException.badRequest("invalid_manifest", "the manifest has no items; 'items' must be a list "
-                    + "of at least one {\"image_url\" or \"image_id\", \"instruction\"}");
-        }
+        JsonNode root = ManifestImages.manifest(body, json, "{\"items\": [{\"image_url\": ..., "
+                + "\"instruction\": ...}, ...]}");
+        JsonNode items = ManifestImages.items(root, "{\"image_url\" or \"image_id\", \"instruction\"}");
         String defaultInstruction = text(root, "instruction", -1);
         String webhookUrl = text(root, "webhook_url", -1);
         JsonNode itemWebhooks = root.get("item_webhooks");
@@ -147,9 +103,7 @@ public class BatchService {
         List<Item> parsed = new ArrayList<>();
         int index = 0;
         for (JsonNode item : items) {
-            if (!item.isObject()) {
-                throw ApiException.badRequest("invalid_manifest", "item " + index + " is not a JSON object");
-            }
+            ManifestImages.item(item, index);
             String instruction = text(item, "instruction", index);
             if (instruction == null || instruction.isBlank()) {
                 instruction = defaultInstruction;
@@ -166,15 +120,7 @@ public class BatchService {
     }
 
     private static String text(JsonNode node, String field, int index) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw ApiException.badRequest("invalid_manifest", (index < 0 ? "" : "item " + index + ": ") + "'" + field
-                    + "' must be a string");
-        }
-        return value.asText();
+        return ManifestImages.text(node, field, index < 0 ? "" : "item " + index + ": ");
     }
 
     /** A hint as the single-edit form takes it: a string, or the JSON array written as one. */
@@ -232,12 +178,7 @@ public class BatchService {
             boolean created = true;
             if (existing.isPresent()) {
                 Map<String, String> batch = batches.get(existing.get());
-                if (!batch.isEmpty()) {
-                    if (!request.fingerprint().equals(batch.get("fingerprint"))) {
-                        throw new ApiException(ApiException.UNPROCESSABLE, "idempotency_key_reused",
-                                "this Idempotency-Key was used for a different batch (" + existing.get()
-                                        + "); use a new key for a new batch");
-                    }
+                if (SubmissionLock.isRetry(batch, request.fingerprint(), "batch", existing.get())) {
                     created = false;
                     if ("1".equals(batch.get("submitted"))) {
                         return new Accepted(existing.get(), false, Integer.parseInt(batch.get("total")));
@@ -332,28 +273,17 @@ public class BatchService {
         if (first != null) {
             // A batch cut short holds no in-flight slot: without a retry it would hold it until it expired.
             batches.releaseInFlight(tenant, batchId);
+            ApiException cause = CutShort.cause(first, LOG, "batch " + batchId,
+                    "storage or the job store is unreachable right now");
             if (!keyed) {
-                ApiException cause = first instanceof ApiException api ? api
-                        : new ApiException(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable",
-                                "storage or the job store is unreachable right now");
-                if (!(first instanceof ApiException)) {
-                    LOG.errorf(first, "batch %s was not fully submitted", batchId);
-                }
-                throw new PartlySubmitted(cause, batchId, items.size(),
+                throw partlySubmitted(cause, batchId, items.size(),
                         failNotSubmitted(batchId, tenant, items, itemWebhooks ? webhookUrl : null, cause));
             }
-            if (first instanceof ApiException api) {
-                if (api.status() == Response.Status.SERVICE_UNAVAILABLE) {
-                    throw new ApiException(api.status(), api.code(), "batch " + batchId + " was not fully "
-                            + "submitted: " + api.getMessage() + "; retry with the same Idempotency-Key to submit "
-                            + "the rest");
-                }
-                throw api;
+            if (cause.status() != Response.Status.SERVICE_UNAVAILABLE) {
+                throw cause;
             }
-            LOG.errorf(first, "batch %s was not fully submitted", batchId);
-            throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "temporarily_unavailable", "batch " + batchId
-                    + " was not fully submitted: storage or the job store is unreachable right now; retry with the "
-                    + "same Idempotency-Key to submit the rest");
+            throw new ApiException(cause.status(), cause.code(), "batch " + batchId + " was not fully submitted: "
+                    + cause.getMessage() + "; retry with the same Idempotency-Key to submit the rest");
         }
         submitted(batchId);
     }
@@ -378,7 +308,7 @@ public class BatchService {
             ApiException cause) {
         List<Integer> notSubmitted = new ArrayList<>();
         String reason = "the batch's submission was cut short before this item was queued ("
-                + PartlySubmitted.what(cause) + "); submit it again";
+                + CutShort.what(cause) + "); submit it again";
         for (int i = 0; i < items.size(); i++) {
             String jobId = BatchStore.itemJobId(batchId, i);
             if (jobs.isEnqueued(jobId)) {

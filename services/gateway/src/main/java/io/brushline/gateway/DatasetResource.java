@@ -12,8 +12,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -78,29 +76,15 @@ public class DatasetResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         String tenant = tenants.tenant(authorization, apiKey);
         rateLimiter.acquire(tenant, RateLimiter.Kind.SUBMISSIONS);
-        if (images == null || images.isEmpty()) {
-            throw ApiException.badRequest("invalid_manifest", "the form has no 'image' files; add one 'image' "
-                    + "field per photo");
-        }
-        List<byte[]> files = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (FileUpload upload : images) {
-            files.add(BatchResource.read(upload));
-            names.add(upload.fileName());
-        }
+        List<byte[]> files = ManifestEndpoints.files(images);
+        List<String> names = images.stream().map(FileUpload::fileName).toList();
         return accepted(datasets.submit(DatasetService.upload(tenant, files, names, webhookUrl, filters,
                 idempotencyKey, json)));
     }
 
     private static Response accepted(DatasetService.Accepted accepted) {
-        String statusUrl = "/v1/datasets/" + accepted.datasetId();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", accepted.datasetId());
-        body.put("images", accepted.images());
-        body.put("status_url", statusUrl);
-        body.put("created", accepted.created());
-        return Response.status(accepted.created() ? Response.Status.ACCEPTED : Response.Status.OK)
-                .location(URI.create(statusUrl)).entity(body).build();
+        return ManifestEndpoints.accepted("/v1/datasets/" + accepted.datasetId(), accepted.datasetId(), "images",
+                accepted.images(), accepted.created());
     }
 
     @GET

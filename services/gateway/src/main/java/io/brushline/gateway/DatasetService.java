@@ -55,7 +55,6 @@ public class DatasetService {
     /** A submission holds its Idempotency-Key this long at most; others wait for it up to the wait. */
     private static final Duration SUBMISSION_LEASE = Duration.ofMinutes(10);
     private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(30);
-    private static final int NOT_SENT_IN_MESSAGE = 20;
     private static final Set<String> ITEM_FIELDS = Set.of("image_url", "image_id");
     private static final Set<String> MANIFEST_FIELDS = Set.of("items", "webhook_url", "filters");
 
@@ -69,27 +68,6 @@ public class DatasetService {
 
     /** A file of a dataset's output, with the content type its extension says. */
     public record File(byte[] bytes, String contentType) {
-    }
-
-    /** A dataset whose images were not all sent: the answer names the dataset and the images not sent. */
-    public static final class PartlySent extends ApiException {
-        private final String datasetId;
-        private final List<Integer> notSent;
-
-        PartlySent(String code, String message, String datasetId, List<Integer> notSent) {
-            super(Response.Status.SERVICE_UNAVAILABLE, code, message);
-            this.datasetId = datasetId;
-            this.notSent = List.copyOf(notSent);
-        }
-
-        public String datasetId() {
-            return datasetId;
-        }
-
-        /** The indexes of the images whose survey request was not sent, in order. */
-        public List<Integer> notSent() {
-            return notSent;
-        }
     }
 
     private final EditService edits;
@@ -130,37 +108,20 @@ public class DatasetService {
      * left to {@link #submit}, which names every bad item at once.
      */
     public static Request parseManifest(String tenant, String body, String idempotencyKey, ObjectMapper json) {
-        JsonNode root;
-        try {
-            root = json.readTree(body == null ? "" : body);
-        } catch (JsonProcessingException e) {
-            var at = e.getLocation();
-            throw ApiException.badRequest("invalid_manifest", "the body is not valid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
-                    + "; send {\"items\": [{\"image_url\": ...} or {\"image_id\": ...}, ...], \"filters\": {...}}");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.badRequest("invalid_manifest", "the body must be a JSON object with an 'items' list");
-        }
+        JsonNode root = ManifestImages.manifest(body, json, "{\"items\": [{\"image_url\": ...} or "
+                + "{\"image_id\": ...}, ...], \"filters\": {...}}");
         unknownFields(root, MANIFEST_FIELDS, "the manifest");
-        JsonNode items = root.get("items");
-        if (items == null || !items.isArray() || items.isEmpty()) {
-            throw ApiException.badRequest("invalid_manifest", "the manifest has no items; 'items' must be a list "
-                    + "of at least one {\"image_url\"} or {\"image_id\"}");
-        }
         List<ManifestImages.Source> sources = new ArrayList<>();
         int index = 0;
-        for (JsonNode item : items) {
-            if (!item.isObject()) {
-                throw ApiException.badRequest("invalid_manifest", "item " + index + " is not a JSON object");
-            }
+        for (JsonNode item : ManifestImages.items(root, "{\"image_url\"} or {\"image_id\"}")) {
+            ManifestImages.item(item, index);
             unknownFields(item, ITEM_FIELDS, "item " + index);
-            sources.add(new ManifestImages.Source(text(item, "image_url", "item " + index + ": "),
-                    text(item, "image_id", "item " + index + ": "), null, null));
+            sources.add(new ManifestImages.Source(ManifestImages.text(item, "image_url", "item " + index + ": "),
+                    ManifestImages.text(item, "image_id", "item " + index + ": "), null, null));
             index++;
         }
         JsonNode filters = root.get("filters");
-        return new Request(tenant, sources, text(root, "webhook_url", ""),
+        return new Request(tenant, sources, ManifestImages.text(root, "webhook_url", ""),
                 filters == null || filters.isNull() ? null : filters(filters, json), idempotencyKey,
                 ManifestImages.sha256(root.toString().getBytes(StandardCharsets.UTF_8)));
     }
@@ -259,17 +220,6 @@ public class DatasetService {
         }
     }
 
-    private static String text(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw ApiException.badRequest("invalid_manifest", where + "'" + field + "' must be a string");
-        }
-        return value.asText();
-    }
-
     // ---- submitting ----
 
     /**
@@ -301,15 +251,8 @@ public class DatasetService {
             boolean created = true;
             if (existing.isPresent()) {
                 datasetId = existing.get();
-                Map<String, String> dataset = datasets.get(datasetId);
-                if (!dataset.isEmpty()) {
-                    if (!request.fingerprint().equals(dataset.get("fingerprint"))) {
-                        throw new ApiException(ApiException.UNPROCESSABLE, "idempotency_key_reused",
-                                "this Idempotency-Key was used for a different dataset (" + datasetId
-                                        + "); use a new key for a new dataset");
-                    }
-                    created = false;
-                }
+                created = !SubmissionLock.isRetry(datasets.get(datasetId), request.fingerprint(), "dataset",
+                        datasetId);
             }
             create(datasetId, request, webhookUrl);
             send(datasetId, request.tenant(), sources, true);
@@ -349,18 +292,13 @@ public class DatasetService {
         if (first == null) {
             return;
         }
-        String what = first instanceof ApiException api ? BatchService.PartlySubmitted.what(api)
-                : "storage or the queue is unreachable right now";
-        if (!(first instanceof ApiException)) {
-            LOG.errorf(first, "dataset %s was not fully submitted", datasetId);
-        }
+        ApiException cause = CutShort.cause(first, LOG, "dataset " + datasetId,
+                "storage or the queue is unreachable right now");
+        String what = CutShort.what(cause);
         List<Integer> notSent = notSent(datasetId, sources.size());
-        String shown = notSent.stream().limit(NOT_SENT_IN_MESSAGE).map(String::valueOf)
-                .collect(Collectors.joining(", ")) + (notSent.size() > NOT_SENT_IN_MESSAGE ? " and "
-                + (notSent.size() - NOT_SENT_IN_MESSAGE) + " more (see 'not_sent')" : "");
-        String code = first instanceof ApiException api ? api.code() : "temporarily_unavailable";
+        String shown = CutShort.shown(notSent, "not_sent");
         if (keyed) {
-            throw new PartlySent(code, "dataset " + datasetId + " was not fully submitted (" + what + "): "
+            throw partlySent(cause, "dataset " + datasetId + " was not fully submitted (" + what + "): "
                     + notSent.size() + " of " + sources.size() + " images were not sent (" + shown + "); retry with "
                     + "the same Idempotency-Key to send them", datasetId, notSent);
         }
@@ -369,10 +307,16 @@ public class DatasetService {
         for (int image : notSent) {
             notSubmitted(datasetId, image, tenant, traceparent, reason);
         }
-        throw new PartlySent(code, "dataset " + datasetId + " was cut short (" + what + "): " + notSent.size()
+        throw partlySent(cause, "dataset " + datasetId + " was cut short (" + what + "): " + notSent.size()
                 + " of " + sources.size() + " images were not sent (" + shown + "). They are counted as failed "
                 + "images (not_submitted) and the dataset completes without them; send an Idempotency-Key so "
                 + "that a retry sends them instead", datasetId, notSent);
+    }
+
+    /** A dataset whose images were not all sent: a 503 that names the dataset and the images not sent. */
+    private static CutShort partlySent(ApiException cause, String message, String datasetId, List<Integer> notSent) {
+        return new CutShort(Response.Status.SERVICE_UNAVAILABLE, cause.code(), message, "dataset_id", datasetId,
+                "not_sent", notSent);
     }
 
     /** The images whose survey request is not durable yet, in order (all of them if Redis cannot say). */

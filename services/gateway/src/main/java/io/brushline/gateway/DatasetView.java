@@ -3,16 +3,14 @@ package io.brushline.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.common.state.DatasetCounts;
 import io.brushline.common.storage.ObjectKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Renders a dataset's hash (see {@code DatasetStore}) as the API's JSON, with its rate and ETA.
@@ -24,9 +22,6 @@ import java.util.TreeMap;
  */
 final class DatasetView {
 
-    /** Drop reasons of the verification, after the removal ran: together they are {@code pairs_dropped}. */
-    static final Set<String> VERIFICATION_DROPS = Set.of("removal_failed", "mask_area", "still_detected");
-
     private DatasetView() {
     }
 
@@ -35,18 +30,10 @@ final class DatasetView {
         long surveyed = number(dataset, "images.surveyed");
         long queued = number(dataset, "pairs.queued");
         long kept = number(dataset, "pairs.kept");
-        Map<String, Long> dropped = new TreeMap<>();
+        DatasetCounts counts = DatasetCounts.of(dataset);
         List<Map<String, Object>> failed = new ArrayList<>();
-        dataset.forEach((field, value) -> {
-            if (field.startsWith("dropped.")) {
-                dropped.put(field.substring("dropped.".length()), Long.parseLong(value));
-            } else if (field.startsWith("failed.")) {
-                failed.add(failedImage(Integer.parseInt(field.substring("failed.".length())), value, json));
-            }
-        });
-        failed.sort(Comparator.comparing(image -> (Integer) image.get("index")));
-        long pairsDropped = dropped.entrySet().stream().filter(e -> VERIFICATION_DROPS.contains(e.getKey()))
-                .mapToLong(Map.Entry::getValue).sum();
+        counts.failedImages().forEach((index, failure) -> failed.add(failedImage(index, failure, json)));
+        long pairsDropped = counts.pairsDropped();
         String completedAt = dataset.get("completedAt");
         Instant created = Instant.parse(dataset.get("createdAt"));
         Instant end = completedAt == null ? now : Instant.parse(completedAt);
@@ -62,7 +49,7 @@ final class DatasetView {
         view.put("pairs_queued", queued);
         view.put("pairs_kept", kept);
         view.put("pairs_dropped", pairsDropped);
-        view.put("dropped", dropped);
+        view.put("dropped", counts.dropped());
         view.put("failed_images", failed);
         view.put("remaining", number(dataset, "remaining"));
         view.put("created_at", dataset.get("createdAt"));

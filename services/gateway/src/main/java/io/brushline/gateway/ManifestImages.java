@@ -1,5 +1,8 @@
 package io.brushline.gateway;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.MissingObjectException;
@@ -103,6 +106,57 @@ public class ManifestImages {
     @PreDestroy
     void stop() {
         pool.shutdownNow();
+    }
+
+    /** The body of a JSON manifest as an object; a 400 that shows {@code example} when it is not one. */
+    static JsonNode manifest(String body, ObjectMapper json, String example) {
+        JsonNode root;
+        try {
+            root = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw ApiException.badRequest("invalid_manifest", "the body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; send " + example);
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("invalid_manifest", "the body must be a JSON object with an 'items' list");
+        }
+        return root;
+    }
+
+    /** The manifest's list of items; a 400 that shows {@code oneItem} when it is missing or empty. */
+    static JsonNode items(JsonNode manifest, String oneItem) {
+        JsonNode items = manifest.get("items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            throw ApiException.badRequest("invalid_manifest", "the manifest has no items; 'items' must be a list "
+                    + "of at least one " + oneItem);
+        }
+        return items;
+    }
+
+    /** Item {@code index} of a manifest, which must be an object. */
+    static JsonNode item(JsonNode item, int index) {
+        if (!item.isObject()) {
+            throw ApiException.badRequest("invalid_manifest", "item " + index + " is not a JSON object");
+        }
+        return item;
+    }
+
+    /**
+     * A string field of the manifest or of an item, or null when it is missing.
+     *
+     * @param where what the field belongs to, for the message ("item 3: "; "" for the manifest)
+     */
+    static String text(JsonNode node, String field, String where) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("invalid_manifest", where + "'" + field + "' must be a string");
+        }
+        return value.asText();
     }
 
     /** The 413 for a manifest of more than {@code brushline.batch.max-items} items. */

@@ -3,6 +3,7 @@ package io.brushline.gateway;
 import io.brushline.common.state.JobStore;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -27,6 +28,23 @@ final class SubmissionLock {
         this.jobs = jobs;
         this.lease = lease;
         this.wait = wait;
+    }
+
+    /**
+     * Whether {@code stored}, the batch or dataset an Idempotency-Key already names, is the one this
+     * request submits again: false while nothing is stored under it yet; 422 when it is another one.
+     *
+     * @param what "batch" or "dataset"
+     */
+    static boolean isRetry(Map<String, String> stored, String fingerprint, String what, String id) {
+        if (stored.isEmpty()) {
+            return false;
+        }
+        if (!fingerprint.equals(stored.get("fingerprint"))) {
+            throw new ApiException(ApiException.UNPROCESSABLE, "idempotency_key_reused", "this Idempotency-Key "
+                    + "was used for a different " + what + " (" + id + "); use a new key for a new " + what);
+        }
+        return true;
     }
 
     /**

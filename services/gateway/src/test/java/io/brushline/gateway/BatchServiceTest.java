@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.EditJob;
-import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.state.BatchStore;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
@@ -22,8 +20,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,8 +46,8 @@ class BatchServiceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private ManifestFixture fixture;
     private RedisCommands<String, String> redis;
-    private HttpServer images;
     private String base;
     private final Recorder requested = new Recorder();
     private final Recorder failed = new Recorder();
@@ -60,53 +56,26 @@ class BatchServiceTest {
     private BatchStore batchStore;
     private EditService edits;
     private BatchService batches;
-    private ManifestImages manifestImages;
     private byte[] photo;
     private MemoryStore storage;
 
     @BeforeEach
     void setUp() throws IOException {
-        redis = REDIS.client().connect().sync();
-        redis.flushall();
-        photo = HostileInputTest.corpus("valid.jpg");
-        images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        images.createContext("/photo", exchange -> {
-            try (exchange) {
-                exchange.sendResponseHeaders(200, photo.length);
-                exchange.getResponseBody().write(photo);
-            }
-        });
-        images.createContext("/notes.txt", exchange -> {
-            byte[] text = "these are notes, not a photo".getBytes(StandardCharsets.UTF_8);
-            try (exchange) {
-                exchange.sendResponseHeaders(200, text.length);
-                exchange.getResponseBody().write(text);
-            }
-        });
-        images.createContext("/gone", exchange -> {
-            try (exchange) {
-                exchange.sendResponseHeaders(404, -1);
-            }
-        });
-        images.start();
-        int port = images.getAddress().getPort();
-        base = "http://127.0.0.1:" + port;
-        var policy = new OutboundUrlPolicy(List.of("127.0.0.1:" + port));
-        BrushlineConfig common = commonConfig();
-        TestConfig gateway = new TestConfig();
-        jobs = new JobStore(redis, common);
-        batchStore = new BatchStore(redis, common);
-        storage = new MemoryStore(common);
-        var inspector = new ImageInspector(gateway);
-        edits = new EditService(inspector, storage, jobs, gateway, requested.emitter(), failed.emitter(), policy);
-        manifestImages = new ManifestImages(jobs, storage, new ImageFetcher(policy, gateway), inspector, policy);
-        batches = new BatchService(edits, batchStore, jobs, manifestImages, gateway, limits);
+        fixture = new ManifestFixture(REDIS);
+        redis = fixture.redis;
+        base = fixture.base;
+        photo = fixture.photo;
+        jobs = fixture.jobs;
+        storage = fixture.storage;
+        batchStore = new BatchStore(redis, fixture.common);
+        edits = new EditService(fixture.inspector, storage, jobs, fixture.gateway, requested.emitter(),
+                failed.emitter(), fixture.policy);
+        batches = new BatchService(edits, batchStore, jobs, fixture.manifestImages, fixture.gateway, limits);
     }
 
     @AfterEach
     void tearDown() {
-        images.stop(0);
-        manifestImages.stop();
+        fixture.stop();
     }
 
     private BatchService.Request manifest(String body, String key) {
@@ -306,11 +275,11 @@ class BatchServiceTest {
                   {"image_url": "%1$s/photo?a=0"}, {"image_url": "%1$s/photo?a=1"}, {"image_url": "%1$s/photo?a=2"}
                 ]}""".formatted(base);
 
-        var partly = assertThrows(BatchService.PartlySubmitted.class, () -> batches.submit(manifest(body, null)));
+        var partly = assertThrows(CutShort.class, () -> batches.submit(manifest(body, null)));
 
-        String b = partly.batchId();
+        String b = partly.id();
         assertEquals(503, partly.status().getStatusCode());
-        assertEquals(List.of(1, 2), partly.notSubmitted());
+        assertEquals(List.of(1, 2), partly.indexes());
         assertEquals("batch " + b + " was cut short: 2 of 3 items were not submitted (the job queue is unreachable "
                 + "right now): items 1, 2. They are recorded FAILED "
                 + "(not_submitted) and the batch completes without them; the other items run. Submit those items "
@@ -337,11 +306,11 @@ class BatchServiceTest {
         requested.refuse = job -> true;
         failed.refuse = job -> true;
 
-        var partly = assertThrows(BatchService.PartlySubmitted.class, () -> batches.submit(manifest(
+        var partly = assertThrows(CutShort.class, () -> batches.submit(manifest(
                 "{\"instruction\": \"sepia\", \"items\": [{\"image_url\": \"" + url("/photo") + "\"}]}", null)));
 
-        String job = BatchStore.itemJobId(partly.batchId(), 0);
-        assertEquals(List.of(0), partly.notSubmitted());
+        String job = BatchStore.itemJobId(partly.id(), 0);
+        assertEquals(List.of(0), partly.indexes());
         assertEquals("FAILED", jobs.get(job).get("state"));
         assertEquals("not_submitted", jobs.get(job).get("failureCode"));
     }

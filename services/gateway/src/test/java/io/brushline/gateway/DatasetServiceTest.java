@@ -10,20 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.DatasetSettings;
 import io.brushline.common.messages.EditJob;
-import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectKeys;
 import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
@@ -48,15 +43,14 @@ class DatasetServiceTest {
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private ManifestFixture fixture;
     private RedisCommands<String, String> redis;
-    private HttpServer images;
     private String base;
     private final BatchServiceTest.Recorder requested = new BatchServiceTest.Recorder();
     private final BatchServiceTest.Limits limits = new BatchServiceTest.Limits();
     private JobStore jobs;
     private DatasetStore datasetStore;
     private EditService edits;
-    private ManifestImages manifestImages;
     private DatasetService datasets;
     private BatchServiceTest.MemoryStore storage;
     private TestConfig gateway;
@@ -65,50 +59,25 @@ class DatasetServiceTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        redis = REDIS.client().connect().sync();
-        redis.flushall();
-        photo = HostileInputTest.corpus("valid.jpg");
+        fixture = new ManifestFixture(REDIS);
+        redis = fixture.redis;
+        base = fixture.base;
+        photo = fixture.photo;
         otherPhoto = HostileInputTest.corpus("valid.webp");
-        images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        images.createContext("/photo", exchange -> {
-            try (exchange) {
-                exchange.sendResponseHeaders(200, photo.length);
-                exchange.getResponseBody().write(photo);
-            }
-        });
-        images.createContext("/notes.txt", exchange -> {
-            byte[] text = "these are notes, not a photo".getBytes(StandardCharsets.UTF_8);
-            try (exchange) {
-                exchange.sendResponseHeaders(200, text.length);
-                exchange.getResponseBody().write(text);
-            }
-        });
-        images.createContext("/gone", exchange -> {
-            try (exchange) {
-                exchange.sendResponseHeaders(404, -1);
-            }
-        });
-        images.start();
-        int port = images.getAddress().getPort();
-        base = "http://127.0.0.1:" + port;
-        var policy = new OutboundUrlPolicy(List.of("127.0.0.1:" + port));
-        BrushlineConfig common = BatchServiceTest.commonConfig();
-        gateway = new TestConfig();
-        jobs = new JobStore(redis, common);
-        datasetStore = new DatasetStore(redis, common);
-        storage = new BatchServiceTest.MemoryStore(common);
-        var inspector = new ImageInspector(gateway);
+        gateway = fixture.gateway;
+        jobs = fixture.jobs;
+        storage = fixture.storage;
+        datasetStore = new DatasetStore(redis, fixture.common);
         var editsSent = new BatchServiceTest.Recorder();
-        edits = new EditService(inspector, storage, jobs, gateway, editsSent.emitter(), editsSent.emitter(), policy);
-        manifestImages = new ManifestImages(jobs, storage, new ImageFetcher(policy, gateway), inspector, policy);
-        datasets = new DatasetService(edits, datasetStore, jobs, storage, manifestImages, inspector, redis,
-                requested.emitter(), gateway, limits, JSON);
+        edits = new EditService(fixture.inspector, storage, jobs, gateway, editsSent.emitter(), editsSent.emitter(),
+                fixture.policy);
+        datasets = new DatasetService(edits, datasetStore, jobs, storage, fixture.manifestImages,
+                fixture.inspector, redis, requested.emitter(), gateway, limits, JSON);
     }
 
     @AfterEach
     void tearDown() {
-        images.stop(0);
-        manifestImages.stop();
+        fixture.stop();
     }
 
     private DatasetService.Request manifest(String body, String key) {
@@ -304,11 +273,11 @@ class DatasetServiceTest {
                 {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"},
                            {"image_url": "%1$s/photo?2"}]}""".formatted(base);
 
-        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest(body, "k")));
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest(body, "k")));
 
         assertEquals(503, cut.status().getStatusCode());
-        assertEquals(List.of(1, 2), cut.notSent());
-        assertTrue(cut.getMessage().startsWith("dataset " + cut.datasetId() + " was not fully submitted (the job "
+        assertEquals(List.of(1, 2), cut.indexes());
+        assertTrue(cut.getMessage().startsWith("dataset " + cut.id() + " was not fully submitted (the job "
                 + "queue is unreachable right now): 2 of 3 images were not sent (1, 2); retry with the same "
                 + "Idempotency-Key to send them"), cut.getMessage());
         assertEquals(List.of(0), requested.sent.stream().map(job -> job.dataset().image()).toList());
@@ -316,7 +285,7 @@ class DatasetServiceTest {
         requested.refuse = job -> false;
         var retry = datasets.submit(manifest(body, "k"));
 
-        assertEquals(cut.datasetId(), retry.datasetId());
+        assertEquals(cut.id(), retry.datasetId());
         assertEquals(List.of(0, 1, 2), sentInOrder().stream().map(job -> job.dataset().image()).toList(),
                 "each image sent exactly once over both calls");
         assertEquals("3", datasetStore.get(retry.datasetId()).get("remaining"));
@@ -327,12 +296,12 @@ class DatasetServiceTest {
         limits.submitConcurrency = 1;
         requested.refuse = job -> job.dataset().image() == 1;
 
-        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest("""
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest("""
                 {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"}]}""".formatted(base), null)));
 
-        assertEquals(List.of(1), cut.notSent());
+        assertEquals(List.of(1), cut.indexes());
         assertTrue(cut.getMessage().contains("They are counted as failed images (not_submitted)"), cut.getMessage());
-        Map<String, String> hash = datasetStore.get(cut.datasetId());
+        Map<String, String> hash = datasetStore.get(cut.id());
         assertEquals("1", hash.get("remaining"), "only image 0's survey is awaited");
         assertTrue(hash.get("failed.1").contains("\"error\":\"not_submitted\""), hash.get("failed.1"));
     }
@@ -341,10 +310,10 @@ class DatasetServiceTest {
     void withoutAKeyAndStorageDownTheImagesAreSentAsNotSubmittedForTheSurveyToCount() {
         storage.down = true;
 
-        var cut = assertThrows(DatasetService.PartlySent.class, () -> datasets.submit(manifest("""
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest("""
                 {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"}]}""".formatted(base), null)));
 
-        assertEquals(List.of(0, 1), cut.notSent());
+        assertEquals(List.of(0, 1), cut.indexes());
         List<EditJob> sent = sentInOrder();
         assertEquals(List.of(0, 1), sent.stream().map(job -> job.dataset().image()).toList());
         for (EditJob job : sent) {
@@ -352,7 +321,7 @@ class DatasetServiceTest {
             assertTrue(job.failure().reason().startsWith("the dataset's submission was cut short before this image "
                     + "was sent (storage or the queue is unreachable right now)"), job.failure().reason());
         }
-        assertEquals("2", datasetStore.get(cut.datasetId()).get("remaining"), "the survey counts them, not the gateway");
+        assertEquals("2", datasetStore.get(cut.id()).get("remaining"), "the survey counts them, not the gateway");
     }
 
     // ---- progress ----

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.DatasetCompleted;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
+import io.brushline.common.state.DatasetCounts;
 import io.brushline.common.state.DatasetStore;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -27,8 +27,6 @@ import org.jboss.logging.Logger;
 public class DatasetCompletion {
 
     private static final Logger LOG = Logger.getLogger(DatasetCompletion.class);
-    private static final String DROPPED = "dropped.";
-    private static final String FAILED = "failed.";
 
     private final DatasetStore datasets;
     private final WebhookSubjects webhooks;
@@ -87,25 +85,18 @@ public class DatasetCompletion {
             return false;
         }
         // Counted as GET /v1/datasets/{id} counts them: the webhook says what the API shows.
-        Map<String, Integer> dropped = new TreeMap<>();
-        int failedImages = 0;
-        for (Map.Entry<String, String> field : dataset.entrySet()) {
-            if (field.getKey().startsWith(DROPPED)) {
-                dropped.put(field.getKey().substring(DROPPED.length()), Integer.valueOf(field.getValue()));
-            } else if (field.getKey().startsWith(FAILED)) {
-                failedImages++;
-            }
-        }
+        DatasetCounts counts = DatasetCounts.of(dataset);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", datasetId);
         data.put("state", "completed");
         data.put("images", count(dataset, "images"));
         data.put("pairs_kept", count(dataset, "pairs.kept"));
-        data.put("dropped", dropped);
-        data.put("failed_images", failedImages);
+        data.put("dropped", counts.dropped());
+        data.put("failed_images", counts.failedImages().size());
         data.put("status_url", "/v1/datasets/" + datasetId);
         data.put("metadata_url", "/v1/datasets/" + datasetId + "/files/metadata.jsonl");
-        LOG.infof("dataset %s completed: %s pairs kept, dropped %s", datasetId, data.get("pairs_kept"), dropped);
+        LOG.infof("dataset %s completed: %s pairs kept, dropped %s", datasetId, data.get("pairs_kept"),
+                counts.dropped());
         return webhooks.announce(WebhookSubjects.DATASET, datasetId, dataset.getOrDefault("tenant", ""), url,
                 "dataset.completed", data);
     }

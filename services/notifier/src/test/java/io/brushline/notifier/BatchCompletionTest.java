@@ -8,26 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import io.brushline.common.BrushlineConfig;
-import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
-import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.BatchStore;
-import io.brushline.common.state.DatasetStore;
-import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectStore;
 import io.brushline.common.testing.RedisServerExtension;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.smallrye.config.SmallRyeConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,43 +40,29 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BatchCompletionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SECRET = "whsec_YnJ1c2hsaW5lLXRlc3Qtd2ViaG9vay1zZWNyZXQ=";
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private RedisCommands<String, String> redis;
-    private BatchStore batches;
-    private JobStore jobs;
-    private DeliveryQueue queue;
-    private WebhookConfig webhooks;
-    private BrushlineConfig common;
+    private NotifierParts parts;
     private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
     private BatchCompletion completion;
-    private WebhookSubjects subjects;
 
     @BeforeAll
     void buildTheNotifiersParts() throws IOException {
-        redis = REDIS.client().connect().sync();
-        SmallRyeConfig config = NotifierTestConfig.load();
-        webhooks = config.getConfigMapping(WebhookConfig.class);
-        common = config.getConfigMapping(BrushlineConfig.class);
-        batches = new BatchStore(redis, common);
-        jobs = new JobStore(redis, common);
-        queue = new DeliveryQueue(redis, webhooks);
-        ObjectStore storage = new ObjectStore(common) {
+        parts = new NotifierParts(REDIS, JSON);
+        ObjectStore storage = new ObjectStore(parts.common) {
             @Override
             public void put(String key, byte[] bytes, String contentType) {
                 stored.put(key, bytes.clone());
             }
         };
-        subjects = new WebhookSubjects(queue, jobs, batches, new DatasetStore(redis, common), JSON);
-        completion = new BatchCompletion(batches, jobs, subjects, storage, JSON);
+        completion = new BatchCompletion(parts.batches, parts.jobs, parts.subjects, storage, JSON);
     }
 
     @BeforeEach
     void clean() {
-        redis.flushall();
+        parts.redis.flushall();
         stored.clear();
     }
 
@@ -99,7 +73,7 @@ class BatchCompletionTest {
         for (int i = 0; i < n; i++) {
             String jobId = BatchStore.itemJobId(batchId, i);
             jobIds.add(jobId);
-            redis.hset("brushline:job:" + jobId, Map.of("state", "QUEUED", "stateRank", "0", "tenant", "acme",
+            parts.redis.hset("brushline:job:" + jobId, Map.of("state", "QUEUED", "stateRank", "0", "tenant", "acme",
                     "batchId", batchId, "batchIndex", String.valueOf(i)));
             metadata.put(i, "{\"sku\":\"S-" + i + "\"}");
         }
@@ -109,25 +83,25 @@ class BatchCompletionTest {
             fields.put("webhookUrl", webhookUrl);
         }
         assertEquals(BatchStore.Created.CREATED,
-                batches.create(new BatchStore.NewBatch(batchId, "acme", jobIds, fields, metadata), 10));
+                parts.batches.create(new BatchStore.NewBatch(batchId, "acme", jobIds, fields, metadata), 10));
         return jobIds;
     }
 
     /** What the notifier does for a job's terminal event: the job ends, then its batch counts it. */
     private boolean ends(String jobId, String state) {
-        redis.hset("brushline:job:" + jobId, "state", state);
+        parts.redis.hset("brushline:job:" + jobId, "state", state);
         if (state.equals("SUCCEEDED")) {
-            redis.hset("brushline:job:" + jobId, "resultKey", "jobs/" + jobId + "/result.png");
+            parts.redis.hset("brushline:job:" + jobId, "resultKey", "jobs/" + jobId + "/result.png");
         }
         if (state.equals("FAILED")) {
-            redis.hset("brushline:job:" + jobId, Map.of("failureCode", "object_not_found",
+            parts.redis.hset("brushline:job:" + jobId, Map.of("failureCode", "object_not_found",
                     "reason", "no dog was found in the image"));
         }
-        return completion.itemEnded(jobs.get(jobId));
+        return completion.itemEnded(parts.jobs.get(jobId));
     }
 
     private long deliveries() {
-        return redis.zcard(DeliveryQueue.DUE);
+        return parts.redis.zcard(DeliveryQueue.DUE);
     }
 
     @Test
@@ -138,17 +112,17 @@ class BatchCompletionTest {
         assertFalse(ends(jobIds.get(1), "FAILED"));
         assertFalse(ends(jobIds.get(1), "FAILED"), "a redelivered event of item 1");
         assertFalse(ends(jobIds.get(0), "SUCCEEDED"), "a redelivered event of item 0");
-        assertEquals("1", batches.get("b1").get("remaining"), "a redelivered event was counted twice");
+        assertEquals("1", parts.batches.get("b1").get("remaining"), "a redelivered event was counted twice");
         assertEquals(0, deliveries());
-        assertNull(batches.get("b1").get("manifestKey"));
+        assertNull(parts.batches.get("b1").get("manifestKey"));
 
         assertTrue(ends(jobIds.get(2), "CANCELED"));
         assertTrue(ends(jobIds.get(2), "CANCELED"), "the last item's event again");
         assertTrue(ends(jobIds.get(0), "SUCCEEDED"), "the first item's event again");
 
-        assertEquals("0", batches.get("b1").get("remaining"));
+        assertEquals("0", parts.batches.get("b1").get("remaining"));
         assertEquals(1, deliveries(), "batch webhooks scheduled");
-        var delivery = queue.load("batch_b1").orElseThrow();
+        var delivery = parts.queue.load("batch_b1").orElseThrow();
         assertEquals("msg_batch_b1", delivery.webhookId());
         assertEquals("https://hooks.example/batch", delivery.url());
         assertEquals("acme", delivery.tenant());
@@ -159,9 +133,9 @@ class BatchCompletionTest {
         assertEquals(3, event.at("/data/total").asInt());
         assertEquals(JSON.readTree("{\"CANCELED\":1,\"FAILED\":1,\"SUCCEEDED\":1}"), event.at("/data/counts"));
         assertEquals("/v1/batches/b1/manifest", event.at("/data/manifest_url").asText());
-        assertEquals("pending", batches.get("b1").get("webhook"));
-        assertNotNull(batches.get("b1").get("completedAt"));
-        assertEquals(0, redis.zcard("brushline:batches-in-flight:acme"), "the batch still counts as running");
+        assertEquals("pending", parts.batches.get("b1").get("webhook"));
+        assertNotNull(parts.batches.get("b1").get("completedAt"));
+        assertEquals(0, parts.redis.zcard("brushline:batches-in-flight:acme"), "the batch still counts as running");
 
         String[] lines = new String(stored.get("batches/b1/manifest.jsonl"), StandardCharsets.UTF_8).split("\n");
         assertEquals(3, lines.length);
@@ -177,12 +151,12 @@ class BatchCompletionTest {
     void aNotifierThatDiedAfterTheLastCountAnnouncesTheBatchWhenTheEventComesAgain() {
         List<String> jobIds = batch("b2", 2, "https://hooks.example/batch");
         ends(jobIds.get(0), "SUCCEEDED");
-        redis.hset("brushline:job:" + jobIds.get(1), "state", "SUCCEEDED");
+        parts.redis.hset("brushline:job:" + jobIds.get(1), "state", "SUCCEEDED");
         // the count reached zero, then the process died before the manifest and the webhook
-        assertEquals(0, batches.countTerminal("b2", 1));
+        assertEquals(0, parts.batches.countTerminal("b2", 1));
         assertEquals(0, deliveries());
 
-        assertTrue(completion.itemEnded(jobs.get(jobIds.get(1))), "the redelivered event");
+        assertTrue(completion.itemEnded(parts.jobs.get(jobIds.get(1))), "the redelivered event");
 
         assertEquals(1, deliveries());
         assertNotNull(stored.get("batches/b2/manifest.jsonl"));
@@ -193,7 +167,7 @@ class BatchCompletionTest {
         int n = 200;
         List<String> jobIds = batch("b3", n, "https://hooks.example/batch");
         for (String jobId : jobIds) {
-            redis.hset("brushline:job:" + jobId, "state", "SUCCEEDED");
+            parts.redis.hset("brushline:job:" + jobId, "state", "SUCCEEDED");
         }
         ExecutorService threads = Executors.newFixedThreadPool(8);
         AtomicInteger sawComplete = new AtomicInteger();
@@ -202,7 +176,7 @@ class BatchCompletionTest {
         for (int round = 0; round < 2; round++) {
             for (String jobId : jobIds) {
                 done.add(threads.submit(() -> {
-                    if (completion.itemEnded(jobs.get(jobId))) {
+                    if (completion.itemEnded(parts.jobs.get(jobId))) {
                         sawComplete.incrementAndGet();
                     }
                 }));
@@ -213,8 +187,8 @@ class BatchCompletionTest {
         }
         threads.shutdown();
 
-        assertEquals("0", batches.get("b3").get("remaining"));
-        assertEquals(n, redis.scard("brushline:batch:b3:counted"));
+        assertEquals("0", parts.batches.get("b3").get("remaining"));
+        assertEquals(n, parts.redis.scard("brushline:batch:b3:counted"));
         assertEquals(1, deliveries(), "batch webhooks scheduled");
         assertTrue(sawComplete.get() >= 1);
         assertEquals(n, new String(stored.get("batches/b3/manifest.jsonl"), StandardCharsets.UTF_8).split("\n").length);
@@ -227,7 +201,7 @@ class BatchCompletionTest {
         assertFalse(completion.itemEnded(Map.of("state", "SUCCEEDED", "batchId", "gone", "batchIndex", "0")));
         assertFalse(completion.itemEnded(Map.of("state", "SUCCEEDED", "batchId", "b4", "batchIndex", "7")),
                 "an index the batch does not have");
-        assertEquals("1", batches.get("b4").get("remaining"));
+        assertEquals("1", parts.batches.get("b4").get("remaining"));
 
         // without a webhook_url the batch completes and writes its manifest, and nothing is sent
         assertTrue(completion.itemEnded(Map.of("state", "SUCCEEDED", "batchId", "b4", "batchIndex", "0")));
@@ -248,13 +222,14 @@ class BatchCompletionTest {
             String jobId = BatchStore.itemJobId(batchId, i);
             jobIds.add(jobId);
             // item 0 asked for its own webhook, the others did not
-            jobs.create(job(jobId, i == 0 ? "https://hooks.example/items" : null),
+            parts.jobs.create(job(jobId, i == 0 ? "https://hooks.example/items" : null),
                     Map.of("batchId", batchId, "batchIndex", String.valueOf(i)));
         }
-        assertEquals(BatchStore.Created.CREATED, batches.create(new BatchStore.NewBatch(batchId, "acme", jobIds,
+        assertEquals(BatchStore.Created.CREATED, parts.batches.create(new BatchStore.NewBatch(batchId, "acme", jobIds,
                 Map.of("webhookUrl", "https://hooks.example/batch"), Map.of()), 10));
-        var stage = new NotifierStage(queue, jobs, JSON, new io.brushline.common.stage.IncomingRecords(JSON, jobs,
-                SentRecords.refusing("a record was parked")), new io.brushline.common.stage.Retrying(common),
+        var stage = new NotifierStage(parts.queue, parts.jobs, JSON, new io.brushline.common.stage.IncomingRecords(
+                JSON, parts.jobs, SentRecords.refusing("a record was parked")),
+                new io.brushline.common.stage.Retrying(parts.common),
                 new JobTracing(OpenTelemetry.noop().getTracer("t")), completion,
                 SentRecords.refusing("a job outside any dataset went to dataset-removed"));
 
@@ -263,21 +238,21 @@ class BatchCompletionTest {
                 new io.brushline.common.messages.Failure("grounding", "object_not_found", "no dog was found"))));
         stage.failed(record("edit-failed", jobIds.get(1), job(jobIds.get(1), null).withFailure(
                 new io.brushline.common.messages.Failure("grounding", "object_not_found", "no dog was found"))));
-        assertEquals("1", batches.get(batchId).get("remaining"), "the redelivered event was counted");
+        assertEquals("1", parts.batches.get(batchId).get("remaining"), "the redelivered event was counted");
         assertEquals(1, deliveries(), "only item 0's own webhook");
-        JsonNode itemEvent = JSON.readTree(queue.load(jobIds.get(0)).orElseThrow().body());
+        JsonNode itemEvent = JSON.readTree(parts.queue.load(jobIds.get(0)).orElseThrow().body());
         assertEquals(batchId, itemEvent.at("/data/batch_id").asText(), itemEvent.toString());
         assertEquals(0, itemEvent.at("/data/batch_index").asInt(-1), itemEvent.toString());
 
         stage.completed(record("edit-completed", jobIds.get(2), job(jobIds.get(2), null)));
         stage.completed(record("edit-completed", jobIds.get(2), job(jobIds.get(2), null)));
 
-        assertEquals("0", batches.get(batchId).get("remaining"));
+        assertEquals("0", parts.batches.get(batchId).get("remaining"));
         assertEquals(2, deliveries(), "item 0's webhook and one batch webhook");
-        JsonNode event = JSON.readTree(queue.load("batch_" + batchId).orElseThrow().body());
+        JsonNode event = JSON.readTree(parts.queue.load("batch_" + batchId).orElseThrow().body());
         assertEquals(JSON.readTree("{\"FAILED\":1,\"SUCCEEDED\":2}"), event.at("/data/counts"));
-        assertEquals("FAILED", jobs.get(jobIds.get(1)).get("state"));
-        assertEquals("object_not_found", jobs.get(jobIds.get(1)).get("failureCode"));
+        assertEquals("FAILED", parts.jobs.get(jobIds.get(1)).get("state"));
+        assertEquals("object_not_found", parts.jobs.get(jobIds.get(1)).get("failureCode"));
     }
 
     private static io.brushline.common.messages.EditJob job(String jobId, String webhookUrl) {
@@ -294,43 +269,19 @@ class BatchCompletionTest {
 
     @Test
     void theBatchWebhookIsSignedAndSentAsJobWebhooksAre() throws Exception {
-        List<Map<String, String>> received = Collections.synchronizedList(new ArrayList<>());
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hooks", exchange -> {
-            try (exchange) {
-                received.add(Map.of("id", exchange.getRequestHeaders().getFirst("webhook-id"),
-                        "timestamp", exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-                        "signature", exchange.getRequestHeaders().getFirst("webhook-signature"),
-                        "body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-                exchange.sendResponseHeaders(204, -1);
-            }
-        });
-        receiver.start();
-        try {
-            String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
-            List<String> jobIds = batch("b5", 1, hook);
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            List<String> jobIds = batch("b5", 1, receiver.url());
             ends(jobIds.get(0), "SUCCEEDED");
-            var dispatcher = new WebhookDispatcher(queue, subjects, webhooks,
-                    new OutboundUrlPolicy(List.of("127.0.0.1:" + receiver.getAddress().getPort())),
-                    new StageMetrics(new SimpleMeterRegistry()), new JobTracing(OpenTelemetry.noop().getTracer("t")));
+            receiver.dispatchUntil(parts, () -> "delivered".equals(parts.batches.get("b5").get("webhook")));
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!"delivered".equals(batches.get("b5").get("webhook")) && System.nanoTime() < deadline) {
-                dispatcher.dispatchDue();
-                Thread.sleep(50);
-            }
-            dispatcher.dispatchDue();
-
-            assertEquals("delivered", batches.get("b5").get("webhook"));
-            assertEquals(1, received.size(), "batch webhooks received");
-            var call = received.get(0);
+            assertEquals("delivered", parts.batches.get("b5").get("webhook"));
+            assertEquals(1, receiver.received().size(), "batch webhooks received");
+            var call = receiver.received().get(0);
             assertEquals("msg_batch_b5", call.get("id"));
-            assertEquals(new WebhookSigner(SECRET).sign("msg_batch_b5", Long.parseLong(call.get("timestamp")),
-                    call.get("body")), call.get("signature"));
+            assertEquals(new WebhookSigner(NotifierParts.SECRET).sign("msg_batch_b5",
+                    Long.parseLong(call.get("timestamp")), call.get("body")), call.get("signature"));
             assertEquals("batch.completed", JSON.readTree(call.get("body")).get("type").asText());
             assertEquals(0, deliveries());
-        } finally {
-            receiver.stop(0);
         }
     }
 }

@@ -10,37 +10,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
-import com.sun.net.httpserver.HttpServer;
-import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetCompleted;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.messages.ImageRef;
-import io.brushline.common.net.OutboundUrlPolicy;
 import io.brushline.common.observability.JobTracing;
-import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
 import io.brushline.common.state.BatchStore;
 import io.brushline.common.state.DatasetStore;
-import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectStore;
 import io.brushline.common.testing.RedisServerExtension;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.smallrye.config.SmallRyeConfig;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,57 +44,43 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DatasetNotificationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SECRET = "whsec_YnJ1c2hsaW5lLXRlc3Qtd2ViaG9vay1zZWNyZXQ=";
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private RedisCommands<String, String> redis;
-    private JobStore jobs;
-    private BatchStore batches;
-    private DatasetStore datasets;
-    private DeliveryQueue queue;
-    private WebhookConfig webhooks;
-    private BrushlineConfig common;
-    private WebhookSubjects subjects;
+    private NotifierParts parts;
     private SentRecords<String> parked;
     private SentRecords<EditJob> removed;
     private NotifierStage stage;
     private DatasetCompletion completion;
 
     @BeforeAll
-    void buildTheNotifiersParts() throws Exception {
-        redis = REDIS.client().connect().sync();
-        SmallRyeConfig config = NotifierTestConfig.load();
-        webhooks = config.getConfigMapping(WebhookConfig.class);
-        common = config.getConfigMapping(BrushlineConfig.class);
-        jobs = new JobStore(redis, common);
-        batches = new BatchStore(redis, common);
-        datasets = new DatasetStore(redis, common);
-        queue = new DeliveryQueue(redis, webhooks);
-        subjects = new WebhookSubjects(queue, jobs, batches, datasets, JSON);
+    void buildTheNotifiersParts() throws IOException {
+        parts = new NotifierParts(REDIS, JSON);
     }
 
     @BeforeEach
     void clean() {
-        redis.flushall();
+        parts.redis.flushall();
         parked = new SentRecords<>();
         removed = new SentRecords<>();
-        IncomingRecords incoming = new IncomingRecords(JSON, jobs, parked.emitter);
-        Retrying retrying = new Retrying(common);
-        BatchCompletion batchCompletion = new BatchCompletion(batches, jobs, subjects, new ObjectStore(common) {
+        IncomingRecords incoming = new IncomingRecords(JSON, parts.jobs, parked.emitter);
+        Retrying retrying = new Retrying(parts.common);
+        ObjectStore noManifests = new ObjectStore(parts.common) {
             @Override
             public void put(String key, byte[] bytes, String contentType) {
                 throw new AssertionError("a batch manifest was written");
             }
-        }, JSON);
-        stage = new NotifierStage(queue, jobs, JSON, incoming, retrying,
+        };
+        BatchCompletion batchCompletion = new BatchCompletion(parts.batches, parts.jobs, parts.subjects, noManifests,
+                JSON);
+        stage = new NotifierStage(parts.queue, parts.jobs, JSON, incoming, retrying,
                 new JobTracing(OpenTelemetry.noop().getTracer("t")), batchCompletion, removed.emitter);
-        completion = new DatasetCompletion(datasets, subjects, JSON, incoming, retrying);
+        completion = new DatasetCompletion(parts.datasets, parts.subjects, JSON, incoming, retrying);
     }
 
     private long deliveries() {
-        return redis.zcard(DeliveryQueue.DUE);
+        return parts.redis.zcard(DeliveryQueue.DUE);
     }
 
     /** Removal k of image i of dataset ds1, as the survey creates it (with a webhook URL, to show it is not used). */
@@ -129,9 +102,9 @@ class DatasetNotificationTest {
         EditJob done = removal(0, 0).withResult(new ImageRef("jobs/x/result.png", "image/png", 64, 48));
         EditJob failed = removal(0, 1).withFailure(new Failure("grounding", "object_not_found", "no dog was found"));
         // a removal that is also a batch item would be counted there: nothing may count it
-        jobs.create(done, Map.of("datasetId", "ds1", "batchId", "b1", "batchIndex", "0"));
-        jobs.create(failed, Map.of("datasetId", "ds1"));
-        assertEquals(BatchStore.Created.CREATED, batches.create(new BatchStore.NewBatch("b1", "acme",
+        parts.jobs.create(done, Map.of("datasetId", "ds1", "batchId", "b1", "batchIndex", "0"));
+        parts.jobs.create(failed, Map.of("datasetId", "ds1"));
+        assertEquals(BatchStore.Created.CREATED, parts.batches.create(new BatchStore.NewBatch("b1", "acme",
                 List.of(done.jobId()), Map.of("webhookUrl", "https://hooks.example/batch"), Map.of()), 10));
 
         stage.completed(record("edit-completed", done.jobId(), done));
@@ -141,11 +114,11 @@ class DatasetNotificationTest {
         assertEquals(List.of(new SentRecords.Sent<>(done.jobId(), done), new SentRecords.Sent<>(done.jobId(), done),
                 new SentRecords.Sent<>(failed.jobId(), failed)), removed.sent, "records sent to dataset-removed");
         assertEquals(0, deliveries(), "webhooks scheduled");
-        assertNull(jobs.get(done.jobId()).get("webhook"));
-        assertEquals("1", batches.get("b1").get("remaining"), "the removal was counted as a batch item");
-        assertEquals("SUCCEEDED", jobs.get(done.jobId()).get("state"));
-        assertEquals("FAILED", jobs.get(failed.jobId()).get("state"));
-        assertEquals("object_not_found", jobs.get(failed.jobId()).get("failureCode"));
+        assertNull(parts.jobs.get(done.jobId()).get("webhook"));
+        assertEquals("1", parts.batches.get("b1").get("remaining"), "the removal was counted as a batch item");
+        assertEquals("SUCCEEDED", parts.jobs.get(done.jobId()).get("state"));
+        assertEquals("FAILED", parts.jobs.get(failed.jobId()).get("state"));
+        assertEquals("object_not_found", parts.jobs.get(failed.jobId()).get("failureCode"));
         assertTrue(parked.sent.isEmpty(), "records parked");
     }
 
@@ -162,14 +135,14 @@ class DatasetNotificationTest {
     private void finishedDataset(String webhookUrl) {
         Map<String, String> fields = webhookUrl == null ? Map.of("settings", "{}")
                 : Map.of("settings", "{}", "webhookUrl", webhookUrl);
-        assertTrue(datasets.create("ds1", "acme", 3, fields));
-        datasets.recordSurvey("ds1", 0, 4, 2, Map.of("area_too_small", 2));
-        datasets.recordSurvey("ds1", 1, 2, 1, Map.of("touches_border", 1));
-        datasets.recordFailedImage("ds1", 2, "{\"error\":\"fetch_failed\",\"message\":\"the URL answered 404\"}");
-        datasets.recordPair("ds1", "000000-00", null, "{\"pair\":\"000000-00\"}");
-        datasets.recordPair("ds1", "000000-01", "still_detected", null);
-        assertEquals(0, datasets.recordPair("ds1", "000001-00", null, "{\"pair\":\"000001-00\"}"));
-        datasets.markCompleted("ds1");
+        assertTrue(parts.datasets.create("ds1", "acme", 3, fields));
+        parts.datasets.recordSurvey("ds1", 0, 4, 2, Map.of("area_too_small", 2));
+        parts.datasets.recordSurvey("ds1", 1, 2, 1, Map.of("touches_border", 1));
+        parts.datasets.recordFailedImage("ds1", 2, "{\"error\":\"fetch_failed\",\"message\":\"the URL answered 404\"}");
+        parts.datasets.recordPair("ds1", "000000-00", null, "{\"pair\":\"000000-00\"}");
+        parts.datasets.recordPair("ds1", "000000-01", "still_detected", null);
+        assertEquals(0, parts.datasets.recordPair("ds1", "000001-00", null, "{\"pair\":\"000001-00\"}"));
+        parts.datasets.markCompleted("ds1");
     }
 
     @Test
@@ -181,11 +154,11 @@ class DatasetNotificationTest {
         completion.completed(event);
 
         assertEquals(1, deliveries(), "webhooks scheduled");
-        var delivery = queue.load("dataset_ds1").orElseThrow();
+        var delivery = parts.queue.load("dataset_ds1").orElseThrow();
         assertEquals("msg_dataset_ds1", delivery.webhookId());
         assertEquals("https://hooks.example/datasets", delivery.url());
         assertEquals("acme", delivery.tenant());
-        assertEquals("pending", datasets.get("ds1").get("webhook"));
+        assertEquals("pending", parts.datasets.get("ds1").get("webhook"));
         JsonNode body = JSON.readTree(delivery.body());
         assertEquals("dataset.completed", body.get("type").asText());
         assertEquals(JSON.readTree("""
@@ -196,9 +169,9 @@ class DatasetNotificationTest {
                 body.get("data"));
 
         // delivered, and the delivery record expired since: an event that comes again still sends nothing
-        datasets.recordWebhookStatus("ds1", "delivered");
-        redis.del(DeliveryQueue.key("dataset_ds1"));
-        redis.zrem(DeliveryQueue.DUE, "dataset_ds1");
+        parts.datasets.recordWebhookStatus("ds1", "delivered");
+        parts.redis.del(DeliveryQueue.key("dataset_ds1"));
+        parts.redis.zrem(DeliveryQueue.DUE, "dataset_ds1");
         completion.completed(event);
         assertEquals(0, deliveries(), "webhooks scheduled after delivery");
         assertTrue(parked.sent.isEmpty(), "records parked");
@@ -210,7 +183,7 @@ class DatasetNotificationTest {
         assertFalse(completion.announce("ds1"));
         assertFalse(completion.announce("unknown"));
         assertEquals(0, deliveries());
-        assertNull(datasets.get("ds1").get("webhook"));
+        assertNull(parts.datasets.get("ds1").get("webhook"));
     }
 
     @Test
@@ -226,38 +199,17 @@ class DatasetNotificationTest {
 
     @Test
     void theDatasetWebhookIsSignedSentAndMatchesItsSchema() throws Exception {
-        List<Map<String, String>> received = Collections.synchronizedList(new ArrayList<>());
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hooks", exchange -> {
-            try (exchange) {
-                received.add(Map.of("id", exchange.getRequestHeaders().getFirst("webhook-id"),
-                        "timestamp", exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-                        "signature", exchange.getRequestHeaders().getFirst("webhook-signature"),
-                        "body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-                exchange.sendResponseHeaders(204, -1);
-            }
-        });
-        receiver.start();
-        try {
-            finishedDataset("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks");
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            finishedDataset(receiver.url());
             completion.completed(record("dataset-completed", "ds1", new DatasetCompleted("ds1")));
-            var dispatcher = new WebhookDispatcher(queue, subjects, webhooks,
-                    new OutboundUrlPolicy(List.of("127.0.0.1:" + receiver.getAddress().getPort())),
-                    new StageMetrics(new SimpleMeterRegistry()), new JobTracing(OpenTelemetry.noop().getTracer("t")));
+            receiver.dispatchUntil(parts, () -> "delivered".equals(parts.datasets.get("ds1").get("webhook")));
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!"delivered".equals(datasets.get("ds1").get("webhook")) && System.nanoTime() < deadline) {
-                dispatcher.dispatchDue();
-                Thread.sleep(50);
-            }
-            dispatcher.dispatchDue();
-
-            assertEquals("delivered", datasets.get("ds1").get("webhook"));
-            assertEquals(1, received.size(), "dataset webhooks received");
-            var call = received.get(0);
+            assertEquals("delivered", parts.datasets.get("ds1").get("webhook"));
+            assertEquals(1, receiver.received().size(), "dataset webhooks received");
+            var call = receiver.received().get(0);
             assertEquals("msg_dataset_ds1", call.get("id"));
-            assertEquals(new WebhookSigner(SECRET).sign("msg_dataset_ds1", Long.parseLong(call.get("timestamp")),
-                    call.get("body")), call.get("signature"));
+            assertEquals(new WebhookSigner(NotifierParts.SECRET).sign("msg_dataset_ds1",
+                    Long.parseLong(call.get("timestamp")), call.get("body")), call.get("signature"));
             JsonNode body = JSON.readTree(call.get("body"));
             var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SchemaLocation.of(
                     Path.of(System.getProperty("brushline.schemas.dir")).resolve("dataset-webhook-event.json").toUri()
@@ -265,8 +217,6 @@ class DatasetNotificationTest {
             var errors = schema.validate(body);
             assertTrue(errors.isEmpty(), "dataset webhook " + body + " violates its schema: " + errors);
             assertEquals(0, deliveries());
-        } finally {
-            receiver.stop(0);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.brushline.common.state;
 
 import io.brushline.common.BrushlineConfig;
+import io.brushline.common.messages.DatasetDrops;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -126,7 +127,7 @@ public class DatasetStore {
         counters.put("images.surveyed", 1);
         counters.put("objects.found", objectsFound);
         counters.put("pairs.queued", removalsQueued);
-        dropped.forEach((reason, count) -> counters.merge("dropped." + reason, count, Integer::sum));
+        dropped.forEach((reason, count) -> counters.merge(DatasetCounts.DROPPED + reason, count, Integer::sum));
         return count(datasetId, "image:" + image, removalsQueued - 1, "", "", counters);
     }
 
@@ -140,7 +141,7 @@ public class DatasetStore {
         if (droppedReason == null) {
             return count(datasetId, "pair:" + pairName, -1, pairName, row, Map.of("pairs.kept", 1));
         }
-        return count(datasetId, "pair:" + pairName, -1, "", "", Map.of("dropped." + droppedReason, 1));
+        return count(datasetId, "pair:" + pairName, -1, "", "", Map.of(DatasetCounts.DROPPED + droppedReason, 1));
     }
 
     /**
@@ -152,8 +153,8 @@ public class DatasetStore {
      */
     public long recordFailedImage(String datasetId, int image, String failureJson) {
         redis.eval(JobStore.UPDATE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(datasetId)},
-                String.valueOf(ttl.toMillis()), "failed." + image, failureJson);
-        return recordSurvey(datasetId, image, 0, 0, Map.of("image_failed", 1));
+                String.valueOf(ttl.toMillis()), DatasetCounts.FAILED + image, failureJson);
+        return recordSurvey(datasetId, image, 0, 0, Map.of(DatasetDrops.IMAGE_FAILED, 1));
     }
 
     private long count(String datasetId, String event, int change, String rowName, String row,

@@ -1,6 +1,7 @@
 package io.brushline.grounding.datasets;
 
 import io.brushline.common.messages.Box;
+import io.brushline.common.messages.DatasetDrops;
 import io.brushline.common.messages.DatasetSettings;
 import io.brushline.common.messages.Detection;
 import java.util.ArrayList;
@@ -30,14 +31,6 @@ import java.util.stream.IntStream;
  * the per-image limit last, so that it only chooses among objects that would otherwise be kept.
  */
 public final class DatasetFilters {
-
-    public static final String CLASS_NOT_WANTED = "class_not_wanted";
-    public static final String AREA_TOO_SMALL = "area_too_small";
-    public static final String AREA_TOO_LARGE = "area_too_large";
-    public static final String TOUCHES_BORDER = "touches_border";
-    public static final String OCCLUDED = "occluded";
-    public static final String AMBIGUOUS_INSTANCE = "ambiguous_instance";
-    public static final String OVER_IMAGE_LIMIT = "over_image_limit";
 
     /** A box edge this close to an image edge touches it: detector boxes rarely end on the last pixel. */
     static final int BORDER_TOLERANCE_PX = 2;
@@ -77,17 +70,17 @@ public final class DatasetFilters {
             String label = normalised(detection.label());
             double area = area(detection.box()) / imageArea;
             if (!wanted.isEmpty() && !wanted.contains(label)) {
-                reasons[i] = CLASS_NOT_WANTED;
+                reasons[i] = DatasetDrops.CLASS_NOT_WANTED;
             } else if (area < settings.minArea()) {
-                reasons[i] = AREA_TOO_SMALL;
+                reasons[i] = DatasetDrops.AREA_TOO_SMALL;
             } else if (area > settings.maxArea()) {
-                reasons[i] = AREA_TOO_LARGE;
+                reasons[i] = DatasetDrops.AREA_TOO_LARGE;
             } else if (bordersTouched(detection.box(), width, height) > settings.maxBorderSides()) {
-                reasons[i] = TOUCHES_BORDER;
+                reasons[i] = DatasetDrops.TOUCHES_BORDER;
             } else if (coveredFraction(i, detections) > settings.maxOverlap()) {
-                reasons[i] = OCCLUDED;
+                reasons[i] = DatasetDrops.OCCLUDED;
             } else if (settings.singleInstance() && perClass.get(label) > 1) {
-                reasons[i] = AMBIGUOUS_INSTANCE;
+                reasons[i] = DatasetDrops.AMBIGUOUS_INSTANCE;
             }
         }
         // Largest first; equal areas keep the detector's order, so a redelivered survey numbers objects the same.
@@ -99,7 +92,7 @@ public final class DatasetFilters {
             if (kept.size() < settings.maxObjectsPerImage()) {
                 kept.add(detections.get(i));
             } else {
-                reasons[i] = OVER_IMAGE_LIMIT;
+                reasons[i] = DatasetDrops.OVER_IMAGE_LIMIT;
             }
         }
         List<Verdict> verdicts = IntStream.range(0, reasons.length)

@@ -3,6 +3,7 @@ package io.brushline.grounding.datasets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.DatasetCompleted;
 import io.brushline.common.messages.DatasetSettings;
+import io.brushline.common.state.DatasetCounts;
 import io.brushline.common.state.DatasetStore;
 import io.brushline.common.storage.ObjectKeys;
 import io.brushline.common.storage.ObjectStore;
@@ -27,8 +28,6 @@ import org.jboss.logging.Logger;
 public class DatasetFinisher {
 
     private static final Logger LOG = Logger.getLogger(DatasetFinisher.class);
-
-    static final String DROPPED = "dropped.";
 
     private final DatasetStore datasets;
     private final ObjectStore store;
@@ -70,17 +69,6 @@ public class DatasetFinisher {
         LOG.infof("dataset %s completed: %d pairs kept", datasetId, rows.size());
     }
 
-    /** The objects dropped, by reason, in name order. */
-    static Map<String, Long> dropped(StoredDataset dataset) {
-        TreeMap<String, Long> dropped = new TreeMap<>();
-        dataset.hash().forEach((field, value) -> {
-            if (field.startsWith(DROPPED)) {
-                dropped.put(field.substring(DROPPED.length()), Long.parseLong(value));
-            }
-        });
-        return dropped;
-    }
-
     /**
      * The Hugging Face data card: YAML front matter the Hub reads, then what the pairs are, the counts,
      * the filters used and how to load the folder. Only stored values go in, so that writing it again
@@ -109,7 +97,7 @@ public class DatasetFinisher {
                 .append("| removals queued | ").append(dataset.count("pairs.queued")).append(" |\n")
                 .append("| pairs kept | ").append(pairs).append(" |\n\n")
                 .append("### Dropped, by reason\n\n");
-        Map<String, Long> dropped = dropped(dataset);
+        Map<String, Long> dropped = DatasetCounts.of(dataset.hash()).dropped();
         if (dropped.isEmpty()) {
             card.append("Nothing was dropped.\n\n");
         } else {

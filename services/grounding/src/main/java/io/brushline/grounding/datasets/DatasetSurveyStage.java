@@ -3,6 +3,7 @@ package io.brushline.grounding.datasets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.imaging.MatScope;
+import io.brushline.common.messages.DatasetDrops;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
@@ -116,7 +117,7 @@ public class DatasetSurveyStage {
         DatasetFilters.Survey survey = DatasetFilters.apply(width, height, found, dataset.settings());
         // An object too small to keep is too small to tell where another one was.
         List<Detection> anchors = survey.verdicts().stream()
-                .filter(v -> !DatasetFilters.AREA_TOO_SMALL.equals(v.droppedReason()))
+                .filter(v -> !DatasetDrops.AREA_TOO_SMALL.equals(v.droppedReason()))
                 .map(DatasetFilters.Verdict::detection).toList();
         List<EditJob> removalJobs = new ArrayList<>();
         for (int k = 0; k < survey.kept().size(); k++) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
+import io.brushline.common.messages.DatasetDrops;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
@@ -38,12 +39,6 @@ public class DatasetVerifyStage {
     private static final Logger LOG = Logger.getLogger(DatasetVerifyStage.class);
 
     static final String STAGE = "dataset verification";
-
-    public static final String REMOVAL_FAILED = "removal_failed";
-    public static final String MASK_AREA = "mask_area";
-    public static final String STILL_DETECTED = "still_detected";
-    /** The result or mask of the removal cannot be read, or verifying kept failing. */
-    public static final String VERIFICATION_FAILED = "verification_failed";
 
     /** A detection on the result is the removed object again when it overlaps the object's box this much. */
     static final double SAME_OBJECT_IOU = 0.3;
@@ -92,29 +87,30 @@ public class DatasetVerifyStage {
             return;
         }
         if (removal.failure() != null) {
-            drop(item, REMOVAL_FAILED, removal.failure().reason());
+            drop(item, DatasetDrops.REMOVAL_FAILED, removal.failure().reason());
             return;
         }
         MaskRef mask = removal.mask();
         if (mask == null || removal.result() == null) {
-            drop(item, REMOVAL_FAILED, "the removal ended without a mask or a result");
+            drop(item, DatasetDrops.REMOVAL_FAILED, "the removal ended without a mask or a result");
             return;
         }
         if (mask.coverage() < dataset.settings().minArea() || mask.coverage() > dataset.settings().maxArea()) {
-            drop(item, MASK_AREA, String.format(Locale.ROOT, "the mask covers %.4f of the image", mask.coverage()));
+            drop(item, DatasetDrops.MASK_AREA, String.format(Locale.ROOT, "the mask covers %.4f of the image",
+                    mask.coverage()));
             return;
         }
         try {
             byte[] result = store.get(removal.result().key());
             double verifyScore = scoreWhereTheObjectWas(result, item);
             if (verifyScore >= dataset.settings().verifyThreshold()) {
-                drop(item, STILL_DETECTED, String.format(Locale.ROOT, "the %s is still detected (score %.2f)",
-                        item.label(), verifyScore));
+                drop(item, DatasetDrops.STILL_DETECTED, String.format(Locale.ROOT,
+                        "the %s is still detected (score %.2f)", item.label(), verifyScore));
                 return;
             }
             keep(removal, result, verifyScore);
         } catch (StageFailure | MissingObjectException unusable) {
-            drop(item, VERIFICATION_FAILED, unusable.getMessage());
+            drop(item, DatasetDrops.VERIFICATION_FAILED, unusable.getMessage());
         }
     }
 
@@ -177,7 +173,7 @@ public class DatasetVerifyStage {
     /** A pair whose verification keeps failing is dropped, so that the dataset can still end. */
     private void giveUp(EditJob removal) {
         try {
-            drop(removal.dataset(), VERIFICATION_FAILED, "verification kept failing");
+            drop(removal.dataset(), DatasetDrops.VERIFICATION_FAILED, "verification kept failing");
         } catch (RuntimeException e) {
             LOG.errorf(e, "pair %s of dataset %s could not be counted as dropped either",
                     removal.dataset().pairName(), removal.dataset().datasetId());

@@ -1,0 +1,71 @@
+package io.brushline.gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import io.brushline.common.BrushlineConfig;
+import io.brushline.common.net.OutboundUrlPolicy;
+import io.brushline.common.state.JobStore;
+import io.brushline.common.testing.RedisServerExtension;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * What the batch and dataset tests stand on: an empty Redis, a server of images by URL ({@code /photo}
+ * a JPEG, {@code /notes.txt} no image, {@code /gone} a 404) that the outbound policy allows, the job
+ * store, object storage in memory and the manifest's image reader.
+ */
+final class ManifestFixture {
+
+    final RedisCommands<String, String> redis;
+    final byte[] photo;
+    final String base;
+    final OutboundUrlPolicy policy;
+    final BrushlineConfig common = BatchServiceTest.commonConfig();
+    final TestConfig gateway = new TestConfig();
+    final JobStore jobs;
+    final BatchServiceTest.MemoryStore storage;
+    final ImageInspector inspector;
+    final ManifestImages manifestImages;
+    private final HttpServer images;
+
+    ManifestFixture(RedisServerExtension redisServer) throws IOException {
+        redis = redisServer.client().connect().sync();
+        redis.flushall();
+        photo = HostileInputTest.corpus("valid.jpg");
+        images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        images.createContext("/photo", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, photo.length);
+                exchange.getResponseBody().write(photo);
+            }
+        });
+        images.createContext("/notes.txt", exchange -> {
+            byte[] text = "these are notes, not a photo".getBytes(StandardCharsets.UTF_8);
+            try (exchange) {
+                exchange.sendResponseHeaders(200, text.length);
+                exchange.getResponseBody().write(text);
+            }
+        });
+        images.createContext("/gone", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(404, -1);
+            }
+        });
+        images.start();
+        int port = images.getAddress().getPort();
+        base = "http://127.0.0.1:" + port;
+        policy = new OutboundUrlPolicy(List.of("127.0.0.1:" + port));
+        jobs = new JobStore(redis, common);
+        storage = new BatchServiceTest.MemoryStore(common);
+        inspector = new ImageInspector(gateway);
+        manifestImages = new ManifestImages(jobs, storage, new ImageFetcher(policy, gateway), inspector, policy);
+    }
+
+    void stop() {
+        images.stop(0);
+        manifestImages.stop();
+    }
+}
