@@ -184,7 +184,7 @@ final class DatasetBench {
                 }
             }
             g.dispose();
-            ImageIO.write(sheetImage, "jpg", out.resolve(String.format("sheet-%02d.jpg", sheet)).toFile());
+            ImageIO.write(sheetImage, "png", out.resolve(String.format("sheet-%02d.png", sheet)).toFile());
         }
         System.out.printf("%d pairs of the %d distinct photos drawn on contact sheets in %s%n", rows.size(), distinct,
                 out);
