@@ -109,7 +109,7 @@ class DatasetServiceTest {
         assertEquals("2", hash.get("remaining"));
         assertEquals(base + "/hook", hash.get("webhookUrl"));
         DatasetSettings settings = JSON.readValue(hash.get("settings"), DatasetSettings.class);
-        assertEquals(new DatasetSettings(List.of("dog", "chair"), 0.01, null, null, null, null, null, null)
+        assertEquals(new DatasetSettings(List.of("dog", "chair"), 0.01, null, null, null, null, null, null, null)
                 .withDefaults(), settings, "the client's filters, every other value at its default");
         assertEquals(DatasetSettings.DEFAULTS.maxArea(), settings.maxArea());
 
@@ -207,7 +207,7 @@ class DatasetServiceTest {
     void invalidFiltersAre400SayingWhatIsWrong() {
         Map<String, String> cases = Map.of(
                 "{\"min_size\": 0.1}", "unknown filter 'min_size'; the filters are classes, min_area, max_area, "
-                        + "max_border_sides, max_overlap, single_instance, max_objects_per_image, verify_threshold",
+                        + "max_border_sides, max_overlap, single_instance, max_objects_per_image, verify_threshold, min_score",
                 "{\"max_objects_per_image\": 2.5}", "filter 'max_objects_per_image' must be a whole number",
                 "{\"single_instance\": [1]}", "filter 'single_instance' must be true or false",
                 "{\"min_area\": 0.5, \"max_area\": 0.2}", "invalid filters: min_area and max_area must satisfy "

@@ -10,6 +10,7 @@ public final class DatasetDrops {
 
     // The survey's filters, before anything is removed.
     public static final String CLASS_NOT_WANTED = "class_not_wanted";
+    public static final String LOW_SCORE = "low_score";
     public static final String AREA_TOO_SMALL = "area_too_small";
     public static final String AREA_TOO_LARGE = "area_too_large";
     public static final String TOUCHES_BORDER = "touches_border";
@@ -27,7 +28,7 @@ public final class DatasetDrops {
     /** The result or mask of the removal cannot be read, or verifying kept failing. */
     public static final String VERIFICATION_FAILED = "verification_failed";
 
-    public static final Set<String> SURVEY = Set.of(CLASS_NOT_WANTED, AREA_TOO_SMALL, AREA_TOO_LARGE,
+    public static final Set<String> SURVEY = Set.of(CLASS_NOT_WANTED, LOW_SCORE, AREA_TOO_SMALL, AREA_TOO_LARGE,
             TOUCHES_BORDER, OCCLUDED, AMBIGUOUS_INSTANCE, OVER_IMAGE_LIMIT);
 
     public static final Set<String> VERIFICATION = Set.of(REMOVAL_FAILED, MASK_AREA, STILL_DETECTED,

@@ -20,6 +20,9 @@ import java.util.List;
  * @param maxObjectsPerImage at most this many objects of one image are removed (largest first)
  * @param verifyThreshold   a pair is kept only when the detector's best score for the object's class,
  *                          on the result and overlapping the object's box, is below this
+ * @param minScore          the least detector score of an object removed: the detector's own threshold is
+ *                          set for edits, where a missed object fails the job; training pairs want the
+ *                          detector sure of the class, since a wrong label makes a wrong instruction
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -31,9 +34,11 @@ public record DatasetSettings(
         Double maxOverlap,
         Boolean singleInstance,
         Integer maxObjectsPerImage,
-        Double verifyThreshold) {
+        Double verifyThreshold,
+        Double minScore) {
 
-    public static final DatasetSettings DEFAULTS = new DatasetSettings(List.of(), 0.005, 0.40, 1, 0.30, true, 3, 0.30);
+    public static final DatasetSettings DEFAULTS = new DatasetSettings(List.of(), 0.005, 0.40, 1, 0.30, true, 3, 0.30,
+            0.5);
 
     /** These settings with every value left out taken from {@link #DEFAULTS}. */
     public DatasetSettings withDefaults() {
@@ -44,7 +49,8 @@ public record DatasetSettings(
                 maxOverlap == null ? DEFAULTS.maxOverlap : maxOverlap,
                 singleInstance == null ? DEFAULTS.singleInstance : singleInstance,
                 maxObjectsPerImage == null ? DEFAULTS.maxObjectsPerImage : maxObjectsPerImage,
-                verifyThreshold == null ? DEFAULTS.verifyThreshold : verifyThreshold);
+                verifyThreshold == null ? DEFAULTS.verifyThreshold : verifyThreshold,
+                minScore == null ? DEFAULTS.minScore : minScore);
     }
 
     /**
@@ -66,6 +72,9 @@ public record DatasetSettings(
         }
         if (s.verifyThreshold <= 0 || s.verifyThreshold > 1) {
             return "verify_threshold must be above 0 and at most 1 (a detector score)";
+        }
+        if (s.minScore < 0 || s.minScore > 1) {
+            return "min_score must be between 0 and 1 (a detector score)";
         }
         return null;
     }

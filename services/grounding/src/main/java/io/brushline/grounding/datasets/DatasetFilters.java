@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
  * object gets one verdict: kept, or the first check it fails, in this order:
  * <ol>
  * <li>{@code class_not_wanted}: its class is not among the requested ones;</li>
+ * <li>{@code low_score}: the detector's score is under {@code min_score};</li>
  * <li>{@code area_too_small}, {@code area_too_large}: its box, as a fraction of the image;</li>
  * <li>{@code touches_border}: its box reaches more image edges than allowed, so the object is cut by the frame;</li>
  * <li>{@code occluded}: the boxes of smaller other detections cover too much of its box;</li>
@@ -71,6 +72,8 @@ public final class DatasetFilters {
             double area = area(detection.box()) / imageArea;
             if (!wanted.isEmpty() && !wanted.contains(label)) {
                 reasons[i] = DatasetDrops.CLASS_NOT_WANTED;
+            } else if (detection.score() < settings.minScore()) {
+                reasons[i] = DatasetDrops.LOW_SCORE;
             } else if (area < settings.minArea()) {
                 reasons[i] = DatasetDrops.AREA_TOO_SMALL;
             } else if (area > settings.maxArea()) {

@@ -49,7 +49,7 @@ class DatasetFiltersTest {
 
     @Test
     void onlyTheRequestedClassesAreKeptAndThatCheckComesFirst() {
-        DatasetSettings dogsOnly = new DatasetSettings(List.of("Dog"), null, null, null, null, null, null, null)
+        DatasetSettings dogsOnly = new DatasetSettings(List.of("Dog"), null, null, null, null, null, null, null, null)
                 .withDefaults();
         List<Detection> detections = List.of(at("dog", 100, 300, 300, 600), at("cat", 500, 500, 510, 510),
                 at("person", 600, 100, 800, 400));
@@ -57,11 +57,21 @@ class DatasetFiltersTest {
     }
 
     @Test
+    void anObjectTheDetectorIsUnsureOfIsDroppedUnderMinScore() {
+        Detection unsure = new Detection(new Box(100, 300, 300, 600), "giraffe", 0.34);
+        Detection sure = new Detection(new Box(500, 300, 700, 600), "dog", 0.5);
+        assertEquals(List.of("low_score", "kept"), verdicts(List.of(unsure, sure), DEFAULTS));
+        DatasetSettings anyScore = new DatasetSettings(null, null, null, null, null, null, null, null, 0.3)
+                .withDefaults();
+        assertEquals(List.of("kept", "kept"), verdicts(List.of(unsure, sure), anyScore));
+    }
+
+    @Test
     void aBoxMayTouchAsManyEdgesAsAllowedWithinTwoPixels() {
         Detection leftEdge = at("dog", 2, 300, 200, 500);
         Detection corner = at("cat", 1, 600, 200, 798);
         assertEquals(List.of("kept", "touches_border"), verdicts(List.of(leftEdge, corner), DEFAULTS));
-        DatasetSettings twoSides = new DatasetSettings(null, null, null, 2, null, null, null, null).withDefaults();
+        DatasetSettings twoSides = new DatasetSettings(null, null, null, 2, null, null, null, null, null).withDefaults();
         assertEquals(List.of("kept", "kept"), verdicts(List.of(leftEdge, corner), twoSides));
         assertEquals(2, DatasetFilters.bordersTouched(corner.box(), W, H));
         assertEquals(0, DatasetFilters.bordersTouched(new Box(3, 3, 997, 797), W, H));
@@ -101,7 +111,7 @@ class DatasetFiltersTest {
 
     @Test
     void twoInstancesAreFineWhenSingleInstanceIsOff() {
-        DatasetSettings many = new DatasetSettings(null, null, null, null, null, false, null, null).withDefaults();
+        DatasetSettings many = new DatasetSettings(null, null, null, null, null, false, null, null, null).withDefaults();
         List<Detection> chairs = List.of(at("chair", 100, 300, 200, 450), at("chair", 600, 300, 700, 450));
         assertEquals(List.of("kept", "kept"), verdicts(chairs, many));
     }

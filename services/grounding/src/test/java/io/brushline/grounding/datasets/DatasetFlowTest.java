@@ -253,7 +253,7 @@ class DatasetFlowTest {
 
     @Test
     void failedRemovalsAndMasksOfTheWrongSizeAreDroppedWithTheirReasons() throws Exception {
-        DatasetSettings oneEach = new DatasetSettings(null, null, null, null, null, null, 5, null);
+        DatasetSettings oneEach = new DatasetSettings(null, null, null, null, null, null, 5, null, null);
         dataset("ds2", 1, oneEach);
         Detection person = new Detection(new Box(500, 200, 700, 600), "person", 0.9);
         inTheImage = List.of(DOG, VASE, person);
