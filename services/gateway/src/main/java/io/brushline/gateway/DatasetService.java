@@ -56,10 +56,15 @@ public class DatasetService {
     private static final Duration SUBMISSION_LEASE = Duration.ofMinutes(10);
     private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(30);
     private static final Set<String> ITEM_FIELDS = Set.of("image_url", "image_id");
-    private static final Set<String> MANIFEST_FIELDS = Set.of("items", "webhook_url", "filters");
+    private static final Set<String> MANIFEST_FIELDS = Set.of("items", "prefix", "webhook_url", "filters");
+    /** What a prefix's listing takes as an image; other objects under it are left out. */
+    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
 
-    /** A dataset as the client gave it; {@code filters} already checked, defaults not yet filled in. */
-    public record Request(String tenant, List<ManifestImages.Source> images, String webhookUrl,
+    /**
+     * A dataset as the client gave it: its images, or the {@code prefix} of the tenant's input area they
+     * are listed from; {@code filters} already checked, defaults not yet filled in.
+     */
+    public record Request(String tenant, List<ManifestImages.Source> images, String prefix, String webhookUrl,
             DatasetSettings filters, String idempotencyKey, String fingerprint) {
     }
 
@@ -111,19 +116,44 @@ public class DatasetService {
         JsonNode root = ManifestImages.manifest(body, json, "{\"items\": [{\"image_url\": ...} or "
                 + "{\"image_id\": ...}, ...], \"filters\": {...}}");
         unknownFields(root, MANIFEST_FIELDS, "the manifest");
+        JsonNode filters = root.get("filters");
+        DatasetSettings settings = filters == null || filters.isNull() ? null : filters(filters, json);
+        String webhookUrl = ManifestImages.text(root, "webhook_url", "");
+        String fingerprint = ManifestImages.sha256(root.toString().getBytes(StandardCharsets.UTF_8));
+        if (root.has("prefix")) {
+            if (root.has("items")) {
+                throw ApiException.badRequest("invalid_manifest", "the manifest has both 'items' and 'prefix'; give "
+                        + "one: the images as items, or the prefix of your input area they are under");
+            }
+            return new Request(tenant, List.of(), prefix(ManifestImages.text(root, "prefix", "")), webhookUrl,
+                    settings, idempotencyKey, fingerprint);
+        }
         List<ManifestImages.Source> sources = new ArrayList<>();
         int index = 0;
-        for (JsonNode item : ManifestImages.items(root, "{\"image_url\"} or {\"image_id\"}")) {
+        for (JsonNode item : ManifestImages.items(root, "{\"image_url\"} or {\"image_id\"} (or give "
+                + "'prefix' instead of 'items': the images under a folder of your input area)")) {
             ManifestImages.item(item, index);
             unknownFields(item, ITEM_FIELDS, "item " + index);
             sources.add(new ManifestImages.Source(ManifestImages.text(item, "image_url", "item " + index + ": "),
                     ManifestImages.text(item, "image_id", "item " + index + ": "), null, null));
             index++;
         }
-        JsonNode filters = root.get("filters");
-        return new Request(tenant, sources, ManifestImages.text(root, "webhook_url", ""),
-                filters == null || filters.isNull() ? null : filters(filters, json), idempotencyKey,
-                ManifestImages.sha256(root.toString().getBytes(StandardCharsets.UTF_8)));
+        return new Request(tenant, sources, null, webhookUrl, settings, idempotencyKey, fingerprint);
+    }
+
+    /**
+     * The prefix as the client gave it, relative to its input area: "" is the whole area; a prefix that
+     * is absolute or has '.', '..' or empty parts is refused, so that nobody relies on a store's
+     * normalising of keys to stay inside the area.
+     */
+    static String prefix(String prefix) {
+        String folders = prefix != null && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        if (prefix == null || !prefix.isEmpty() && !isRelativePath(folders)) {
+            throw ApiException.badRequest("invalid_prefix", (prefix == null ? "prefix is null" : "'" + prefix
+                    + "' is not a prefix of your input area") + "; give a relative one such as photos/rooms/, without "
+                    + "a leading '/', '.', '..' or empty parts (it is read under inputs/<your tenant>/ of the bucket)");
+        }
+        return prefix;
     }
 
     /** A request of uploaded files; {@code filters} is the form field's JSON text (or null). */
@@ -144,7 +174,7 @@ public class DatasetService {
                         + "as {\"classes\": [\"dog\", \"chair\"], \"min_area\": 0.01}");
             }
         }
-        return new Request(tenant, sources, webhookUrl, settings, idempotencyKey,
+        return new Request(tenant, sources, null, webhookUrl, settings, idempotencyKey,
                 ManifestImages.sha256(all.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -228,14 +258,15 @@ public class DatasetService {
      * earlier call did not get to.
      */
     public Accepted submit(Request request) {
-        List<ManifestImages.Source> sources = request.images();
+        List<ManifestImages.Source> sources = request.prefix() == null ? request.images()
+                : listed(request.tenant(), request.prefix());
         ManifestImages.checkCount(sources.size(), limits.maxItems(), "dataset", "images");
         String webhookUrl = edits.validWebhookUrl(request.webhookUrl());
         ManifestImages.checkAll(sources, "dataset", "image", source -> images.check(request.tenant(), source));
         String key = request.idempotencyKey();
         if (key == null || key.isBlank()) {
             String datasetId = UUID.randomUUID().toString();
-            create(datasetId, request, webhookUrl);
+            create(datasetId, request, sources, webhookUrl);
             send(datasetId, request.tenant(), sources, false);
             return new Accepted(datasetId, true, sources.size());
         }
@@ -251,10 +282,11 @@ public class DatasetService {
             boolean created = true;
             if (existing.isPresent()) {
                 datasetId = existing.get();
-                created = !SubmissionLock.isRetry(datasets.get(datasetId), request.fingerprint(), "dataset",
-                        datasetId);
+                Map<String, String> dataset = datasets.get(datasetId);
+                created = !SubmissionLock.isRetry(dataset, request.fingerprint(), "dataset", datasetId);
+                sources = listedBefore(dataset, sources);
             }
-            create(datasetId, request, webhookUrl);
+            create(datasetId, request, sources, webhookUrl);
             send(datasetId, request.tenant(), sources, true);
             return new Accepted(datasetId, created, sources.size());
         } finally {
@@ -262,13 +294,58 @@ public class DatasetService {
         }
     }
 
-    /** Records the dataset with its settings, defaults filled in; a dataset of this id stays as it is. */
-    private void create(String datasetId, Request request, String webhookUrl) {
+    /**
+     * The images under the tenant's prefix: the objects with an image extension, at any depth, in key
+     * order. An empty listing is refused; too many is 413 saying how many were found.
+     */
+    private List<ManifestImages.Source> listed(String tenant, String prefix) {
+        String where = ObjectKeys.tenantInputs(tenant) + prefix;
+        List<String> keys = storage.list(where).stream()
+                .filter(key -> IMAGE_EXTENSIONS.contains(extension(key))).sorted().toList();
+        if (keys.isEmpty()) {
+            throw ApiException.badRequest("empty_prefix", "there are no images under '" + prefix + "' ("
+                    + where + " in the bucket); put .jpg, .jpeg, .png or .webp files there first");
+        }
+        if (keys.size() > limits.maxItems()) {
+            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too_many_items", "there are "
+                    + keys.size() + " images under '" + prefix + "'; the limit is " + limits.maxItems()
+                    + " (brushline.batch.max-items); give a narrower prefix");
+        }
+        return keys.stream().map(ManifestImages.Source::stored).toList();
+    }
+
+    /**
+     * The images of a dataset made from a prefix, as listed when it was created: a retry must send image
+     * i as it was then, even if objects were added under the prefix since.
+     */
+    private List<ManifestImages.Source> listedBefore(Map<String, String> dataset, List<ManifestImages.Source> now) {
+        String inputs = dataset.get("inputs");
+        if (inputs == null) {
+            return now;
+        }
+        try {
+            return List.of(json.readValue(inputs, String[].class)).stream().map(ManifestImages.Source::stored)
+                    .toList();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the listed images of a dataset cannot be read", e);
+        }
+    }
+
+    /**
+     * Records the dataset with its settings, defaults filled in (and the keys a prefix listed); a dataset
+     * of this id stays as it is.
+     */
+    private void create(String datasetId, Request request, List<ManifestImages.Source> sources, String webhookUrl) {
         DatasetSettings settings = (request.filters() == null ? DatasetSettings.DEFAULTS : request.filters())
                 .withDefaults();
         Map<String, String> fields = new LinkedHashMap<>();
         try {
             fields.put("settings", json.writeValueAsString(settings));
+            if (request.prefix() != null) {
+                fields.put("prefix", request.prefix());
+                fields.put("inputs", json.writeValueAsString(sources.stream().map(ManifestImages.Source::objectKey)
+                        .toList()));
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -276,7 +353,7 @@ public class DatasetService {
         if (webhookUrl != null) {
             fields.put("webhookUrl", webhookUrl);
         }
-        datasets.create(datasetId, request.tenant(), request.images().size(), fields);
+        datasets.create(datasetId, request.tenant(), sources.size(), fields);
     }
 
     /**
@@ -467,9 +544,7 @@ public class DatasetService {
 
     /** The object key of a path of the output; a path that could leave the dataset's prefix is refused. */
     static String fileKey(String datasetId, String path) {
-        if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\")
-                || List.of(path.split("/", -1)).stream().anyMatch(part -> part.isEmpty() || part.equals("..")
-                || part.equals("."))) {
+        if (path == null || !isRelativePath(path)) {
             throw ApiException.badRequest("invalid_path", "'" + path + "' is not a file path of the dataset; give "
                     + "a path such as metadata.jsonl or images/000000-00-source.png, without '.', '..' or empty "
                     + "parts");
@@ -477,16 +552,26 @@ public class DatasetService {
         return ObjectKeys.datasetPrefix(datasetId) + path;
     }
 
+    /** A path that stays below where it is read from: not absolute, no '.', '..' or empty parts. */
+    private static boolean isRelativePath(String path) {
+        return !path.isEmpty() && !path.startsWith("/") && !path.contains("\\")
+                && List.of(path.split("/", -1)).stream().noneMatch(part -> part.isEmpty() || part.equals("..")
+                || part.equals("."));
+    }
+
     private static ApiException missingFile(String datasetId, String path) {
         return new ApiException(Response.Status.NOT_FOUND, "file_not_found", "dataset " + datasetId + " has no "
                 + "file '" + path + "' (metadata.jsonl and README.md are written once the dataset has completed)");
     }
 
-    static String contentType(String path) {
+    /** The extension of a path's last part, in lower case; "" when it has none. */
+    private static String extension(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
-                : "";
-        return switch (extension) {
+        return name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "";
+    }
+
+    static String contentType(String path) {
+        return switch (extension(path)) {
             case "png" -> "image/png";
             case "jpg", "jpeg" -> "image/jpeg";
             case "webp" -> "image/webp";

@@ -147,6 +147,98 @@ class DatasetServiceTest {
         assertTrue(notJson.getMessage().startsWith("filters is not valid JSON"), notJson.getMessage());
     }
 
+    // ---- images under a prefix of the tenant's input area ----
+
+    @Test
+    void aPrefixTakesTheImagesUnderItInTheTenantsInputAreaInKeyOrder() throws Exception {
+        storage.put("inputs/acme/photos/rooms/b.webp", otherPhoto, "image/webp");
+        storage.put("inputs/acme/photos/rooms/a.JPG", photo, "image/jpeg");
+        storage.put("inputs/acme/photos/rooms/kitchen/c.png", "not a picture".getBytes(StandardCharsets.UTF_8),
+                "image/png");
+        storage.put("inputs/acme/photos/rooms/notes.txt", photo, "text/plain");
+        storage.put("inputs/acme/photos/garden/d.jpg", photo, "image/jpeg");
+        storage.put("inputs/other/photos/rooms/e.jpg", photo, "image/jpeg");
+
+        var accepted = datasets.submit(manifest("{\"prefix\": \"photos/rooms/\"}", null));
+
+        String id = accepted.datasetId();
+        assertEquals(3, accepted.images(), "the .txt, another folder and another tenant's photo are not taken");
+        List<EditJob> sent = sentInOrder();
+        assertArrayEquals(photo, storage.get(ObjectKeys.datasetSource(id, 0)), "a.JPG first: key order");
+        assertArrayEquals(otherPhoto, storage.get(ObjectKeys.datasetSource(id, 1)));
+        assertNull(sent.get(0).failure());
+        assertEquals("image/webp", sent.get(1).source().contentType());
+        assertEquals("invalid_image", sent.get(2).failure().code(), "an object that is no image fails alone");
+        assertTrue(sent.get(2).failure().reason().contains("not an image"), sent.get(2).failure().reason());
+        Map<String, Object> view = datasets.view(id, datasetStore.get(id));
+        assertEquals("photos/rooms/", view.get("prefix"));
+        assertEquals(3L, view.get("images"));
+    }
+
+    @Test
+    void aPrefixThatCouldLeaveTheInputAreaIsRefusedAndSoAreItemsWithAPrefix() {
+        for (String prefix : List.of("/photos/", "../other/photos/", "photos/../../jobs/", "photos//rooms/", "./",
+                "photos\\\\rooms")) {
+            var refused = assertThrows(ApiException.class, () -> manifest("{\"prefix\": \"" + prefix + "\"}", null),
+                    prefix);
+            assertEquals(400, refused.status().getStatusCode(), prefix);
+            assertEquals("invalid_prefix", refused.code(), prefix);
+            assertTrue(refused.getMessage().startsWith("'" + prefix.replace("\\\\", "\\")
+                    + "' is not a prefix of your input area; give a relative one such as photos/rooms/"),
+                    refused.getMessage());
+        }
+        var both = assertThrows(ApiException.class, () -> manifest("{\"prefix\": \"photos/\", \"items\": "
+                + "[{\"image_url\": \"" + base + "/photo\"}]}", null));
+        assertEquals("invalid_manifest", both.code());
+        assertEquals("the manifest has both 'items' and 'prefix'; give one: the images as items, or the prefix of "
+                + "your input area they are under", both.getMessage());
+        assertEquals(List.of(), requested.sent);
+    }
+
+    @Test
+    void aPrefixWithoutImagesIs400AndOneWithTooManySaysHowManyItFound() {
+        storage.put("inputs/acme/photos/readme.md", photo, "text/markdown");
+        storage.put("inputs/other/photos/a.jpg", photo, "image/jpeg");
+
+        var empty = assertThrows(ApiException.class, () -> datasets.submit(manifest("{\"prefix\": \"photos/\"}",
+                null)));
+        assertEquals(400, empty.status().getStatusCode());
+        assertEquals("empty_prefix", empty.code());
+        assertEquals("there are no images under 'photos/' (inputs/acme/photos/ in the bucket); put .jpg, .jpeg, "
+                + ".png or .webp files there first", empty.getMessage());
+
+        limits.maxItems = 2;
+        for (int i = 0; i < 3; i++) {
+            storage.put("inputs/acme/photos/" + i + ".jpg", photo, "image/jpeg");
+        }
+        var tooMany = assertThrows(ApiException.class, () -> datasets.submit(manifest("{\"prefix\": \"\"}", null)));
+        assertEquals(413, tooMany.status().getStatusCode());
+        assertEquals("too_many_items", tooMany.code());
+        assertEquals("there are 3 images under ''; the limit is 2 (brushline.batch.max-items); give a narrower "
+                + "prefix", tooMany.getMessage());
+        assertEquals(List.of(), requested.sent);
+        assertEquals(List.of(), redis.keys("brushline:dataset:*"), "a dataset was recorded");
+    }
+
+    @Test
+    void aRetryOfAPrefixSendsTheImagesAsListedFirstEvenIfObjectsWereAddedSince() {
+        limits.submitConcurrency = 1;
+        storage.put("inputs/acme/in/1.jpg", photo, "image/jpeg");
+        storage.put("inputs/acme/in/2.webp", otherPhoto, "image/webp");
+        requested.refuse = job -> job.dataset().image() == 1;
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest("{\"prefix\": \"in/\"}", "k")));
+        assertEquals(List.of(1), cut.indexes());
+
+        storage.put("inputs/acme/in/0.jpg", "sorts first".getBytes(StandardCharsets.UTF_8), "image/jpeg");
+        requested.refuse = job -> false;
+        var retry = datasets.submit(manifest("{\"prefix\": \"in/\"}", "k"));
+
+        assertEquals(cut.id(), retry.datasetId());
+        assertEquals(2, retry.images());
+        assertEquals(List.of(0, 1), sentInOrder().stream().map(job -> job.dataset().image()).toList());
+        assertArrayEquals(otherPhoto, storage.get(ObjectKeys.datasetSource(cut.id(), 1)), "image 1 is still 2.webp");
+    }
+
     // ---- what a refused dataset says ----
 
     @Test
