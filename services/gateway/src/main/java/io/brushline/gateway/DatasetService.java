@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.DatasetSettings;
+import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.messages.ImageRef;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
@@ -55,17 +58,18 @@ public class DatasetService {
     /** A submission holds its Idempotency-Key this long at most; others wait for it up to the wait. */
     private static final Duration SUBMISSION_LEASE = Duration.ofMinutes(10);
     private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(30);
-    private static final Set<String> ITEM_FIELDS = Set.of("image_url", "image_id");
+    private static final Set<String> ITEM_FIELDS = Set.of("image_url", "image_id", "objects");
     private static final Set<String> MANIFEST_FIELDS = Set.of("items", "prefix", "webhook_url", "filters");
     /** What a prefix's listing takes as an image; other objects under it are left out. */
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
 
     /**
      * A dataset as the client gave it: its images, or the {@code prefix} of the tenant's input area they
-     * are listed from; {@code filters} already checked, defaults not yet filled in.
+     * are listed from; {@code filters} already checked, defaults not yet filled in; {@code objects} the
+     * items' own objects by image index, as given (checked by {@link #submit}).
      */
     public record Request(String tenant, List<ManifestImages.Source> images, String prefix, String webhookUrl,
-            DatasetSettings filters, String idempotencyKey, String fingerprint) {
+            DatasetSettings filters, String idempotencyKey, String fingerprint, Map<Integer, JsonNode> objects) {
     }
 
     public record Accepted(String datasetId, boolean created, int images) {
@@ -126,9 +130,10 @@ public class DatasetService {
                         + "one: the images as items, or the prefix of your input area they are under");
             }
             return new Request(tenant, List.of(), prefix(ManifestImages.text(root, "prefix", "")), webhookUrl,
-                    settings, idempotencyKey, fingerprint);
+                    settings, idempotencyKey, fingerprint, Map.of());
         }
         List<ManifestImages.Source> sources = new ArrayList<>();
+        Map<Integer, JsonNode> objects = new HashMap<>();
         int index = 0;
         for (JsonNode item : ManifestImages.items(root, "{\"image_url\"} or {\"image_id\"} (or give "
                 + "'prefix' instead of 'items': the images under a folder of your input area)")) {
@@ -136,9 +141,12 @@ public class DatasetService {
             unknownFields(item, ITEM_FIELDS, "item " + index);
             sources.add(new ManifestImages.Source(ManifestImages.text(item, "image_url", "item " + index + ": "),
                     ManifestImages.text(item, "image_id", "item " + index + ": "), null, null));
+            if (item.hasNonNull("objects")) {
+                objects.put(index, item.get("objects"));
+            }
             index++;
         }
-        return new Request(tenant, sources, null, webhookUrl, settings, idempotencyKey, fingerprint);
+        return new Request(tenant, sources, null, webhookUrl, settings, idempotencyKey, fingerprint, objects);
     }
 
     /**
@@ -175,7 +183,7 @@ public class DatasetService {
             }
         }
         return new Request(tenant, sources, null, webhookUrl, settings, idempotencyKey,
-                ManifestImages.sha256(all.toString().getBytes(StandardCharsets.UTF_8)));
+                ManifestImages.sha256(all.toString().getBytes(StandardCharsets.UTF_8)), Map.of());
     }
 
     /**
@@ -262,12 +270,19 @@ public class DatasetService {
                 : listed(request.tenant(), request.prefix());
         ManifestImages.checkCount(sources.size(), limits.maxItems(), "dataset", "images");
         String webhookUrl = edits.validWebhookUrl(request.webhookUrl());
-        ManifestImages.checkAll(sources, "dataset", "image", source -> images.check(request.tenant(), source));
+        Map<Integer, List<Detection>> supplied = new HashMap<>();
+        List<ManifestImages.Source> checked = sources;
+        ManifestImages.checkAll(IntStream.range(0, sources.size()).boxed().toList(), "dataset", "image", i -> {
+            if (request.objects().containsKey(i)) {
+                supplied.put(i, SuppliedObjects.parse(request.objects().get(i)));
+            }
+            return images.check(request.tenant(), checked.get(i));
+        });
         String key = request.idempotencyKey();
         if (key == null || key.isBlank()) {
             String datasetId = UUID.randomUUID().toString();
-            create(datasetId, request, sources, webhookUrl);
-            send(datasetId, request.tenant(), sources, false);
+            create(datasetId, request, sources, supplied, webhookUrl);
+            send(datasetId, request.tenant(), sources, supplied, false);
             return new Accepted(datasetId, true, sources.size());
         }
         String lock = "dataset:" + key;
@@ -286,8 +301,8 @@ public class DatasetService {
                 created = !SubmissionLock.isRetry(dataset, request.fingerprint(), "dataset", datasetId);
                 sources = listedBefore(dataset, sources);
             }
-            create(datasetId, request, sources, webhookUrl);
-            send(datasetId, request.tenant(), sources, true);
+            create(datasetId, request, sources, supplied, webhookUrl);
+            send(datasetId, request.tenant(), sources, supplied, true);
             return new Accepted(datasetId, created, sources.size());
         } finally {
             submissionLock.release(request.tenant(), lock);
@@ -332,10 +347,11 @@ public class DatasetService {
     }
 
     /**
-     * Records the dataset with its settings, defaults filled in (and the keys a prefix listed); a dataset
-     * of this id stays as it is.
+     * Records the dataset with its settings, defaults filled in, the keys a prefix listed and the objects
+     * supplied per image; a dataset of this id stays as it is.
      */
-    private void create(String datasetId, Request request, List<ManifestImages.Source> sources, String webhookUrl) {
+    private void create(String datasetId, Request request, List<ManifestImages.Source> sources,
+            Map<Integer, List<Detection>> supplied, String webhookUrl) {
         DatasetSettings settings = (request.filters() == null ? DatasetSettings.DEFAULTS : request.filters())
                 .withDefaults();
         Map<String, String> fields = new LinkedHashMap<>();
@@ -345,6 +361,10 @@ public class DatasetService {
                 fields.put("prefix", request.prefix());
                 fields.put("inputs", json.writeValueAsString(sources.stream().map(ManifestImages.Source::objectKey)
                         .toList()));
+            }
+            for (var objects : supplied.entrySet()) {
+                fields.put(DatasetStore.suppliedObjectsField(objects.getKey()),
+                        json.writeValueAsString(objects.getValue()));
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -362,10 +382,11 @@ public class DatasetService {
      * without one they are counted as failed images ({@code not_submitted}, see {@link #notSubmitted}) so
      * that the dataset completes without them, and the answer says so.
      */
-    private void send(String datasetId, String tenant, List<ManifestImages.Source> sources, boolean keyed) {
+    private void send(String datasetId, String tenant, List<ManifestImages.Source> sources,
+            Map<Integer, List<Detection>> supplied, boolean keyed) {
         String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
         RuntimeException first = images.forEach(sources.size(), limits.submitConcurrency(),
-                i -> sendImage(datasetId, i, tenant, sources.get(i), traceparent));
+                i -> sendImage(datasetId, i, tenant, sources.get(i), supplied.get(i), traceparent));
         if (first == null) {
             return;
         }
@@ -419,11 +440,14 @@ public class DatasetService {
 
     /**
      * Stores image {@code index} and sends its survey request. An image refused for what it is (its URL
-     * fails, the bytes are no image, too large) is sent with that failure instead, so the dataset counts
-     * it; an unreachable dependency (503) or a busy key (409) stops the submission.
+     * fails, the bytes are no image, too large, a supplied object's box lies outside it) is sent with
+     * that failure instead, so the dataset counts it; an unreachable dependency (503) or a busy key (409)
+     * stops the submission.
+     *
+     * @param objects the objects supplied for the image, or null
      */
     private void sendImage(String datasetId, int index, String tenant, ManifestImages.Source source,
-            String traceparent) {
+            List<Detection> objects, String traceparent) {
         if (redis.sismember(sentKey(datasetId), String.valueOf(index))) {
             return;
         }
@@ -433,6 +457,9 @@ public class DatasetService {
         try {
             byte[] bytes = images.bytes(source);
             var info = inspector.inspect(bytes, "image");
+            if (objects != null) {
+                SuppliedObjects.checkFit(objects, info.width(), info.height());
+            }
             storage.put(key, bytes, info.contentType());
             image = new ImageRef(key, info.contentType(), info.width(), info.height());
         } catch (ApiException e) {

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.DatasetSettings;
+import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
@@ -21,6 +23,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -239,6 +242,63 @@ class DatasetServiceTest {
         assertArrayEquals(otherPhoto, storage.get(ObjectKeys.datasetSource(cut.id(), 1)), "image 1 is still 2.webp");
     }
 
+    // ---- objects supplied instead of detection ----
+
+    @Test
+    void suppliedObjectsAreStoredWithTheDatasetAndABoxOutsideTheImageFailsThatImageAlone() throws Exception {
+        var size = fixture.inspector.inspect(photo, "image");
+        String id = datasets.submit(manifest("""
+                {"items": [
+                  {"image_url": "%1$s/photo?0", "objects": [{"box": [10, 20, 50, 40.4], "label": "dog"},
+                                                             {"label": " vase ", "box": [0, 0, 5, 5]}]},
+                  {"image_url": "%1$s/photo?1", "objects": [{"box": [0, 0, %2$d, 10], "label": "cat"}]},
+                  {"image_url": "%1$s/photo?2"}
+                ]}""".formatted(base, size.width() + 1), null)).datasetId();
+
+        Map<String, String> hash = datasetStore.get(id);
+        assertEquals(List.of(new Detection(new Box(10, 20, 50, 40), "dog", 1.0),
+                new Detection(new Box(0, 0, 5, 5), "vase", 1.0)),
+                List.of(JSON.readValue(hash.get(DatasetStore.suppliedObjectsField(0)), Detection[].class)));
+        assertFalse(hash.containsKey(DatasetStore.suppliedObjectsField(2)), "image 2 is left to the detector");
+        List<EditJob> sent = sentInOrder();
+        assertNull(sent.get(0).failure());
+        assertEquals("invalid_hint", sent.get(1).failure().code());
+        assertEquals("object 0 (cat): box [0, 0, " + (size.width() + 1) + ", 10] is outside the " + size.width()
+                + "x" + size.height() + " image", sent.get(1).failure().reason());
+        assertFalse(storage.objects.containsKey(ObjectKeys.datasetSource(id, 1)), "nothing usable was stored");
+        assertNull(sent.get(2).failure());
+    }
+
+    @Test
+    void objectsOfTheWrongShapeRefuseTheManifestNamingEachItem() {
+        String many = String.join(", ", Collections.nCopies(21, "{\"box\": [1, 1, 9, 9], \"label\": \"cup\"}"));
+        var refused = assertThrows(ManifestImages.InvalidItems.class, () -> datasets.submit(manifest("""
+                {"items": [
+                  {"image_url": "%1$s/photo?0", "objects": [{"box": [1, 1, 9, 9]}]},
+                  {"image_url": "%1$s/photo?1", "objects": [{"box": [1, 1, 9], "label": "dog"}]},
+                  {"image_url": "%1$s/photo?2", "objects": [{"box": [9, 1, 1, 9], "label": "dog"}]},
+                  {"image_url": "%1$s/photo?3", "objects": [{"box": [1, 1, 9, 9], "label": "dog", "score": 0.5}]},
+                  {"image_url": "%1$s/photo?4", "objects": []},
+                  {"image_url": "%1$s/photo?5", "objects": [%2$s]},
+                  {"image_url": "%1$s/photo?6", "objects": [{"box": [1, 1, 9, 9], "label": "dog"}]}
+                ]}""".formatted(base, many), null)));
+
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), refused.errors().stream().map(ManifestImages.ItemError::index)
+                .toList());
+        assertTrue(refused.errors().stream().allMatch(e -> e.code().equals("invalid_hint")), refused.getMessage());
+        assertEquals(List.of("object 0 has no 'label': say what it is, such as \"dog\"",
+                "object 0's 'box' must be four numbers [x1, y1, x2, y2] in pixels of the image",
+                "object 0's box [9,1,1,9] is empty or has a negative corner; give [x1, y1, x2, y2] with x1 < x2 and "
+                        + "y1 < y2",
+                "object 0 has 'score'; an object takes only 'box' and 'label'",
+                "'objects' must be a list of 1 to 20 objects such as {\"box\": [x1, y1, x2, y2], \"label\": "
+                        + "\"dog\"} (leave it out for the detector to find the objects)",
+                "'objects' must be a list of 1 to 20 objects such as {\"box\": [x1, y1, x2, y2], \"label\": "
+                        + "\"dog\"}; it has 21 (leave it out for the detector to find the objects)"),
+                refused.errors().stream().map(ManifestImages.ItemError::message).toList());
+        assertEquals(List.of(), requested.sent);
+    }
+
     // ---- what a refused dataset says ----
 
     @Test
@@ -277,7 +337,7 @@ class DatasetServiceTest {
         assertEquals(400, refused.status().getStatusCode());
         assertEquals("invalid_manifest", refused.code());
         assertEquals("item 0 has 'instruction', which a dataset does not take (item 0 may have 'image_id', "
-                + "'image_url'); a dataset needs no instruction", refused.getMessage());
+                + "'image_url', 'objects'); a dataset needs no instruction", refused.getMessage());
     }
 
     @Test
