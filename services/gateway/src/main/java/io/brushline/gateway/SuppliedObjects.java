@@ -55,8 +55,8 @@ final class SuppliedObjects {
                     + MAX_LABEL_LENGTH);
         }
         JsonNode box = object.get("box");
-        if (box == null || !box.isArray() || box.size() != 4
-                || !(box.get(0).isNumber() && box.get(1).isNumber() && box.get(2).isNumber() && box.get(3).isNumber())) {
+        if (box == null || !box.isArray() || box.size() != 4 || !box.get(0).isNumber() || !box.get(1).isNumber()
+                || !box.get(2).isNumber() || !box.get(3).isNumber()) {
             throw invalid(which + "'s 'box' must be four numbers [x1, y1, x2, y2] in pixels of the image");
         }
         Box parsed = new Box(corner(box, 0), corner(box, 1), corner(box, 2), corner(box, 3));
