@@ -195,6 +195,9 @@ class DatasetServiceTest {
         assertEquals("invalid_manifest", both.code());
         assertEquals("the manifest has both 'items' and 'prefix'; give one: the images as items, or the prefix of "
                 + "your input area they are under", both.getMessage());
+        storage.put("inputs/acme/x/a.jpg", photo, "image/jpeg");
+        assertThrows(IllegalArgumentException.class, () -> datasets.submit(DatasetService.parseManifest("acme/x",
+                "{\"prefix\": \"\"}", null, JSON)), "a tenant named acme/x would read acme's inputs under x/");
         assertEquals(List.of(), requested.sent);
     }
 
