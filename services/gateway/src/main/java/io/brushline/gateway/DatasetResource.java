@@ -46,7 +46,11 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a dataset job (JSON manifest)", description = "{\"items\": [{\"image_url\"} or "
-            + "{\"image_id\" (an earlier edit job whose photo is used again)}], optional \"webhook_url\" "
+            + "{\"image_id\" (an earlier edit job whose photo is used again)}, each with optional \"objects\" "
+            + "([{\"box\": [x1, y1, x2, y2], \"label\"}], up to 20, removed instead of what the detector finds)] "
+            + "or \"prefix\" (the .jpg, .jpeg, .png and .webp objects under inputs/<tenant>/<prefix> of the bucket, "
+            + "in key order; 400 invalid_prefix for an absolute prefix or one with '.' or '..', 400 empty_prefix "
+            + "when none), optional \"webhook_url\" "
             + "(dataset.completed once every pair has ended) and \"filters\" (which objects to take: classes, "
             + "min_area, max_area, max_border_sides, max_overlap, single_instance, max_objects_per_image, "
             + "verify_threshold; defaults for what is left out). A manifest with a bad item is refused (422, "

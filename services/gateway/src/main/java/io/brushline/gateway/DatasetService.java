@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.DatasetSettings;
+import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.messages.ImageRef;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
@@ -55,12 +58,18 @@ public class DatasetService {
     /** A submission holds its Idempotency-Key this long at most; others wait for it up to the wait. */
     private static final Duration SUBMISSION_LEASE = Duration.ofMinutes(10);
     private static final Duration SUBMISSION_WAIT = Duration.ofSeconds(30);
-    private static final Set<String> ITEM_FIELDS = Set.of("image_url", "image_id");
-    private static final Set<String> MANIFEST_FIELDS = Set.of("items", "webhook_url", "filters");
+    private static final Set<String> ITEM_FIELDS = Set.of("image_url", "image_id", "objects");
+    private static final Set<String> MANIFEST_FIELDS = Set.of("items", "prefix", "webhook_url", "filters");
+    /** What a prefix's listing takes as an image; other objects under it are left out. */
+    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
 
-    /** A dataset as the client gave it; {@code filters} already checked, defaults not yet filled in. */
-    public record Request(String tenant, List<ManifestImages.Source> images, String webhookUrl,
-            DatasetSettings filters, String idempotencyKey, String fingerprint) {
+    /**
+     * A dataset as the client gave it: its images, or the {@code prefix} of the tenant's input area they
+     * are listed from; {@code filters} already checked, defaults not yet filled in; {@code objects} the
+     * items' own objects by image index, as given (checked by {@link #submit}).
+     */
+    public record Request(String tenant, List<ManifestImages.Source> images, String prefix, String webhookUrl,
+            DatasetSettings filters, String idempotencyKey, String fingerprint, Map<Integer, JsonNode> objects) {
     }
 
     public record Accepted(String datasetId, boolean created, int images) {
@@ -111,19 +120,48 @@ public class DatasetService {
         JsonNode root = ManifestImages.manifest(body, json, "{\"items\": [{\"image_url\": ...} or "
                 + "{\"image_id\": ...}, ...], \"filters\": {...}}");
         unknownFields(root, MANIFEST_FIELDS, "the manifest");
+        JsonNode filters = root.get("filters");
+        DatasetSettings settings = filters == null || filters.isNull() ? null : filters(filters, json);
+        String webhookUrl = ManifestImages.text(root, "webhook_url", "");
+        String fingerprint = ManifestImages.sha256(root.toString().getBytes(StandardCharsets.UTF_8));
+        if (root.has("prefix")) {
+            if (root.has("items")) {
+                throw ApiException.badRequest("invalid_manifest", "the manifest has both 'items' and 'prefix'; give "
+                        + "one: the images as items, or the prefix of your input area they are under");
+            }
+            return new Request(tenant, List.of(), prefix(ManifestImages.text(root, "prefix", "")), webhookUrl,
+                    settings, idempotencyKey, fingerprint, Map.of());
+        }
         List<ManifestImages.Source> sources = new ArrayList<>();
+        Map<Integer, JsonNode> objects = new HashMap<>();
         int index = 0;
-        for (JsonNode item : ManifestImages.items(root, "{\"image_url\"} or {\"image_id\"}")) {
+        for (JsonNode item : ManifestImages.items(root, "{\"image_url\"} or {\"image_id\"} (or give "
+                + "'prefix' instead of 'items': the images under a folder of your input area)")) {
             ManifestImages.item(item, index);
             unknownFields(item, ITEM_FIELDS, "item " + index);
             sources.add(new ManifestImages.Source(ManifestImages.text(item, "image_url", "item " + index + ": "),
                     ManifestImages.text(item, "image_id", "item " + index + ": "), null, null));
+            if (item.hasNonNull("objects")) {
+                objects.put(index, item.get("objects"));
+            }
             index++;
         }
-        JsonNode filters = root.get("filters");
-        return new Request(tenant, sources, ManifestImages.text(root, "webhook_url", ""),
-                filters == null || filters.isNull() ? null : filters(filters, json), idempotencyKey,
-                ManifestImages.sha256(root.toString().getBytes(StandardCharsets.UTF_8)));
+        return new Request(tenant, sources, null, webhookUrl, settings, idempotencyKey, fingerprint, objects);
+    }
+
+    /**
+     * The prefix as the client gave it, relative to its input area: "" is the whole area; a prefix that
+     * is absolute or has '.', '..' or empty parts is refused, so that nobody relies on a store's
+     * normalising of keys to stay inside the area.
+     */
+    static String prefix(String prefix) {
+        String folders = prefix != null && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        if (prefix == null || !prefix.isEmpty() && !isRelativePath(folders)) {
+            throw ApiException.badRequest("invalid_prefix", (prefix == null ? "prefix is null" : "'" + prefix
+                    + "' is not a prefix of your input area") + "; give a relative one such as photos/rooms/, without "
+                    + "a leading '/', '.', '..' or empty parts (it is read under inputs/<your tenant>/ of the bucket)");
+        }
+        return prefix;
     }
 
     /** A request of uploaded files; {@code filters} is the form field's JSON text (or null). */
@@ -144,8 +182,8 @@ public class DatasetService {
                         + "as {\"classes\": [\"dog\", \"chair\"], \"min_area\": 0.01}");
             }
         }
-        return new Request(tenant, sources, webhookUrl, settings, idempotencyKey,
-                ManifestImages.sha256(all.toString().getBytes(StandardCharsets.UTF_8)));
+        return new Request(tenant, sources, null, webhookUrl, settings, idempotencyKey,
+                ManifestImages.sha256(all.toString().getBytes(StandardCharsets.UTF_8)), Map.of());
     }
 
     /**
@@ -228,15 +266,23 @@ public class DatasetService {
      * earlier call did not get to.
      */
     public Accepted submit(Request request) {
-        List<ManifestImages.Source> sources = request.images();
+        List<ManifestImages.Source> sources = request.prefix() == null ? request.images()
+                : listed(request.tenant(), request.prefix());
         ManifestImages.checkCount(sources.size(), limits.maxItems(), "dataset", "images");
         String webhookUrl = edits.validWebhookUrl(request.webhookUrl());
-        ManifestImages.checkAll(sources, "dataset", "image", source -> images.check(request.tenant(), source));
+        Map<Integer, List<Detection>> supplied = new HashMap<>();
+        List<ManifestImages.Source> checked = sources;
+        ManifestImages.checkAll(IntStream.range(0, sources.size()).boxed().toList(), "dataset", "image", i -> {
+            if (request.objects().containsKey(i)) {
+                supplied.put(i, SuppliedObjects.parse(request.objects().get(i)));
+            }
+            return images.check(request.tenant(), checked.get(i));
+        });
         String key = request.idempotencyKey();
         if (key == null || key.isBlank()) {
             String datasetId = UUID.randomUUID().toString();
-            create(datasetId, request, webhookUrl);
-            send(datasetId, request.tenant(), sources, false);
+            create(datasetId, request, sources, supplied, webhookUrl);
+            send(datasetId, request.tenant(), sources, supplied, false);
             return new Accepted(datasetId, true, sources.size());
         }
         String lock = "dataset:" + key;
@@ -251,24 +297,75 @@ public class DatasetService {
             boolean created = true;
             if (existing.isPresent()) {
                 datasetId = existing.get();
-                created = !SubmissionLock.isRetry(datasets.get(datasetId), request.fingerprint(), "dataset",
-                        datasetId);
+                Map<String, String> dataset = datasets.get(datasetId);
+                created = !SubmissionLock.isRetry(dataset, request.fingerprint(), "dataset", datasetId);
+                sources = listedBefore(dataset, sources);
             }
-            create(datasetId, request, webhookUrl);
-            send(datasetId, request.tenant(), sources, true);
+            create(datasetId, request, sources, supplied, webhookUrl);
+            send(datasetId, request.tenant(), sources, supplied, true);
             return new Accepted(datasetId, created, sources.size());
         } finally {
             submissionLock.release(request.tenant(), lock);
         }
     }
 
-    /** Records the dataset with its settings, defaults filled in; a dataset of this id stays as it is. */
-    private void create(String datasetId, Request request, String webhookUrl) {
+    /**
+     * The images under the tenant's prefix: the objects with an image extension, at any depth, in key
+     * order. An empty listing is refused; too many is 413 saying how many were found.
+     */
+    private List<ManifestImages.Source> listed(String tenant, String prefix) {
+        String where = ObjectKeys.tenantInputs(tenant) + prefix;
+        List<String> keys = storage.list(where).stream()
+                .filter(key -> IMAGE_EXTENSIONS.contains(extension(key))).sorted().toList();
+        if (keys.isEmpty()) {
+            throw ApiException.badRequest("empty_prefix", "there are no images under '" + prefix + "' ("
+                    + where + " in the bucket); put .jpg, .jpeg, .png or .webp files there first");
+        }
+        if (keys.size() > limits.maxItems()) {
+            throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too_many_items", "there are "
+                    + keys.size() + " images under '" + prefix + "'; the limit is " + limits.maxItems()
+                    + " (brushline.batch.max-items); give a narrower prefix");
+        }
+        return keys.stream().map(ManifestImages.Source::stored).toList();
+    }
+
+    /**
+     * The images of a dataset made from a prefix, as listed when it was created: a retry must send image
+     * i as it was then, even if objects were added under the prefix since.
+     */
+    private List<ManifestImages.Source> listedBefore(Map<String, String> dataset, List<ManifestImages.Source> now) {
+        String inputs = dataset.get("inputs");
+        if (inputs == null) {
+            return now;
+        }
+        try {
+            return List.of(json.readValue(inputs, String[].class)).stream().map(ManifestImages.Source::stored)
+                    .toList();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the listed images of a dataset cannot be read", e);
+        }
+    }
+
+    /**
+     * Records the dataset with its settings, defaults filled in, the keys a prefix listed and the objects
+     * supplied per image; a dataset of this id stays as it is.
+     */
+    private void create(String datasetId, Request request, List<ManifestImages.Source> sources,
+            Map<Integer, List<Detection>> supplied, String webhookUrl) {
         DatasetSettings settings = (request.filters() == null ? DatasetSettings.DEFAULTS : request.filters())
                 .withDefaults();
         Map<String, String> fields = new LinkedHashMap<>();
         try {
             fields.put("settings", json.writeValueAsString(settings));
+            if (request.prefix() != null) {
+                fields.put("prefix", request.prefix());
+                fields.put("inputs", json.writeValueAsString(sources.stream().map(ManifestImages.Source::objectKey)
+                        .toList()));
+            }
+            for (var objects : supplied.entrySet()) {
+                fields.put(DatasetStore.suppliedObjectsField(objects.getKey()),
+                        json.writeValueAsString(objects.getValue()));
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -276,7 +373,7 @@ public class DatasetService {
         if (webhookUrl != null) {
             fields.put("webhookUrl", webhookUrl);
         }
-        datasets.create(datasetId, request.tenant(), request.images().size(), fields);
+        datasets.create(datasetId, request.tenant(), sources.size(), fields);
     }
 
     /**
@@ -285,10 +382,11 @@ public class DatasetService {
      * without one they are counted as failed images ({@code not_submitted}, see {@link #notSubmitted}) so
      * that the dataset completes without them, and the answer says so.
      */
-    private void send(String datasetId, String tenant, List<ManifestImages.Source> sources, boolean keyed) {
+    private void send(String datasetId, String tenant, List<ManifestImages.Source> sources,
+            Map<Integer, List<Detection>> supplied, boolean keyed) {
         String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
         RuntimeException first = images.forEach(sources.size(), limits.submitConcurrency(),
-                i -> sendImage(datasetId, i, tenant, sources.get(i), traceparent));
+                i -> sendImage(datasetId, i, tenant, sources.get(i), supplied.get(i), traceparent));
         if (first == null) {
             return;
         }
@@ -342,11 +440,14 @@ public class DatasetService {
 
     /**
      * Stores image {@code index} and sends its survey request. An image refused for what it is (its URL
-     * fails, the bytes are no image, too large) is sent with that failure instead, so the dataset counts
-     * it; an unreachable dependency (503) or a busy key (409) stops the submission.
+     * fails, the bytes are no image, too large, a supplied object's box lies outside it) is sent with
+     * that failure instead, so the dataset counts it; an unreachable dependency (503) or a busy key (409)
+     * stops the submission.
+     *
+     * @param objects the objects supplied for the image, or null
      */
     private void sendImage(String datasetId, int index, String tenant, ManifestImages.Source source,
-            String traceparent) {
+            List<Detection> objects, String traceparent) {
         if (redis.sismember(sentKey(datasetId), String.valueOf(index))) {
             return;
         }
@@ -356,6 +457,9 @@ public class DatasetService {
         try {
             byte[] bytes = images.bytes(source);
             var info = inspector.inspect(bytes, "image");
+            if (objects != null) {
+                SuppliedObjects.checkFit(objects, info.width(), info.height());
+            }
             storage.put(key, bytes, info.contentType());
             image = new ImageRef(key, info.contentType(), info.width(), info.height());
         } catch (ApiException e) {
@@ -467,9 +571,7 @@ public class DatasetService {
 
     /** The object key of a path of the output; a path that could leave the dataset's prefix is refused. */
     static String fileKey(String datasetId, String path) {
-        if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\")
-                || List.of(path.split("/", -1)).stream().anyMatch(part -> part.isEmpty() || part.equals("..")
-                || part.equals("."))) {
+        if (path == null || !isRelativePath(path)) {
             throw ApiException.badRequest("invalid_path", "'" + path + "' is not a file path of the dataset; give "
                     + "a path such as metadata.jsonl or images/000000-00-source.png, without '.', '..' or empty "
                     + "parts");
@@ -477,16 +579,26 @@ public class DatasetService {
         return ObjectKeys.datasetPrefix(datasetId) + path;
     }
 
+    /** A path that stays below where it is read from: not absolute, no '.', '..' or empty parts. */
+    private static boolean isRelativePath(String path) {
+        return !path.isEmpty() && !path.startsWith("/") && !path.contains("\\")
+                && List.of(path.split("/", -1)).stream().noneMatch(part -> part.isEmpty() || part.equals("..")
+                || part.equals("."));
+    }
+
     private static ApiException missingFile(String datasetId, String path) {
         return new ApiException(Response.Status.NOT_FOUND, "file_not_found", "dataset " + datasetId + " has no "
                 + "file '" + path + "' (metadata.jsonl and README.md are written once the dataset has completed)");
     }
 
-    static String contentType(String path) {
+    /** The extension of a path's last part, in lower case; "" when it has none. */
+    private static String extension(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
-                : "";
-        return switch (extension) {
+        return name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "";
+    }
+
+    static String contentType(String path) {
+        return switch (extension(path)) {
             case "png" -> "image/png";
             case "jpg", "jpeg" -> "image/jpeg";
             case "webp" -> "image/webp";

@@ -60,6 +60,9 @@ final class DatasetView {
         view.put("eta_seconds", completedAt != null ? Long.valueOf(0)
                 : eta(images, surveyed, queued, ended, perSecond));
         view.put("filters", tree(dataset.get("settings"), json));
+        if (dataset.containsKey("prefix")) {
+            view.put("prefix", dataset.get("prefix"));
+        }
         if (dataset.containsKey("webhookUrl")) {
             view.put("webhook_url", dataset.get("webhookUrl"));
         }

@@ -37,8 +37,20 @@ public class ManifestImages {
     /** Items shown in the message of a refused manifest; the details list has them all. */
     private static final int ERRORS_IN_MESSAGE = 5;
 
-    /** Where one item's image comes from: exactly one of imageUrl, imageId and image. */
-    public record Source(String imageUrl, String imageId, byte[] image, String fileName) {
+    /**
+     * Where one item's image comes from: exactly one of imageUrl, imageId, image and objectKey. An
+     * objectKey is only ever one the gateway listed under the tenant's input area, never the client's text.
+     */
+    public record Source(String imageUrl, String imageId, byte[] image, String fileName, String objectKey) {
+
+        public Source(String imageUrl, String imageId, byte[] image, String fileName) {
+            this(imageUrl, imageId, image, fileName, null);
+        }
+
+        /** An object of the bucket, read when the image is sent (so that one that is no image fails alone). */
+        public static Source stored(String objectKey) {
+            return new Source(null, null, null, null, objectKey);
+        }
     }
 
     /** Why an item of a manifest is refused. */
@@ -201,6 +213,9 @@ public class ManifestImages {
      * @return what identifies the image, for finding duplicates
      */
     public String check(String tenant, Source source) {
+        if (source.objectKey() != null) {
+            return "object:" + source.objectKey();
+        }
         int given = (source.imageUrl() != null ? 1 : 0) + (source.imageId() != null ? 1 : 0)
                 + (source.image() != null ? 1 : 0);
         if (given == 0) {
@@ -231,10 +246,21 @@ public class ManifestImages {
         }
     }
 
-    /** The image's bytes: the upload, the download of its URL, or the stored photo of the earlier job. */
+    /**
+     * The image's bytes: the upload, the download of its URL, the listed object, or the stored photo of
+     * the earlier job.
+     */
     public byte[] bytes(Source source) {
         if (source.image() != null) {
             return source.image();
+        }
+        if (source.objectKey() != null) {
+            try {
+                return storage.get(source.objectKey());
+            } catch (MissingObjectException e) {
+                throw ApiException.badRequest("invalid_image", "the object " + source.objectKey() + " was deleted "
+                        + "after it was listed");
+            }
         }
         if (source.imageUrl() != null) {
             return fetcher.fetch(source.imageUrl());

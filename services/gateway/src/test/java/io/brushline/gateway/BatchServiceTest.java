@@ -606,6 +606,11 @@ class BatchServiceTest {
         }
 
         @Override
+        public List<String> list(String prefix) {
+            return objects.keySet().stream().filter(key -> key.startsWith(prefix)).sorted().toList();
+        }
+
+        @Override
         public String presignedGet(String key) {
             return "https://storage.test/" + key;
         }

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.DatasetSettings;
+import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
@@ -21,6 +23,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +150,158 @@ class DatasetServiceTest {
         assertTrue(notJson.getMessage().startsWith("filters is not valid JSON"), notJson.getMessage());
     }
 
+    // ---- images under a prefix of the tenant's input area ----
+
+    @Test
+    void aPrefixTakesTheImagesUnderItInTheTenantsInputAreaInKeyOrder() throws Exception {
+        storage.put("inputs/acme/photos/rooms/b.webp", otherPhoto, "image/webp");
+        storage.put("inputs/acme/photos/rooms/a.JPG", photo, "image/jpeg");
+        storage.put("inputs/acme/photos/rooms/kitchen/c.png", "not a picture".getBytes(StandardCharsets.UTF_8),
+                "image/png");
+        storage.put("inputs/acme/photos/rooms/notes.txt", photo, "text/plain");
+        storage.put("inputs/acme/photos/garden/d.jpg", photo, "image/jpeg");
+        storage.put("inputs/other/photos/rooms/e.jpg", photo, "image/jpeg");
+
+        var accepted = datasets.submit(manifest("{\"prefix\": \"photos/rooms/\"}", null));
+
+        String id = accepted.datasetId();
+        assertEquals(3, accepted.images(), "the .txt, another folder and another tenant's photo are not taken");
+        List<EditJob> sent = sentInOrder();
+        assertArrayEquals(photo, storage.get(ObjectKeys.datasetSource(id, 0)), "a.JPG first: key order");
+        assertArrayEquals(otherPhoto, storage.get(ObjectKeys.datasetSource(id, 1)));
+        assertNull(sent.get(0).failure());
+        assertEquals("image/webp", sent.get(1).source().contentType());
+        assertEquals("invalid_image", sent.get(2).failure().code(), "an object that is no image fails alone");
+        assertTrue(sent.get(2).failure().reason().contains("not an image"), sent.get(2).failure().reason());
+        Map<String, Object> view = datasets.view(id, datasetStore.get(id));
+        assertEquals("photos/rooms/", view.get("prefix"));
+        assertEquals(3L, view.get("images"));
+    }
+
+    @Test
+    void aPrefixThatCouldLeaveTheInputAreaIsRefusedAndSoAreItemsWithAPrefix() {
+        for (String prefix : List.of("/photos/", "../other/photos/", "photos/../../jobs/", "photos//rooms/", "./",
+                "photos\\\\rooms")) {
+            var refused = assertThrows(ApiException.class, () -> manifest("{\"prefix\": \"" + prefix + "\"}", null),
+                    prefix);
+            assertEquals(400, refused.status().getStatusCode(), prefix);
+            assertEquals("invalid_prefix", refused.code(), prefix);
+            assertTrue(refused.getMessage().startsWith("'" + prefix.replace("\\\\", "\\")
+                    + "' is not a prefix of your input area; give a relative one such as photos/rooms/"),
+                    refused.getMessage());
+        }
+        var both = assertThrows(ApiException.class, () -> manifest("{\"prefix\": \"photos/\", \"items\": "
+                + "[{\"image_url\": \"" + base + "/photo\"}]}", null));
+        assertEquals("invalid_manifest", both.code());
+        assertEquals("the manifest has both 'items' and 'prefix'; give one: the images as items, or the prefix of "
+                + "your input area they are under", both.getMessage());
+        storage.put("inputs/acme/x/a.jpg", photo, "image/jpeg");
+        assertThrows(IllegalArgumentException.class, () -> datasets.submit(DatasetService.parseManifest("acme/x",
+                "{\"prefix\": \"\"}", null, JSON)), "a tenant named acme/x would read acme's inputs under x/");
+        assertEquals(List.of(), requested.sent);
+    }
+
+    @Test
+    void aPrefixWithoutImagesIs400AndOneWithTooManySaysHowManyItFound() {
+        storage.put("inputs/acme/photos/readme.md", photo, "text/markdown");
+        storage.put("inputs/other/photos/a.jpg", photo, "image/jpeg");
+
+        var empty = assertThrows(ApiException.class, () -> datasets.submit(manifest("{\"prefix\": \"photos/\"}",
+                null)));
+        assertEquals(400, empty.status().getStatusCode());
+        assertEquals("empty_prefix", empty.code());
+        assertEquals("there are no images under 'photos/' (inputs/acme/photos/ in the bucket); put .jpg, .jpeg, "
+                + ".png or .webp files there first", empty.getMessage());
+
+        limits.maxItems = 2;
+        for (int i = 0; i < 3; i++) {
+            storage.put("inputs/acme/photos/" + i + ".jpg", photo, "image/jpeg");
+        }
+        var tooMany = assertThrows(ApiException.class, () -> datasets.submit(manifest("{\"prefix\": \"\"}", null)));
+        assertEquals(413, tooMany.status().getStatusCode());
+        assertEquals("too_many_items", tooMany.code());
+        assertEquals("there are 3 images under ''; the limit is 2 (brushline.batch.max-items); give a narrower "
+                + "prefix", tooMany.getMessage());
+        assertEquals(List.of(), requested.sent);
+        assertEquals(List.of(), redis.keys("brushline:dataset:*"), "a dataset was recorded");
+    }
+
+    @Test
+    void aRetryOfAPrefixSendsTheImagesAsListedFirstEvenIfObjectsWereAddedSince() {
+        limits.submitConcurrency = 1;
+        storage.put("inputs/acme/in/1.jpg", photo, "image/jpeg");
+        storage.put("inputs/acme/in/2.webp", otherPhoto, "image/webp");
+        requested.refuse = job -> job.dataset().image() == 1;
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest("{\"prefix\": \"in/\"}", "k")));
+        assertEquals(List.of(1), cut.indexes());
+
+        storage.put("inputs/acme/in/0.jpg", "sorts first".getBytes(StandardCharsets.UTF_8), "image/jpeg");
+        requested.refuse = job -> false;
+        var retry = datasets.submit(manifest("{\"prefix\": \"in/\"}", "k"));
+
+        assertEquals(cut.id(), retry.datasetId());
+        assertEquals(2, retry.images());
+        assertEquals(List.of(0, 1), sentInOrder().stream().map(job -> job.dataset().image()).toList());
+        assertArrayEquals(otherPhoto, storage.get(ObjectKeys.datasetSource(cut.id(), 1)), "image 1 is still 2.webp");
+    }
+
+    // ---- objects supplied instead of detection ----
+
+    @Test
+    void suppliedObjectsAreStoredWithTheDatasetAndABoxOutsideTheImageFailsThatImageAlone() throws Exception {
+        var size = fixture.inspector.inspect(photo, "image");
+        String id = datasets.submit(manifest("""
+                {"items": [
+                  {"image_url": "%1$s/photo?0", "objects": [{"box": [10, 20, 50, 40.4], "label": "dog"},
+                                                             {"label": " vase ", "box": [0, 0, 5, 5]}]},
+                  {"image_url": "%1$s/photo?1", "objects": [{"box": [0, 0, %2$d, 10], "label": "cat"}]},
+                  {"image_url": "%1$s/photo?2"}
+                ]}""".formatted(base, size.width() + 1), null)).datasetId();
+
+        Map<String, String> hash = datasetStore.get(id);
+        assertEquals(List.of(new Detection(new Box(10, 20, 50, 40), "dog", 1.0),
+                new Detection(new Box(0, 0, 5, 5), "vase", 1.0)),
+                List.of(JSON.readValue(hash.get(DatasetStore.suppliedObjectsField(0)), Detection[].class)));
+        assertFalse(hash.containsKey(DatasetStore.suppliedObjectsField(2)), "image 2 is left to the detector");
+        List<EditJob> sent = sentInOrder();
+        assertNull(sent.get(0).failure());
+        assertEquals("invalid_hint", sent.get(1).failure().code());
+        assertEquals("object 0 (cat): box [0, 0, " + (size.width() + 1) + ", 10] is outside the " + size.width()
+                + "x" + size.height() + " image", sent.get(1).failure().reason());
+        assertFalse(storage.objects.containsKey(ObjectKeys.datasetSource(id, 1)), "nothing usable was stored");
+        assertNull(sent.get(2).failure());
+    }
+
+    @Test
+    void objectsOfTheWrongShapeRefuseTheManifestNamingEachItem() {
+        String many = String.join(", ", Collections.nCopies(21, "{\"box\": [1, 1, 9, 9], \"label\": \"cup\"}"));
+        var refused = assertThrows(ManifestImages.InvalidItems.class, () -> datasets.submit(manifest("""
+                {"items": [
+                  {"image_url": "%1$s/photo?0", "objects": [{"box": [1, 1, 9, 9]}]},
+                  {"image_url": "%1$s/photo?1", "objects": [{"box": [1, 1, 9], "label": "dog"}]},
+                  {"image_url": "%1$s/photo?2", "objects": [{"box": [9, 1, 1, 9], "label": "dog"}]},
+                  {"image_url": "%1$s/photo?3", "objects": [{"box": [1, 1, 9, 9], "label": "dog", "score": 0.5}]},
+                  {"image_url": "%1$s/photo?4", "objects": []},
+                  {"image_url": "%1$s/photo?5", "objects": [%2$s]},
+                  {"image_url": "%1$s/photo?6", "objects": [{"box": [1, 1, 9, 9], "label": "dog"}]}
+                ]}""".formatted(base, many), null)));
+
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), refused.errors().stream().map(ManifestImages.ItemError::index)
+                .toList());
+        assertTrue(refused.errors().stream().allMatch(e -> e.code().equals("invalid_hint")), refused.getMessage());
+        assertEquals(List.of("object 0 has no 'label': say what it is, such as \"dog\"",
+                "object 0's 'box' must be four numbers [x1, y1, x2, y2] in pixels of the image",
+                "object 0's box [9,1,1,9] is empty or has a negative corner; give [x1, y1, x2, y2] with x1 < x2 and "
+                        + "y1 < y2",
+                "object 0 has 'score'; an object takes only 'box' and 'label'",
+                "'objects' must be a list of 1 to 20 objects such as {\"box\": [x1, y1, x2, y2], \"label\": "
+                        + "\"dog\"} (leave it out for the detector to find the objects)",
+                "'objects' must be a list of 1 to 20 objects such as {\"box\": [x1, y1, x2, y2], \"label\": "
+                        + "\"dog\"}; it has 21 (leave it out for the detector to find the objects)"),
+                refused.errors().stream().map(ManifestImages.ItemError::message).toList());
+        assertEquals(List.of(), requested.sent);
+    }
+
     // ---- what a refused dataset says ----
 
     @Test
@@ -185,7 +340,7 @@ class DatasetServiceTest {
         assertEquals(400, refused.status().getStatusCode());
         assertEquals("invalid_manifest", refused.code());
         assertEquals("item 0 has 'instruction', which a dataset does not take (item 0 may have 'image_id', "
-                + "'image_url'); a dataset needs no instruction", refused.getMessage());
+                + "'image_url', 'objects'); a dataset needs no instruction", refused.getMessage());
     }
 
     @Test

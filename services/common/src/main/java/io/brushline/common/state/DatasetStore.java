@@ -29,6 +29,10 @@ import java.util.UUID;
  *
  * <p>Counters: {@code images.surveyed}, {@code objects.found}, {@code pairs.queued}, {@code pairs.kept}
  * and {@code dropped.<reason>} for every object a filter or the verification dropped.
+ *
+ * <p>The objects a client supplied for an image, which the survey takes instead of the detector's, are
+ * the field {@link #suppliedObjectsField} of that image (a JSON list of detections), written with the
+ * dataset by {@link #create}.
  */
 @ApplicationScoped
 public class DatasetStore {
@@ -85,6 +89,11 @@ public class DatasetStore {
     public static String removalJobId(String datasetId, int image, int object) {
         return UUID.nameUUIDFromBytes(("brushline-dataset:" + datasetId + ":" + image + ":" + object)
                 .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The field of the dataset's hash that holds the objects supplied for image {@code image}. */
+    public static String suppliedObjectsField(int image) {
+        return "supplied." + image;
     }
 
     /**

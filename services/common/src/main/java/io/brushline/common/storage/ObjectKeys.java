@@ -27,6 +27,20 @@ public final class ObjectKeys {
         return "jobs/" + jobId + "/result.png";
     }
 
+    /**
+     * The area of the bucket a tenant's dataset may name by prefix: every key a prefix resolves to starts
+     * here, so it can reach neither another tenant's objects nor the service's own ({@code jobs/},
+     * {@code datasets/}, ...).
+     */
+    public static String tenantInputs(String tenant) {
+        // a '/' in the name would let one tenant's area hold another's ("a" + "b/..." is "a/b"'s)
+        if (tenant.isEmpty() || tenant.contains("/")) {
+            throw new IllegalArgumentException("tenant '" + tenant + "' cannot have an input area: its name is "
+                    + "empty or has '/'");
+        }
+        return "inputs/" + tenant + "/";
+    }
+
     /** Image {@code image} of a dataset job, as submitted. */
     public static String datasetSource(String datasetId, int image) {
         return "dataset-jobs/" + datasetId + "/sources/" + image;

@@ -25,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -32,9 +33,10 @@ import org.jboss.logging.Logger;
 import org.opencv.core.Mat;
 
 /**
- * Step 2 of a dataset job, one image at a time: finds every object (the detector's all-objects mode),
- * filters them ({@link DatasetFilters}), counts the survey, and sends one REMOVE job per kept object
- * into the normal pipeline, with the object's box as hint and the instruction that adds it back.
+ * Step 2 of a dataset job, one image at a time: finds every object (the detector's all-objects mode, or
+ * the objects the client supplied for the image, without running the detector), filters them
+ * ({@link DatasetFilters}), counts the survey, and sends one REMOVE job per kept object into the normal
+ * pipeline, with the object's box as hint and the instruction that adds it back.
  *
  * <p>The survey is counted before its removals are sent, so the dataset cannot reach its end while a
  * removal of this image is still to come. A redelivered record counts nothing again and sends the same
@@ -100,13 +102,15 @@ public class DatasetSurveyStage {
         }
         int width;
         int height;
+        Optional<List<Detection>> supplied = dataset.suppliedObjects(item.image(), json);
         List<Detection> found;
         try (MatScope scope = new MatScope()) {
+            // decoded even with supplied objects: an image that cannot be read fails as any other
             Mat image = scope.add(ImageCodec.decodeColor(store.get(request.source().key()),
                     "dataset image " + item.image()));
             width = image.cols();
             height = image.rows();
-            found = detector.detectAny(image).detections();
+            found = supplied.isPresent() ? supplied.get() : detector.detectAny(image).detections();
         } catch (StageFailure failure) {
             failedImage(item, failure.code(), failure.getMessage());
             return;
@@ -129,8 +133,9 @@ public class DatasetSurveyStage {
             jobs.create(removal, Map.of("datasetId", item.datasetId()));
             removals.sendMessageAndAwait(StageProcessor.keyed(removal));
         }
-        LOG.infof("image %d of dataset %s: %d objects found, %d sent for removal, dropped %s", item.image(),
-                item.datasetId(), found.size(), removalJobs.size(), survey.dropped());
+        LOG.infof("image %d of dataset %s: %d objects %s, %d sent for removal, dropped %s", item.image(),
+                item.datasetId(), found.size(), supplied.isPresent() ? "supplied" : "found", removalJobs.size(),
+                survey.dropped());
         finisher.finishIfLast(item.datasetId(), remaining);
     }
 

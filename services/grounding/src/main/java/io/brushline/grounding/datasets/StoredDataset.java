@@ -3,7 +3,9 @@ package io.brushline.grounding.datasets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.DatasetSettings;
+import io.brushline.common.messages.Detection;
 import io.brushline.common.state.DatasetStore;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +27,21 @@ record StoredDataset(String id, Map<String, String> hash, DatasetSettings settin
             // written by the gateway from validated settings: unreadable means a deployment mismatch
             throw new IllegalStateException("the settings of dataset " + datasetId + " cannot be read: "
                     + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The objects the client supplied for image {@code image}, or empty when the detector is to find them. */
+    Optional<List<Detection>> suppliedObjects(int image, ObjectMapper json) {
+        String stored = hash.get(DatasetStore.suppliedObjectsField(image));
+        if (stored == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(List.of(json.readValue(stored, Detection[].class)));
+        } catch (JsonProcessingException e) {
+            // written by the gateway from checked objects: unreadable means a deployment mismatch
+            throw new IllegalStateException("the objects supplied for image " + image + " of dataset " + id
+                    + " cannot be read: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -88,6 +88,8 @@ class DatasetFlowTest {
     private List<Detection> onTheResult = List.of();
     /** Set: the detector fails as a crashed model would, on every call. */
     private RuntimeException detectorFailure;
+    /** How often the survey ran the detector. */
+    private int detectAnyCalls;
 
     private DatasetSurveyStage survey;
     private DatasetVerifyStage verify;
@@ -125,6 +127,7 @@ class DatasetFlowTest {
 
             @Override
             public DetectionOutcome detectAny(Mat image) {
+                detectAnyCalls++;
                 if (detectorFailure != null) {
                     throw detectorFailure;
                 }
@@ -149,6 +152,7 @@ class DatasetFlowTest {
         completions.clear();
         parked.clear();
         detectorFailure = null;
+        detectAnyCalls = 0;
     }
 
     @Test
@@ -249,6 +253,38 @@ class DatasetFlowTest {
         assertEquals(files.keySet(), stored.keySet());
         files.forEach((key, bytes) -> assertTrue(Arrays.equals(bytes, stored.get(key)), key));
         assertTrue(parked.isEmpty(), "parked: " + parked);
+    }
+
+    @Test
+    void suppliedObjectsAreSurveyedInsteadOfTheDetectorsAndTheFiltersStillApply() throws Exception {
+        dataset("ds6", 2, new DatasetSettings(List.of("dog", "sofa", "cup"), null, null, null, null, null, null,
+                null));
+        Detection sofa = new Detection(new Box(400, 200, 900, 700), "sofa", 1.0);
+        Detection dog = new Detection(new Box(100, 300, 300, 600), "dog", 1.0);
+        Detection lamp = new Detection(new Box(700, 50, 760, 150), "lamp", 1.0);
+        Detection cup = new Detection(new Box(320, 700, 330, 710), "cup", 1.0);
+        redis.hset("brushline:dataset:ds6", DatasetStore.suppliedObjectsField(0),
+                json.writeValueAsString(List.of(dog, sofa, lamp, cup)));
+        inTheImage = List.of(CAR);
+
+        survey.consume(requested(request("ds6", 0, png())));
+
+        assertEquals(0, detectAnyCalls, "the detector does not run on an image with supplied objects");
+        // the lamp, dropped as a class not wanted, still says where the sofa was: anchors are the supplied objects
+        assertEquals(List.of(
+                new DatasetItem("ds6", 0, 0, "sofa", sofa.box(), 1.0, "add a sofa to the left of the lamp"),
+                new DatasetItem("ds6", 0, 1, "dog", dog.box(), 1.0, "add a dog to the left of the sofa")),
+                removals.stream().map(EditJob::dataset).toList());
+        assertEquals("remove the sofa", removals.get(0).instruction());
+        assertEquals(sofa.box(), removals.get(0).hints().box());
+        Map<String, String> counted = datasets.get("ds6");
+        assertEquals("4", counted.get("objects.found"));
+        assertEquals("1", counted.get("dropped.class_not_wanted"), "the lamp");
+        assertEquals("1", counted.get("dropped.area_too_small"), "the cup");
+
+        survey.consume(requested(request("ds6", 1, png())));
+        assertEquals(1, detectAnyCalls, "an image without supplied objects is surveyed by the detector");
+        assertEquals("5", datasets.get("ds6").get("objects.found"));
     }
 
     @Test
