@@ -258,7 +258,7 @@ class DatasetFlowTest {
     @Test
     void suppliedObjectsAreSurveyedInsteadOfTheDetectorsAndTheFiltersStillApply() throws Exception {
         dataset("ds6", 2, new DatasetSettings(List.of("dog", "sofa", "cup"), null, null, null, null, null, null,
-                null));
+                null, null));
         Detection sofa = new Detection(new Box(400, 200, 900, 700), "sofa", 1.0);
         Detection dog = new Detection(new Box(100, 300, 300, 600), "dog", 1.0);
         Detection lamp = new Detection(new Box(700, 50, 760, 150), "lamp", 1.0);
