@@ -15,6 +15,7 @@ import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectStore;
+import io.brushline.common.testing.InMemoryChannel;
 import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -557,20 +557,14 @@ class BatchServiceTest {
         final List<EditJob> sent = Collections.synchronizedList(new ArrayList<>());
         volatile Predicate<EditJob> refuse = job -> false;
 
-        @SuppressWarnings("unchecked")
         MutinyEmitter<EditJob> emitter() {
-            return (MutinyEmitter<EditJob>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {MutinyEmitter.class}, (proxy, method, args) -> {
-                        if (!method.getName().equals("sendMessageAndAwait")) {
-                            throw new UnsupportedOperationException(method.getName());
-                        }
-                        EditJob job = (EditJob) ((Message<?>) args[0]).getPayload();
-                        if (refuse.test(job)) {
-                            throw new IllegalStateException("broker unreachable");
-                        }
-                        sent.add(job);
-                        return null;
-                    });
+            return InMemoryChannel.of(message -> {
+                EditJob job = message.getPayload();
+                if (refuse.test(job)) {
+                    throw new IllegalStateException("broker unreachable");
+                }
+                sent.add(job);
+            });
         }
     }
 

@@ -34,6 +34,9 @@ final class ManifestFixture {
     ManifestFixture(RedisServerExtension redisServer) throws IOException {
         redis = redisServer.client().connect().sync();
         redis.flushall();
+        // The photo server answers at once; on a loaded machine the default 2 s could still run out and
+        // turn an expected answer into an image that failed alone.
+        gateway.imageFetchTimeout = java.time.Duration.ofSeconds(30);
         photo = HostileInputTest.corpus("valid.jpg");
         images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         images.createContext("/photo", exchange -> {

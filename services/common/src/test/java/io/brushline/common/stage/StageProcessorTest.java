@@ -14,6 +14,7 @@ import io.brushline.common.observability.JobTracing;
 import io.brushline.common.observability.StageMetrics;
 import io.brushline.common.state.JobState;
 import io.brushline.common.state.JobStore;
+import io.brushline.common.testing.InMemoryChannel;
 import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,9 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,25 +222,14 @@ class StageProcessorTest {
 
     /** An in-memory channel: what is sent lands in {@code sink}. */
     private static MutinyEmitter<EditJob> collecting(List<EditJob> sink) {
-        return channel(message -> sink.add((EditJob) message.getPayload()));
+        return InMemoryChannel.of(message -> sink.add((EditJob) message.getPayload()));
     }
 
     /** The dead-letter channel: keeps the reason each record was parked for. */
     private MutinyEmitter<String> parking() {
-        return channel(message -> message.getMetadata(OutgoingKafkaRecordMetadata.class).ifPresent(metadata ->
+        return InMemoryChannel.of(message -> message.getMetadata(OutgoingKafkaRecordMetadata.class).ifPresent(metadata ->
                 parked.add(new String(metadata.getHeaders().lastHeader("dead-letter-reason").value(),
                         StandardCharsets.UTF_8))));
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> MutinyEmitter<T> channel(Consumer<Message<?>> onSend) {
-        return (MutinyEmitter<T>) Proxy.newProxyInstance(MutinyEmitter.class.getClassLoader(),
-                new Class<?>[] {MutinyEmitter.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("sendMessageAndAwait")) {
-                        onSend.accept((Message<?>) args[0]);
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-    }
 }

@@ -26,6 +26,7 @@ import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectKeys;
 import io.brushline.common.storage.ObjectStore;
+import io.brushline.common.testing.InMemoryChannel;
 import io.brushline.common.testing.RedisServerExtension;
 import io.brushline.grounding.DetectionOutcome;
 import io.brushline.grounding.ObjectDetector;
@@ -41,7 +42,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,12 +135,12 @@ class DatasetFlowTest {
             }
         };
         Retrying retrying = new Retrying(config);
-        IncomingRecords incoming = new IncomingRecords(json, jobs, channel(message -> parked.add(
+        IncomingRecords incoming = new IncomingRecords(json, jobs, InMemoryChannel.of(message -> parked.add(
                 new String(message.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow().getHeaders()
                         .lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))));
-        DatasetFinisher finisher = new DatasetFinisher(datasets, storage, json, channel(completions::add));
+        DatasetFinisher finisher = new DatasetFinisher(datasets, storage, json, InMemoryChannel.of(completions::add));
         survey = new DatasetSurveyStage(detector, storage, datasets, jobs, incoming, retrying, json, finisher,
-                channel(message -> removals.add((EditJob) message.getPayload())));
+                InMemoryChannel.of(message -> removals.add((EditJob) message.getPayload())));
         verify = new DatasetVerifyStage(detector, storage, datasets, incoming, retrying, json, finisher);
     }
 
@@ -422,15 +422,4 @@ class DatasetFlowTest {
                 new Class<?>[] {BrushlineConfig.class}, (proxy, method, args) -> section);
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> MutinyEmitter<T> channel(Consumer<Message<?>> onSend) {
-        return (MutinyEmitter<T>) Proxy.newProxyInstance(MutinyEmitter.class.getClassLoader(),
-                new Class<?>[] {MutinyEmitter.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("sendMessageAndAwait")) {
-                        onSend.accept((Message<?>) args[0]);
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-    }
 }
