@@ -47,8 +47,12 @@ public class MaskingStage extends StageProcessor {
     @Channel("edit-masked-cpu")
     MutinyEmitter<EditJob> maskedForCpu;
 
+    /**
+     * On a pool of its own, bounded by {@code smallrye.messaging.worker.masking.max-concurrency}: on the
+     * default pool a backlog of full-size photos ran a job per worker thread at once and exhausted the heap.
+     */
     @Incoming("edit-grounded")
-    @Blocking(ordered = false)
+    @Blocking(value = "masking", ordered = false)
     public void consume(ConsumerRecord<String, String> record) {
         handle(record);
     }

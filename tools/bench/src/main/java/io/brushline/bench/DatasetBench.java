@@ -72,7 +72,8 @@ final class DatasetBench {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        images.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        var serving = java.util.concurrent.Executors.newFixedThreadPool(4);
+        images.setExecutor(serving);
         images.start();
         String imageHost = "127.0.0.1:" + images.getAddress().getPort();
 
@@ -135,6 +136,7 @@ final class DatasetBench {
             writeSheets(http, gateway, id, photos.size(), out);
         } finally {
             images.stop(0);
+            serving.shutdownNow();
         }
     }
 
