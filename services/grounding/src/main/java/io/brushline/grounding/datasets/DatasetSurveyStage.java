@@ -74,7 +74,7 @@ public class DatasetSurveyStage {
     }
 
     @Incoming("dataset-requested")
-    @Blocking(ordered = false)
+    @Blocking(value = "dataset-survey", ordered = false)
     public void consume(ConsumerRecord<String, String> record) {
         String what = DatasetMessages.describe(STAGE, record);
         DatasetMessages.read(record, what, incoming, retrying).ifPresent(request -> {

@@ -63,7 +63,7 @@ public class DatasetVerifyStage {
     }
 
     @Incoming("dataset-removed")
-    @Blocking(ordered = false)
+    @Blocking(value = "dataset-verification", ordered = false)
     public void consume(ConsumerRecord<String, String> record) {
         String what = DatasetMessages.describe(STAGE, record);
         DatasetMessages.read(record, what, incoming, retrying).ifPresent(removal -> {
