@@ -131,6 +131,22 @@ class DatasetNotificationTest {
         assertTrue(parked.sent.isEmpty(), "records parked");
     }
 
+    @Test
+    void aRemovalWhoseMessageCannotBeReadReachesItsDatasetAsFailed() throws Exception {
+        EditJob submitted = removal(1, 2);
+        parts.jobs.create(submitted);
+
+        stage.completed(new ConsumerRecord<>("edit-completed", 0, 5, submitted.jobId(), "{\"jobId\": truncated"));
+
+        assertEquals(1, parked.sent.size(), "the unreadable record is parked");
+        assertEquals(1, removed.sent.size(), "records sent to dataset-removed");
+        EditJob forwarded = removed.sent.get(0).value();
+        assertEquals(submitted.dataset(), forwarded.dataset(), "the dataset tag, rebuilt from the job's record");
+        assertEquals("invalid_message", forwarded.failure().code());
+        assertEquals("FAILED", parts.jobs.get(submitted.jobId()).get("state"));
+        assertEquals(0, deliveries(), "webhooks scheduled");
+    }
+
     /** ds1: 3 images, one of which could not be fetched; 2 pairs kept, objects dropped for three reasons. */
     private void finishedDataset(String webhookUrl) {
         Map<String, String> fields = webhookUrl == null ? Map.of("settings", "{}")

@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * change finds no job, so a readable record costs no Redis read here. Consumers read plain strings and parse here, so a
  * poison record is handled like any other bad input instead of failing inside the Kafka client.
  *
- * <p>When the unreadable record names a job that exists, the job must still end with its webhook: it
+ * <p>When the unreadable record names a job that exists (in its {@code jobId}, or, when even that cannot be
+ * read, in its key, which every stage sets to the job id), the job must still end with its webhook: it
  * comes back as submitted (rebuilt from its record in Redis) carrying an {@code invalid_message}
  * {@link EditJob#failure() failure}, and the caller fails it like any other job.
  */
@@ -32,6 +33,9 @@ import org.jboss.logging.Logger;
 public class IncomingRecords {
 
     private static final Logger LOG = Logger.getLogger(IncomingRecords.class);
+
+    private static final String MALFORMED = "a message of this job was malformed and could not be processed; "
+            + "resubmit the edit";
 
     /**
      * How often a parked record was put back on its topic by the notifier's dead-letter replayer. The
@@ -61,11 +65,11 @@ public class IncomingRecords {
             tree = json.readTree(record.value() == null ? "" : record.value());
         } catch (Exception e) {
             park(record, "not JSON: " + e.getMessage());
-            return Optional.empty();
+            return unreadableByKey(record);
         }
         if (tree == null || !tree.isObject() || !tree.path("jobId").isTextual()) {
             park(record, "not an EditJob message: no jobId");
-            return Optional.empty();
+            return unreadableByKey(record);
         }
         String jobId = tree.path("jobId").asText();
         int version = tree.path("schemaVersion").asInt(-1);
@@ -80,7 +84,7 @@ public class IncomingRecords {
             job = json.treeToValue(tree, EditJob.class);
         } catch (Exception e) {
             park(record, "not a valid EditJob message: " + e.getMessage());
-            return unreadable(jobId, "a message of this job was malformed and could not be processed; resubmit the edit");
+            return unreadable(jobId, MALFORMED);
         }
         return Optional.of(job);
     }
@@ -102,6 +106,12 @@ public class IncomingRecords {
                         .withKey(record.key())
                         .withHeaders(headers)
                         .build()));
+    }
+
+    /** The record's key is its job's id (every stage sends so): a known job fails instead of waiting for ever. */
+    private Optional<EditJob> unreadableByKey(ConsumerRecord<String, String> record) {
+        return record.key() == null || record.key().isBlank() ? Optional.empty()
+                : unreadable(record.key(), MALFORMED);
     }
 
     private Optional<EditJob> unreadable(String jobId, String reason) {

@@ -1,6 +1,9 @@
 package io.brushline.common.state;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.BrushlineConfig;
+import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.messages.ImageRef;
@@ -8,6 +11,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,6 +65,12 @@ public class JobStore {
             return false
             """;
 
+    /** The job hash field holding a dataset removal's {@link DatasetItem}, as JSON. */
+    static final String DATASET_FIELD = "dataset";
+
+    /** Reads and writes the dataset tag only: a record of plain values, which needs no configured mapper. */
+    private static final ObjectMapper DATASET_JSON = new ObjectMapper();
+
     private final RedisCommands<String, String> redis;
     private final Duration ttl;
 
@@ -102,6 +112,11 @@ public class JobStore {
         if (job.webhookUrl() != null) {
             fields.put("webhookUrl", job.webhookUrl());
         }
+        if (job.dataset() != null) {
+            // kept whole, so that a removal whose message cannot be read still reaches its dataset
+            fields.put("datasetId", job.dataset().datasetId());
+            fields.put(DATASET_FIELD, datasetJson(job.dataset()));
+        }
         fields.putAll(extra);
         String previous = redis.eval(CREATE_SCRIPT, ScriptOutputType.VALUE, new String[] {jobKey(job.jobId())},
                 withTtl(fields));
@@ -116,9 +131,27 @@ public class JobStore {
         }
         var source = new ImageRef(f.get("sourceKey"), f.getOrDefault("sourceContentType", "application/octet-stream"),
                 Integer.parseInt(f.getOrDefault("width", "0")), Integer.parseInt(f.getOrDefault("height", "0")));
-        return Optional.of(new EditJob(EditJob.SCHEMA_VERSION, jobId, f.get("tenant"), 1, f.get("traceparent"),
+        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, f.get("tenant"), 1, f.get("traceparent"),
                 f.get("createdAt"),
-                f.get("instruction"), source, null, f.get("webhookUrl"), null, null, null, null, null, null));
+                f.get("instruction"), source, null, f.get("webhookUrl"), null, null, null, null, null, null);
+        String dataset = f.get(DATASET_FIELD);
+        return Optional.of(dataset == null ? job : job.withDataset(datasetItem(dataset)));
+    }
+
+    private static String datasetJson(DatasetItem item) {
+        try {
+            return DATASET_JSON.writeValueAsString(item);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static DatasetItem datasetItem(String json) {
+        try {
+            return DATASET_JSON.readValue(json, DatasetItem.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Field/value pairs after the TTL in milliseconds: the argument layout of the write scripts. */

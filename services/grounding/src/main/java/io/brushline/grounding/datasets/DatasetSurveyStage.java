@@ -24,7 +24,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -130,7 +129,7 @@ public class DatasetSurveyStage {
         long remaining = datasets.recordSurvey(item.datasetId(), item.image(), found.size(), removalJobs.size(),
                 survey.dropped());
         for (EditJob removal : removalJobs) {
-            jobs.create(removal, Map.of("datasetId", item.datasetId()));
+            jobs.create(removal);
             removals.sendMessageAndAwait(StageProcessor.keyed(removal));
         }
         LOG.infof("image %d of dataset %s: %d objects %s, %d sent for removal, dropped %s", item.image(),
