@@ -499,8 +499,8 @@ public class DatasetService {
     /**
      * Counts an image of a dataset cut short as failed ({@code not_submitted}): sent with that failure
      * when the queue takes it (storage was what failed), so the survey counts it as any failed image;
-     * else counted here directly. Counted here, the image cannot finish the dataset: only the grounding
-     * service writes its files, when an event it counts leaves nothing remaining.
+     * else counted here directly. Counted here, the image cannot finish the dataset (only the grounding
+     * service writes its files): when it was the last, the grounding service's sweep finishes the dataset.
      */
     private void notSubmitted(String datasetId, int image, String tenant, String traceparent, String reason) {
         try {
@@ -512,8 +512,8 @@ public class DatasetService {
         }
         try {
             if (datasets.recordFailedImage(datasetId, image, failureJson("not_submitted", reason)) == 0) {
-                LOG.warnf("dataset %s: its last image was counted at the gateway; it stays running without its "
-                        + "files", datasetId);
+                LOG.warnf("dataset %s: its last image was counted at the gateway; the grounding service's sweep "
+                        + "will finish it", datasetId);
             }
         } catch (RuntimeException e) {
             LOG.warnf("dataset %s image %d: could not be counted as not submitted: %s", datasetId, image,

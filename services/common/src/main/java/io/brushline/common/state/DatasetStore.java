@@ -2,6 +2,7 @@ package io.brushline.common.state;
 
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.DatasetDrops;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,15 +47,16 @@ public class DatasetStore {
             """;
 
     /**
-     * KEYS: dataset hash, counted set, rows hash. ARGV: ttl millis, event name, change of remaining,
-     * row name ('' for none), row JSON, then counter/increment pairs. Returns remaining after the call,
-     * or -1 when there is no such dataset.
+     * KEYS: dataset hash, counted set, rows hash, unfinished set. ARGV: ttl millis, event name, change of
+     * remaining, row name ('' for none), row JSON, dataset id, now (millis), then counter/increment pairs.
+     * Returns remaining after the call, or -1 when there is no such dataset. A dataset found at zero and
+     * not completed is listed as unfinished, with the time it was first found so.
      */
     private static final String COUNT_SCRIPT = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
             if redis.call('SADD', KEYS[2], ARGV[2]) == 1 then
               redis.call('HINCRBY', KEYS[1], 'remaining', tonumber(ARGV[3]))
-              for i = 6, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], tonumber(ARGV[i + 1])) end
+              for i = 8, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], tonumber(ARGV[i + 1])) end
               if ARGV[4] ~= '' then
                 redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
                 redis.call('PEXPIRE', KEYS[3], ARGV[1])
@@ -62,16 +64,32 @@ public class DatasetStore {
               redis.call('PEXPIRE', KEYS[2], ARGV[1])
               redis.call('PEXPIRE', KEYS[1], ARGV[1])
             end
-            return tonumber(redis.call('HGET', KEYS[1], 'remaining'))
+            local remaining = tonumber(redis.call('HGET', KEYS[1], 'remaining'))
+            if remaining == 0 and redis.call('HEXISTS', KEYS[1], 'completedAt') == 0 then
+              redis.call('ZADD', KEYS[4], 'NX', tonumber(ARGV[7]), ARGV[6])
+            end
+            return remaining
             """;
 
-    /** KEYS: dataset hash. ARGV: ttl millis, now (ISO-8601). The first completion time stays; answers it. */
+    /**
+     * KEYS: dataset hash, unfinished set. ARGV: ttl millis, now (ISO-8601), dataset id. The first completion
+     * time stays; answers it.
+     */
     private static final String COMPLETE_SCRIPT = """
+            redis.call('ZREM', KEYS[2], ARGV[3])
             if redis.call('EXISTS', KEYS[1]) == 0 then return false end
             redis.call('HSETNX', KEYS[1], 'completedAt', ARGV[2])
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return redis.call('HGET', KEYS[1], 'completedAt')
             """;
+
+    /**
+     * The datasets whose count reached zero and that are not completed yet, scored by when the count was
+     * first found at zero. The one who finds zero finishes the dataset at once; a dataset that stays here
+     * was counted to its end where nothing finishes it (the gateway, counting images it could not send)
+     * or by a service that stopped before finishing it, and the grounding service's sweep finishes it.
+     */
+    static final String UNFINISHED = "brushline:datasets:unfinished";
 
     private final RedisCommands<String, String> redis;
     private final Duration ttl;
@@ -169,13 +187,13 @@ public class DatasetStore {
     private long count(String datasetId, String event, int change, String rowName, String row,
             Map<String, Integer> counters) {
         List<String> args = new ArrayList<>(List.of(String.valueOf(ttl.toMillis()), event, String.valueOf(change),
-                rowName, row));
+                rowName, row, datasetId, String.valueOf(System.currentTimeMillis())));
         counters.forEach((name, increment) -> {
             args.add(name);
             args.add(String.valueOf(increment));
         });
         Long remaining = redis.eval(COUNT_SCRIPT, ScriptOutputType.INTEGER,
-                new String[] {key(datasetId), key(datasetId) + ":counted", key(datasetId) + ":rows"},
+                new String[] {key(datasetId), key(datasetId) + ":counted", key(datasetId) + ":rows", UNFINISHED},
                 args.toArray(String[]::new));
         return remaining == null ? -1 : remaining;
     }
@@ -192,8 +210,18 @@ public class DatasetStore {
      * @return the completion time, or null when there is no such dataset
      */
     public String markCompleted(String datasetId) {
-        return redis.eval(COMPLETE_SCRIPT, ScriptOutputType.VALUE, new String[] {key(datasetId)},
-                String.valueOf(ttl.toMillis()), Instant.now().toString());
+        return redis.eval(COMPLETE_SCRIPT, ScriptOutputType.VALUE, new String[] {key(datasetId), UNFINISHED},
+                String.valueOf(ttl.toMillis()), Instant.now().toString(), datasetId);
+    }
+
+    /** The datasets whose count was found at zero before {@code before} and that are not completed yet. */
+    public List<String> unfinishedSince(Instant before) {
+        return redis.zrangebyscore(UNFINISHED, Range.create(0d, (double) before.toEpochMilli()));
+    }
+
+    /** Forgets an unfinished dataset that can no longer be finished (its record expired). */
+    public void forgetUnfinished(String datasetId) {
+        redis.zrem(UNFINISHED, datasetId);
     }
 
     /** The dataset webhook's delivery status (pending, delivered, gone, exhausted, refused). */

@@ -9,6 +9,7 @@ import io.brushline.common.BrushlineConfig;
 import io.brushline.common.testing.RedisServerExtension;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,5 +75,27 @@ class DatasetStoreTest {
         assertEquals("{\"error\":\"invalid_image\"}", datasets.get("d3").get("failed.1"));
         assertNotEquals(null, first);
         assertEquals(first, datasets.markCompleted("d2"));
+    }
+
+    @Test
+    void aDatasetCountedToZeroIsUnfinishedUntilCompleted() {
+        datasets.create("d4", "acme", 2, Map.of());
+        datasets.create("d5", "acme", 1, Map.of());
+        assertEquals(1, datasets.recordFailedImage("d4", 0, "{}"));
+        assertEquals(List.of(), datasets.unfinishedSince(Instant.now().plusSeconds(1)), "d4 is not at zero yet");
+
+        assertEquals(0, datasets.recordFailedImage("d4", 1, "{}"));
+        assertEquals(0, datasets.recordSurvey("d5", 0, 0, 0, Map.of()));
+        assertEquals(0, datasets.recordSurvey("d5", 0, 0, 0, Map.of()), "a redelivered last event");
+        assertEquals(List.of("d4", "d5"), datasets.unfinishedSince(Instant.now().plusSeconds(1)).stream().sorted()
+                .toList());
+        assertEquals(List.of(), datasets.unfinishedSince(Instant.now().minusSeconds(60)),
+                "found at zero only now, not a minute ago");
+
+        datasets.markCompleted("d5");
+        assertEquals(0, datasets.recordSurvey("d5", 0, 0, 0, Map.of()), "an event after completion");
+        assertEquals(List.of("d4"), datasets.unfinishedSince(Instant.now().plusSeconds(1)));
+        datasets.forgetUnfinished("d4");
+        assertEquals(List.of(), datasets.unfinishedSince(Instant.now().plusSeconds(1)));
     }
 }

@@ -36,6 +36,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -93,6 +94,7 @@ class DatasetFlowTest {
 
     private DatasetSurveyStage survey;
     private DatasetVerifyStage verify;
+    private DatasetSweep sweep;
     private long offset;
 
     @BeforeAll
@@ -142,6 +144,7 @@ class DatasetFlowTest {
         survey = new DatasetSurveyStage(detector, storage, datasets, jobs, incoming, retrying, json, finisher,
                 InMemoryChannel.of(message -> removals.add((EditJob) message.getPayload())));
         verify = new DatasetVerifyStage(detector, storage, datasets, incoming, retrying, json, finisher);
+        sweep = new DatasetSweep(datasets, finisher);
     }
 
     @BeforeEach
@@ -339,6 +342,32 @@ class DatasetFlowTest {
         assertTrue(failure.path("message").asText().contains("model session closed"), failure.toString());
         assertEquals("0", datasets.get("ds5").get("remaining"));
         assertEquals(1, completions.size());
+    }
+
+    @Test
+    void aDatasetCountedToItsEndOutsideTheGroundingServiceIsFinishedByTheSweep() {
+        dataset("ds6", 2, DatasetSettings.DEFAULTS);
+        inTheImage = List.of(CAT);
+        survey.consume(requested(request("ds6", 0, png())));
+        // the gateway, cut short while Kafka was down, counts the image it could not send itself
+        assertEquals(0, datasets.recordFailedImage("ds6", 1, "{\"error\":\"not_submitted\"}"));
+        dataset("ds7", 1, DatasetSettings.DEFAULTS);
+        survey.consume(requested(request("ds7", 0, png())));
+        assertEquals(1, completions.size(), "ds7 was finished by its survey");
+        completions.clear();
+
+        sweep.finishUnfinished(Instant.now().minus(DatasetSweep.GRACE));
+        assertTrue(completions.isEmpty(), "a dataset just counted to zero is left to whoever counted it");
+
+        sweep.finishUnfinished(Instant.now().plusSeconds(1));
+        assertEquals(List.of(new DatasetCompleted("ds6")), completions.stream().map(Message::getPayload).toList());
+        assertTrue(datasets.get("ds6").containsKey("completedAt"));
+        assertTrue(text(ObjectKeys.datasetPrefix("ds6") + "README.md").contains("image_failed"));
+        assertEquals("", text(ObjectKeys.datasetPrefix("ds6") + "metadata.jsonl"), "no pair kept");
+
+        completions.clear();
+        sweep.finishUnfinished(Instant.now().plusSeconds(1));
+        assertTrue(completions.isEmpty(), "a finished dataset is not finished again");
     }
 
     @Test

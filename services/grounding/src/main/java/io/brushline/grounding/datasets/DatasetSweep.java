@@ -1,0 +1,51 @@
+package io.brushline.grounding.datasets;
+
+import io.brushline.common.state.DatasetStore;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * Finishes the datasets whose count reached zero where nothing finishes them: the gateway counting the
+ * images of a submission cut short while Kafka was down, or a service stopped between the last count and
+ * the finish with no event left to redeliver. Whoever counts the last event finishes the dataset within
+ * milliseconds, so a dataset still unfinished a minute after reaching zero is one of these. Finishing is
+ * idempotent, so several grounding instances sweeping at once write the same files and the notifier still
+ * sends one webhook.
+ */
+@ApplicationScoped
+public class DatasetSweep {
+
+    private static final Logger LOG = Logger.getLogger(DatasetSweep.class);
+
+    /** How long a dataset may stay at zero before the sweep takes it for one nobody finishes. */
+    static final Duration GRACE = Duration.ofMinutes(1);
+
+    private final DatasetStore datasets;
+    private final DatasetFinisher finisher;
+
+    public DatasetSweep(DatasetStore datasets, DatasetFinisher finisher) {
+        this.datasets = datasets;
+        this.finisher = finisher;
+    }
+
+    @Scheduled(every = "${brushline.dataset.sweep-every}", delayed = "${brushline.dataset.sweep-every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        finishUnfinished(Instant.now().minus(GRACE));
+    }
+
+    /** Finishes every dataset found at zero before {@code reachedZeroBefore} and not completed since. */
+    void finishUnfinished(Instant reachedZeroBefore) {
+        for (String datasetId : datasets.unfinishedSince(reachedZeroBefore)) {
+            if (datasets.get(datasetId).isEmpty()) {
+                datasets.forgetUnfinished(datasetId);
+                continue;
+            }
+            LOG.infof("dataset %s has counted its last event but was not finished; finishing it", datasetId);
+            finisher.finish(datasetId);
+        }
+    }
+}
