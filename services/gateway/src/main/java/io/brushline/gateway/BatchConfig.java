@@ -3,7 +3,7 @@ package io.brushline.gateway;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Limits of {@code /v1/batches}. */
+/** Limits of {@code /v1/batches}, and of {@code /v1/datasets}, whose images are items too. */
 @ConfigMapping(prefix = "brushline.batch")
 public interface BatchConfig {
 
@@ -14,6 +14,14 @@ public interface BatchConfig {
     /** Batches of one tenant running at once (0 = no limit); one more is refused with 429. */
     @WithDefault("10")
     int maxInFlightPerTenant();
+
+    /**
+     * Dataset jobs of one tenant running at once (0 = no limit); one more is refused with 429. Apart from
+     * the batches' limit: one dataset image becomes several full removals, so a few datasets fill the
+     * painting tier as many batches do.
+     */
+    @WithDefault("2")
+    int maxDatasetsInFlightPerTenant();
 
     /** Item images fetched and submitted at once while a batch is accepted. */
     @WithDefault("4")

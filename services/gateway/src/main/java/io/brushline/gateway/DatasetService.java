@@ -15,6 +15,7 @@ import io.brushline.common.messages.Failure;
 import io.brushline.common.messages.ImageRef;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.stage.StageProcessor;
+import io.brushline.common.state.BatchStore;
 import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.MissingObjectException;
@@ -373,7 +374,13 @@ public class DatasetService {
         if (webhookUrl != null) {
             fields.put("webhookUrl", webhookUrl);
         }
-        datasets.create(datasetId, request.tenant(), sources.size(), fields);
+        if (datasets.create(datasetId, request.tenant(), sources.size(), fields,
+                limits.maxDatasetsInFlightPerTenant()) == BatchStore.Created.TOO_MANY_IN_FLIGHT) {
+            throw new ApiException(Response.Status.TOO_MANY_REQUESTS, "too_many_datasets", "you already have "
+                    + limits.maxDatasetsInFlightPerTenant() + " datasets running "
+                    + "(brushline.batch.max-datasets-in-flight-per-tenant); submit this one when one of them has "
+                    + "completed");
+        }
     }
 
     /**

@@ -529,6 +529,7 @@ class BatchServiceTest {
     static final class Limits implements BatchConfig {
         int maxItems = 1000;
         int maxInFlight = 10;
+        int maxDatasetsInFlight = 2;
         int submitConcurrency = 4;
 
         public int maxItems() {
@@ -537,6 +538,10 @@ class BatchServiceTest {
 
         public int maxInFlightPerTenant() {
             return maxInFlight;
+        }
+
+        public int maxDatasetsInFlightPerTenant() {
+            return maxDatasetsInFlight;
         }
 
         public int submitConcurrency() {

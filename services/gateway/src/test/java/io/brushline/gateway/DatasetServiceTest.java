@@ -136,6 +136,30 @@ class DatasetServiceTest {
     }
 
     @Test
+    void aTenantRunsAtMostItsLimitOfDatasetsAndOneMoreIs429UntilOneCompletes() {
+        limits.maxDatasetsInFlight = 2;
+        String body = "{\"items\": [{\"image_url\": \"%s/photo\"}]}".formatted(base);
+        String first = datasets.submit(manifest(body, null)).datasetId();
+        datasets.submit(manifest(body, "key-2"));
+        requested.sent.clear();
+
+        var busy = assertThrows(ApiException.class, () -> datasets.submit(manifest(body, "key-3")));
+        assertEquals(429, busy.status().getStatusCode());
+        assertEquals("too_many_datasets", busy.code());
+        assertEquals("you already have 2 datasets running (brushline.batch.max-datasets-in-flight-per-tenant); "
+                + "submit this one when one of them has completed", busy.getMessage());
+        assertEquals(List.of(), requested.sent, "nothing of the refused dataset was sent");
+        assertTrue(datasets.submit(DatasetService.parseManifest("other", body, null, JSON)).created(),
+                "another tenant's datasets are counted apart");
+
+        datasetStore.markCompleted(first, "acme");
+        var retried = datasets.submit(manifest(body, "key-3"));
+        assertTrue(retried.created(), "the same key, once a slot is free, creates the dataset");
+        assertEquals(1, requested.sent.stream().filter(job -> job.dataset().datasetId().equals(retried.datasetId()))
+                .count());
+    }
+
+    @Test
     void uploadedFilesAreImagesInOrderAndTheirFiltersComeAsJsonText() {
         var accepted = datasets.submit(DatasetService.upload("acme", List.of(photo, otherPhoto),
                 List.of("a.jpg", "b.webp"), null, "{\"max_objects_per_image\": 1}", null, JSON));
@@ -517,7 +541,7 @@ class DatasetServiceTest {
                 "card_url", "/v1/datasets/d1/files/README.md"), view.get("output"));
         assertNull(view.get("completed_at"));
 
-        datasetStore.markCompleted("d1");
+        datasetStore.markCompleted("d1", "acme");
         Map<String, Object> done = DatasetView.of("d1", datasetStore.get("d1"), created.plusSeconds(9999), JSON);
         assertEquals("completed", done.get("state"));
         assertEquals(0L, done.get("eta_seconds"));

@@ -158,7 +158,7 @@ class DatasetNotificationTest {
         parts.datasets.recordPair("ds1", "000000-00", null, "{\"pair\":\"000000-00\"}");
         parts.datasets.recordPair("ds1", "000000-01", "still_detected", null);
         assertEquals(0, parts.datasets.recordPair("ds1", "000001-00", null, "{\"pair\":\"000001-00\"}"));
-        parts.datasets.markCompleted("ds1");
+        parts.datasets.markCompleted("ds1", "acme");
     }
 
     @Test

@@ -38,12 +38,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class DatasetStore {
 
-    /** KEYS: dataset hash. ARGV: ttl millis, then field/value pairs. Returns 0 when it existed already. */
+    /**
+     * KEYS: dataset hash, tenant's in-flight set. ARGV: ttl millis, now millis, max in flight (0 = no
+     * limit), stale-before millis, dataset id, then field/value pairs. Returns EXISTS, BUSY or OK.
+     */
     private static final String CREATE_SCRIPT = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 'EXISTS' end
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+            local max = tonumber(ARGV[3])
+            if max > 0 and redis.call('ZCARD', KEYS[2]) >= max then return 'BUSY' end
+            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+            redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return 1
+            return 'OK'
             """;
 
     /**
@@ -72,11 +80,12 @@ public class DatasetStore {
             """;
 
     /**
-     * KEYS: dataset hash, unfinished set. ARGV: ttl millis, now (ISO-8601), dataset id. The first completion
-     * time stays; answers it.
+     * KEYS: dataset hash, unfinished set, tenant's in-flight set. ARGV: ttl millis, now (ISO-8601), dataset
+     * id. The first completion time stays; answers it.
      */
     private static final String COMPLETE_SCRIPT = """
             redis.call('ZREM', KEYS[2], ARGV[3])
+            redis.call('ZREM', KEYS[3], ARGV[3])
             if redis.call('EXISTS', KEYS[1]) == 0 then return false end
             redis.call('HSETNX', KEYS[1], 'completedAt', ARGV[2])
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -114,27 +123,44 @@ public class DatasetStore {
         return "supplied." + image;
     }
 
+    static String inFlightKey(String tenant) {
+        return "brushline:datasets-in-flight:" + tenant;
+    }
+
     /**
-     * Records a running dataset of {@code images} images, unless one with this id exists.
+     * Records a running dataset of {@code images} images, unless one with this id exists or the tenant
+     * already runs {@code maxInFlight} datasets (0: no limit). A dataset holds its slot until it is marked
+     * completed, or at most the record's time to live.
      *
      * @param fields further fields (webhook URL, settings as JSON, ...)
-     * @return whether this call created it
+     * @return the outcome, as for a batch
      */
-    public boolean create(String datasetId, String tenant, int images, Map<String, String> fields) {
+    public BatchStore.Created create(String datasetId, String tenant, int images, Map<String, String> fields,
+            int maxInFlight) {
+        long now = System.currentTimeMillis();
         Map<String, String> all = new LinkedHashMap<>(fields);
         all.put("tenant", tenant);
         all.put("images", String.valueOf(images));
         all.put("remaining", String.valueOf(images));
-        all.put("createdAt", Instant.now().toString());
-        List<String> args = new ArrayList<>();
-        args.add(String.valueOf(ttl.toMillis()));
+        all.put("createdAt", Instant.ofEpochMilli(now).toString());
+        List<String> args = new ArrayList<>(List.of(String.valueOf(ttl.toMillis()), String.valueOf(now),
+                String.valueOf(Math.max(0, maxInFlight)), String.valueOf(now - ttl.toMillis()), datasetId));
         all.forEach((name, value) -> {
             args.add(name);
             args.add(value);
         });
-        Long created = redis.eval(CREATE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(datasetId)},
-                args.toArray(String[]::new));
-        return created != null && created == 1;
+        String result = redis.eval(CREATE_SCRIPT, ScriptOutputType.VALUE,
+                new String[] {key(datasetId), inFlightKey(tenant)}, args.toArray(String[]::new));
+        return switch (result) {
+            case "OK" -> BatchStore.Created.CREATED;
+            case "EXISTS" -> BatchStore.Created.EXISTS;
+            default -> BatchStore.Created.TOO_MANY_IN_FLIGHT;
+        };
+    }
+
+    /** {@link #create(String, String, int, Map, int)} with no limit; whether this call created it. */
+    public boolean create(String datasetId, String tenant, int images, Map<String, String> fields) {
+        return create(datasetId, tenant, images, fields, 0) == BatchStore.Created.CREATED;
     }
 
     /** The dataset's hash; empty when there is no such dataset (or it expired). */
@@ -204,13 +230,14 @@ public class DatasetStore {
     }
 
     /**
-     * Records the end of the dataset (its files written). The completion time is the first one
-     * recorded: repeating this after a crash does not move it.
+     * Records the end of the dataset (its files written) and frees its in-flight slot. The completion time
+     * is the first one recorded: repeating this after a crash does not move it.
      *
      * @return the completion time, or null when there is no such dataset
      */
-    public String markCompleted(String datasetId) {
-        return redis.eval(COMPLETE_SCRIPT, ScriptOutputType.VALUE, new String[] {key(datasetId), UNFINISHED},
+    public String markCompleted(String datasetId, String tenant) {
+        return redis.eval(COMPLETE_SCRIPT, ScriptOutputType.VALUE,
+                new String[] {key(datasetId), UNFINISHED, inFlightKey(tenant)},
                 String.valueOf(ttl.toMillis()), Instant.now().toString(), datasetId);
     }
 

@@ -64,17 +64,17 @@ class DatasetStoreTest {
     @Test
     void theFirstCompletionTimeStaysAndAMissingDatasetCountsNothing() {
         assertEquals(-1, datasets.recordSurvey("nope", 0, 1, 0, Map.of()));
-        assertEquals(null, datasets.markCompleted("nope"));
+        assertEquals(null, datasets.markCompleted("nope", "acme"));
         datasets.create("d2", "acme", 1, Map.of());
         assertEquals(0, datasets.recordSurvey("d2", 0, 0, 0, Map.of()));
-        String first = datasets.markCompleted("d2");
+        String first = datasets.markCompleted("d2", "acme");
         datasets.create("d3", "acme", 2, Map.of());
         assertEquals(1, datasets.recordFailedImage("d3", 1, "{\"error\":\"invalid_image\"}"));
         assertEquals(1, datasets.recordFailedImage("d3", 1, "{\"error\":\"invalid_image\"}"), "counted once");
         assertEquals("1", datasets.get("d3").get("dropped.image_failed"));
         assertEquals("{\"error\":\"invalid_image\"}", datasets.get("d3").get("failed.1"));
         assertNotEquals(null, first);
-        assertEquals(first, datasets.markCompleted("d2"));
+        assertEquals(first, datasets.markCompleted("d2", "acme"));
     }
 
     @Test
@@ -92,7 +92,7 @@ class DatasetStoreTest {
         assertEquals(List.of(), datasets.unfinishedSince(Instant.now().minusSeconds(60)),
                 "found at zero only now, not a minute ago");
 
-        datasets.markCompleted("d5");
+        datasets.markCompleted("d5", "acme");
         assertEquals(0, datasets.recordSurvey("d5", 0, 0, 0, Map.of()), "an event after completion");
         assertEquals(List.of("d4"), datasets.unfinishedSince(Instant.now().plusSeconds(1)));
         datasets.forgetUnfinished("d4");

@@ -63,7 +63,7 @@ public class DatasetFinisher {
                 "application/x-ndjson");
         store.put(prefix + "README.md", dataCard(dataset, rows.size()).getBytes(StandardCharsets.UTF_8),
                 "text/markdown; charset=utf-8");
-        datasets.markCompleted(datasetId);
+        datasets.markCompleted(datasetId, dataset.hash().get("tenant"));
         completed.sendMessageAndAwait(Message.of(new DatasetCompleted(datasetId))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(datasetId).build()));
         LOG.infof("dataset %s completed: %d pairs kept", datasetId, rows.size());
