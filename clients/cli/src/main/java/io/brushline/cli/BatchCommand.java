@@ -4,11 +4,6 @@ import io.brushline.client.Batch;
 import io.brushline.client.BatchRequest;
 import io.brushline.client.BatchSubmitted;
 import io.brushline.client.BrushlineClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -72,8 +67,9 @@ final class BatchCommand implements Runnable {
                             + " if it was cut short) instead of editing every photo again."})
     static final class Submit extends Sub implements Callable<Integer> {
 
-        @Parameters(index = "0", paramLabel = "MANIFEST", description = "The JSON lines file of the items.")
-        Path manifest;
+        @Parameters(index = "0", paramLabel = "MANIFEST",
+                description = "The JSON lines file of the items (- reads them from standard input).")
+        String manifest;
 
         @Option(names = "--instruction", paramLabel = "TEXT",
                 description = "The instruction of every item that has none of its own.")
@@ -95,23 +91,14 @@ final class BatchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (!Files.isRegularFile(manifest)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "the manifest " + manifest
-                        + " does not exist");
-            }
-            byte[] content;
-            try {
-                content = Files.readAllBytes(manifest);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + manifest + ": " + e.getMessage(), e);
-            }
             BatchRequest request;
             try {
-                request = BatchRequest.builder().manifest(new String(content, StandardCharsets.UTF_8),
-                                manifest.toString())
+                ManifestFile file = ManifestFile.read(manifest);
+                request = BatchRequest.builder().manifest(file.text(), file.name())
                         .instruction(instruction).webhookUrl(webhook).itemWebhooks(itemWebhooks)
-                        .idempotencyKey(idempotencyKey != null ? idempotencyKey : EditCommand.idempotencyKey(content,
-                                String.valueOf(instruction), "webhook=" + webhook + ";items=" + itemWebhooks))
+                        .idempotencyKey(idempotencyKey != null ? idempotencyKey : EditCommand.idempotencyKey(
+                                file.content(), String.valueOf(instruction),
+                                "webhook=" + webhook + ";items=" + itemWebhooks))
                         .build();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -30,6 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:",
                 "  brushline dataset create photos/*.jpg --filters '{\"classes\": [\"dog\"]}' --wait",
                 "  brushline dataset create https://example.com/1.jpg https://example.com/2.jpg",
+                "  brushline dataset create --prefix photos/rooms/ --wait",
+                "  brushline dataset create --manifest rooms.json --wait",
                 "  brushline dataset status 5d1f0c2a-...",
                 "  brushline dataset download 5d1f0c2a-... pairs/"})
 final class DatasetCommand implements Runnable {
@@ -63,17 +65,34 @@ final class DatasetCommand implements Runnable {
         }
     }
 
-    /** {@code brushline dataset create IMAGE...}. */
+    /** {@code brushline dataset create IMAGE... | --manifest FILE | --prefix PREFIX}. */
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Starts a dataset job from photos: local image files (uploaded) or http(s) URLs the server"
-                    + " fetches, not both at once. Each object found and kept by the filters is removed, the removal"
-                    + " is checked, and the pair is written to the dataset.",
-                    "The dataset is submitted with an idempotency key made of the photos and the options, so running"
-                            + " the same command again returns the same dataset instead of starting a second one."})
+            description = {"Starts a dataset job from photos, given one of three ways: local image files (uploaded) or"
+                    + " http(s) URLs the server fetches, not both at once; a JSON manifest (--manifest); or the images"
+                    + " already under a prefix of your input area (--prefix). Each object found and kept by the"
+                    + " filters is removed, the removal is checked, and the pair is written to the dataset.",
+                    "The dataset is submitted with an idempotency key made of the photos (the manifest, or the"
+                            + " prefix) and the options, so running the same command again returns the same dataset"
+                            + " instead of starting a second one; give a new --idempotency-key to take photos added"
+                            + " under a prefix since."})
     static final class Create extends Sub implements Callable<Integer> {
 
-        @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or http(s) URLs.")
-        List<String> images;
+        @Parameters(arity = "0..*", paramLabel = "IMAGE",
+                description = "Image files or http(s) URLs (none with --manifest or --prefix).")
+        List<String> images = List.of();
+
+        @Option(names = "--manifest", paramLabel = "FILE",
+                description = "A JSON manifest of the images, in the form the API takes ({\"items\": [{\"image_url\""
+                        + " or \"image_id\", optional \"objects\"}], optional \"filters\", \"webhook_url\"}) or a"
+                        + " list of items; - reads it from standard input. Its items are sent as they are, so an"
+                        + " item's objects ({\"label\", \"box\": [x1, y1, x2, y2] and/or \"mask_url\"}) replace"
+                        + " detection in its photo; --filters and --webhook replace the manifest's own.")
+        String manifest;
+
+        @Option(names = "--prefix", paramLabel = "PREFIX",
+                description = "Take the .jpg, .jpeg, .png and .webp images already under this prefix of your input"
+                        + " area (inputs/<tenant>/ in the bucket), such as photos/rooms/; \"\" is the whole area.")
+        String prefix;
 
         @Option(names = "--filters", paramLabel = "JSON",
                 description = "Which objects to take, as a JSON object: classes, min_area, max_area, max_border_sides,"
@@ -86,7 +105,8 @@ final class DatasetCommand implements Runnable {
         String webhook;
 
         @Option(names = "--idempotency-key", paramLabel = "KEY",
-                description = "The key of the submission (default: one made of the photos and the options).")
+                description = "The key of the submission (default: one made of the photos, the manifest or the"
+                        + " prefix, and the options).")
         String idempotencyKey;
 
         @Option(names = "--wait", description = "Wait until the dataset has completed, then show it.")
@@ -102,29 +122,55 @@ final class DatasetCommand implements Runnable {
 
         /** The request the arguments describe; a mistake in them is a usage error told in words. */
         private DatasetRequest request() {
+            int ways = (images.isEmpty() ? 0 : 1) + (manifest == null ? 0 : 1) + (prefix == null ? 0 : 1);
+            if (ways != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), (ways == 0 ? "give the images"
+                        : "give the images one way only") + ": image files or http(s) URLs, --manifest FILE or"
+                        + " --prefix PREFIX");
+            }
             DatasetRequest.Builder request = DatasetRequest.builder();
-            // what the key is made of: every photo (its bytes, or its URL) in order
-            ByteArrayOutputStream photos = new ByteArrayOutputStream();
             try {
-                for (String image : images) {
-                    if (image.startsWith("http://") || image.startsWith("https://")) {
-                        request.imageUrl(image);
-                        photos.writeBytes(image.getBytes(StandardCharsets.UTF_8));
-                    } else {
-                        byte[] content = read(image);
-                        request.image(String.valueOf(Path.of(image).getFileName()), content);
-                        photos.writeBytes(content);
-                    }
-                    photos.write(0);
+                // what the key is made of besides the options
+                byte[] source;
+                if (prefix != null) {
+                    request.prefix(prefix);
+                    source = ("prefix " + prefix).getBytes(StandardCharsets.UTF_8);
+                } else if (manifest != null) {
+                    ManifestFile file = ManifestFile.read(manifest);
+                    request.manifest(file.text(), file.name());
+                    source = file.content();
+                } else {
+                    source = addImages(request);
                 }
-                request.filtersJson(filters).webhookUrl(webhook).idempotencyKey(idempotencyKey != null
-                        ? idempotencyKey
-                        : EditCommand.idempotencyKey(photos.toByteArray(), "dataset",
-                                "filters=" + filters + ";webhook=" + webhook));
+                if (filters != null) {
+                    request.filtersJson(filters);
+                }
+                if (webhook != null) {
+                    request.webhookUrl(webhook);
+                }
+                request.idempotencyKey(idempotencyKey != null ? idempotencyKey
+                        : EditCommand.idempotencyKey(source, "dataset", "filters=" + filters + ";webhook=" + webhook));
                 return request.build();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+        }
+
+        /** Adds the IMAGE arguments; answers every photo (its bytes, or its URL) in order. */
+        private byte[] addImages(DatasetRequest.Builder request) {
+            ByteArrayOutputStream photos = new ByteArrayOutputStream();
+            for (String image : images) {
+                if (image.startsWith("http://") || image.startsWith("https://")) {
+                    request.imageUrl(image);
+                    photos.writeBytes(image.getBytes(StandardCharsets.UTF_8));
+                } else {
+                    byte[] content = read(image);
+                    request.image(String.valueOf(Path.of(image).getFileName()), content);
+                    photos.writeBytes(content);
+                }
+                photos.write(0);
+            }
+            return photos.toByteArray();
         }
 
         private byte[] read(String image) {

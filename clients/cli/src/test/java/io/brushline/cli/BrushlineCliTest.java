@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -265,6 +268,74 @@ class BrushlineCliTest {
         assertEquals("file images/000000-00-mask.png", Files.readString(target.resolve("images/000000-00-mask.png")));
         assertTrue(Files.readString(target.resolve("metadata.jsonl")).contains("add a dog next to the sofa"));
         assertEquals(6, requests.size(), "the status, then metadata, card and three images: " + requests);
+    }
+
+    @Test
+    void aDatasetIsCreatedFromAPrefixOrFromAManifestWhoseItemsGoAsTheyAre() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Run prefix = run("--server", url(), "dataset", "create", "--prefix", "photos/rooms/", "--filters",
+                "{\"classes\": [\"chair\"]}");
+        assertEquals(0, prefix.exit(), prefix.err());
+        String id = prefix.out().strip();
+        assertEquals(json.readTree("{\"prefix\":\"photos/rooms/\",\"filters\":{\"classes\":[\"chair\"]}}"),
+                json.readTree(datasets.get(id).body()));
+        Run again = run("--server", url(), "dataset", "create", "--prefix", "photos/rooms/", "--filters",
+                "{\"classes\": [\"chair\"]}");
+        assertEquals(id + "\n", again.out(), "the same prefix and options are the same dataset");
+
+        String items = "[{\"image_url\": \"https://cdn.example.test/room1.jpg\", \"objects\": [{\"label\": \"dog\","
+                + " \"box\": [412, 220, 898, 701]}, {\"label\": \"floor lamp\", \"mask_url\":"
+                + " \"https://cdn.example.test/room1-lamp.png\"}]}, {\"image_id\": \"3222557b\"}]";
+        Path manifest = Files.writeString(dir.resolve("rooms.json"), "{\"items\": " + items + ",\n \"filters\":"
+                + " {\"min_area\": 0.01}, \"webhook_url\": \"https://example.test/old\"}");
+        Run fromFile = run("--server", url(), "dataset", "create", "--manifest", manifest.toString(), "--webhook",
+                "https://example.test/new", "--idempotency-key", "rooms-1");
+        assertEquals(0, fromFile.exit(), fromFile.err());
+        String fileId = fromFile.out().strip();
+        assertEquals(fileId, idByKey.get("dataset:rooms-1"));
+        assertEquals(json.readTree("{\"items\": " + items + ", \"filters\": {\"min_area\": 0.01},"
+                + " \"webhook_url\": \"https://example.test/new\"}"), json.readTree(datasets.get(fileId).body()));
+
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(items.getBytes(StandardCharsets.UTF_8)));
+            Run fromStdin = run("--server", url(), "dataset", "create", "--manifest", "-", "--filters",
+                    "{\"single_instance\": false}");
+            assertEquals(0, fromStdin.exit(), fromStdin.err());
+            assertEquals(json.readTree("{\"items\": " + items + ", \"filters\": {\"single_instance\": false}}"),
+                    json.readTree(datasets.get(fromStdin.out().strip()).body()));
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
+    void datasetPrefixAndManifestMistakesAreToldInWords() throws IOException {
+        Path photo = photos(1, 0).resolve("photo00.jpg");
+        Run prefixAndPhoto = run("--server", url(), "dataset", "create", photo.toString(), "--prefix", "photos/");
+        Run nothing = run("--server", url(), "dataset", "create", "--filters", "{}");
+        Path broken = Files.writeString(dir.resolve("rooms.json"), "{\"items\": [\n  {\"image_url\" \"x\"}]}");
+        Run badJson = run("--server", url(), "dataset", "create", "--manifest", broken.toString());
+        Path empty = Files.writeString(dir.resolve("empty.json"), "{\"items\": [], \"filters\": {}}");
+        Run noItems = run("--server", url(), "dataset", "create", "--manifest", empty.toString());
+        Run missing = run("--server", url(), "dataset", "create", "--manifest", dir.resolve("none.json").toString());
+        Run manifestAndPrefix = run("--server", url(), "dataset", "create", "--manifest", empty.toString(),
+                "--prefix", "");
+
+        String ways = ": image files or http(s) URLs, --manifest FILE or --prefix PREFIX\n";
+        String form = "; give {\"items\": [{\"image_url\": \"https://...\"}, ...]} or a list of such items\n";
+        String help = "(see 'brushline dataset create --help')\n";
+        assertEquals("brushline: give the images one way only" + ways + help, prefixAndPhoto.err());
+        assertEquals("brushline: give the images one way only" + ways + help, manifestAndPrefix.err());
+        assertEquals("brushline: give the images" + ways + help, nothing.err());
+        assertEquals("brushline: " + broken + " is not valid JSON (line 2, column 16)" + form + help, badJson.err());
+        assertEquals("brushline: " + empty + " has no items" + form + help, noItems.err());
+        assertEquals("brushline: the manifest " + dir.resolve("none.json") + " does not exist\n" + help, missing.err());
+        for (Run run : List.of(prefixAndPhoto, nothing, badJson, noItems, missing, manifestAndPrefix)) {
+            assertEquals(2, run.exit(), run.toString());
+            assertWords(run);
+        }
+        assertTrue(datasets.isEmpty(), "nothing was submitted");
     }
 
     @Test

@@ -46,10 +46,7 @@ public final class BatchRequest {
 
         /** This item with a box around the object, in pixels; replaces detection. */
         public Item withBox(int x1, int y1, int x2, int y2) {
-            if (x2 <= x1 || y2 <= y1) {
-                throw new IllegalArgumentException("a box is x1,y1,x2,y2 with x1 < x2 and y1 < y2, not "
-                        + x1 + "," + y1 + "," + x2 + "," + y2);
-            }
+            EditRequest.Builder.checkBox(x1, y1, x2, y2);
             return new Item(imageUrl, imageId, instruction, x1 + "," + y1 + "," + x2 + "," + y2, points, metadata);
         }
 

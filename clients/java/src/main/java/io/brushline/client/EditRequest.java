@@ -155,10 +155,7 @@ public final class EditRequest {
 
         /** A box around the object, in pixels of the upright image; replaces detection. */
         public Builder box(int x1, int y1, int x2, int y2) {
-            if (x2 <= x1 || y2 <= y1) {
-                throw new IllegalArgumentException("a box is x1,y1,x2,y2 with x1 < x2 and y1 < y2, not "
-                        + x1 + "," + y1 + "," + x2 + "," + y2);
-            }
+            checkBox(x1, y1, x2, y2);
             this.box = new int[] {x1, y1, x2, y2};
             return this;
         }
@@ -199,6 +196,14 @@ public final class EditRequest {
         /** The request; refuses one without an image or an instruction. */
         public EditRequest build() {
             return new EditRequest(this);
+        }
+
+        /** Refuses a box that is empty or has its corners swapped, saying what a box is. */
+        static void checkBox(int x1, int y1, int x2, int y2) {
+            if (x2 <= x1 || y2 <= y1) {
+                throw new IllegalArgumentException("a box is x1,y1,x2,y2 with x1 < x2 and y1 < y2, not "
+                        + x1 + "," + y1 + "," + x2 + "," + y2);
+            }
         }
 
         /** The content of {@code file}; a missing file is an IllegalArgumentException naming it as {@code what}. */

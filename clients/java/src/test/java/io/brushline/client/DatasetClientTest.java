@@ -101,7 +101,7 @@ class DatasetClientTest {
         var both = DatasetRequest.builder().image("a.jpg", new byte[] {1}).imageUrl("https://cdn.example.test/1.jpg");
         assertEquals("a dataset is made of uploaded files or of image URLs, not both; submit the files and the URLs"
                 + " as two datasets", assertThrows(IllegalArgumentException.class, both::build).getMessage());
-        assertEquals("a dataset needs at least one image",
+        assertEquals("a dataset needs at least one image, or the prefix they are under",
                 assertThrows(IllegalArgumentException.class, () -> DatasetRequest.builder().build()).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> DatasetRequest.builder().filtersJson("{classes: dog")).getMessage().startsWith(
@@ -111,6 +111,98 @@ class DatasetClientTest {
                         "the filters must be a JSON object"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> DatasetRequest.builder().imageUrl("ftp://x/1.jpg")).getMessage().contains("http://"));
+    }
+
+    @Test
+    void aPrefixIsSentInsteadOfItems() throws Exception {
+        try (TestServer server = new TestServer().then(json(202, submitted(12)))) {
+            client(server).submitDataset(DatasetRequest.builder().prefix("photos/rooms/")
+                    .filters(Map.of("classes", List.of("chair"))).webhookUrl("https://example.test/hooks").build());
+
+            TestServer.Received request = server.received().get(0);
+            assertEquals("application/json", request.header("Content-Type"));
+            assertEquals(new ObjectMapper().readTree("{\"prefix\":\"photos/rooms/\",\"filters\":{\"classes\":[\"chair\"]},"
+                    + "\"webhook_url\":\"https://example.test/hooks\"}"), new ObjectMapper().readTree(request.bodyText()));
+        }
+    }
+
+    @Test
+    void suppliedObjectsGoWithTheirItemAsLabelBoxAndMaskUrl() throws Exception {
+        try (TestServer server = new TestServer().then(json(202, submitted(3)))) {
+            client(server).submitDataset(DatasetRequest.builder()
+                    .imageUrl("https://cdn.example.test/room1.jpg", SuppliedObject.box("dog", 412, 220, 898, 701),
+                            SuppliedObject.mask("floor lamp", "https://cdn.example.test/room1-lamp.png"))
+                    .imageId("3222557b", new SuppliedObject("cat", new SuppliedObject.Box(0, 0, 64, 48),
+                            "https://cdn.example.test/cat.png"))
+                    .imageUrl("https://cdn.example.test/room2.jpg").build());
+
+            assertEquals(new ObjectMapper().readTree("{\"items\":["
+                    + "{\"image_url\":\"https://cdn.example.test/room1.jpg\",\"objects\":["
+                    + "{\"label\":\"dog\",\"box\":[412,220,898,701]},"
+                    + "{\"label\":\"floor lamp\",\"mask_url\":\"https://cdn.example.test/room1-lamp.png\"}]},"
+                    + "{\"image_id\":\"3222557b\",\"objects\":[{\"label\":\"cat\",\"box\":[0,0,64,48],"
+                    + "\"mask_url\":\"https://cdn.example.test/cat.png\"}]},"
+                    + "{\"image_url\":\"https://cdn.example.test/room2.jpg\"}]}"),
+                    new ObjectMapper().readTree(server.received().get(0).bodyText()));
+        }
+    }
+
+    @Test
+    void aManifestsItemsGoAsTheyAreAndTheSettersReplaceItsOtherFields(@TempDir Path dir) throws Exception {
+        Path manifest = Files.writeString(dir.resolve("rooms.json"), "{\"items\": [{\"image_url\": "
+                + "\"https://cdn.example.test/1.jpg\", \"objects\": [{\"label\": \"vase\", \"mask_url\": "
+                + "\"https://cdn.example.test/1-vase.png\"}]}, {\"image_id\": \"3222557b\"}],\n"
+                + " \"filters\": {\"min_area\": 0.01}, \"webhook_url\": \"https://example.test/old\"}");
+        try (TestServer server = new TestServer().then(json(202, submitted(3)))) {
+            client(server).submitDataset(DatasetRequest.builder().manifest(manifest)
+                    .manifest("[{\"image_url\": \"https://cdn.example.test/2.jpg\"}]", "more")
+                    .webhookUrl("https://example.test/new").build());
+
+            assertEquals(new ObjectMapper().readTree("{\"items\":[{\"image_url\":\"https://cdn.example.test/1.jpg\","
+                    + "\"objects\":[{\"label\":\"vase\",\"mask_url\":\"https://cdn.example.test/1-vase.png\"}]},"
+                    + "{\"image_id\":\"3222557b\"},{\"image_url\":\"https://cdn.example.test/2.jpg\"}],"
+                    + "\"filters\":{\"min_area\":0.01},\"webhook_url\":\"https://example.test/new\"}"),
+                    new ObjectMapper().readTree(server.received().get(0).bodyText()));
+        }
+    }
+
+    @Test
+    void aPrefixManifestOrSuppliedObjectTheGatewayCannotTakeIsRefusedInWords(@TempDir Path dir) {
+        String prefixAndMore = "a dataset made of the images under a prefix takes no other images; give the prefix,"
+                + " or the files or URLs, not both";
+        assertEquals(prefixAndMore, assertThrows(IllegalArgumentException.class, () -> DatasetRequest.builder()
+                .prefix("photos/").imageUrl("https://cdn.example.test/1.jpg").build()).getMessage());
+        assertEquals(prefixAndMore, assertThrows(IllegalArgumentException.class, () -> DatasetRequest.builder()
+                .image("a.jpg", new byte[] {1}).prefix("").build()).getMessage());
+
+        assertEquals("the supplied object \"dog\" needs a box, a mask URL or both",
+                assertThrows(IllegalArgumentException.class, () -> new SuppliedObject("dog", null, null)).getMessage());
+        assertEquals("a supplied object needs a label that says what it is, such as \"dog\"",
+                assertThrows(IllegalArgumentException.class, () -> SuppliedObject.box(" ", 0, 0, 5, 5)).getMessage());
+        assertEquals("a box is x1,y1,x2,y2 with x1 < x2 and y1 < y2, not 10,0,5,5",
+                assertThrows(IllegalArgumentException.class, () -> SuppliedObject.box("dog", 10, 0, 5, 5)).getMessage());
+        assertEquals("a mask URL starts with http:// or https://, not \"masks/dog.png\"",
+                assertThrows(IllegalArgumentException.class, () -> SuppliedObject.mask("dog", "masks/dog.png"))
+                        .getMessage());
+
+        String form = "; give {\"items\": [{\"image_url\": \"https://...\"}, ...]} or a list of such items";
+        assertEquals("rooms.json is not valid JSON (line 2, column 3)" + form, assertThrows(
+                IllegalArgumentException.class, () -> DatasetRequest.builder().manifest("{\"items\": [\n  }]",
+                        "rooms.json")).getMessage());
+        assertEquals("rooms.json is not valid JSON (line 1, column 51)" + form, assertThrows(
+                IllegalArgumentException.class, () -> DatasetRequest.builder().manifest(
+                        "[{\"image_url\": \"https://cdn.example.test/1.jpg\"}] {}", "rooms.json")).getMessage());
+        for (String noItems : List.of("{\"filters\": {}}", "{\"items\": []}", "[]", "", "\"rooms\"")) {
+            assertEquals("rooms.json has no items" + form, assertThrows(IllegalArgumentException.class,
+                    () -> DatasetRequest.builder().manifest(noItems, "rooms.json")).getMessage(), noItems);
+        }
+        assertEquals("item 1 of rooms.json is not a JSON object such as {\"image_url\": \"https://...\"} or"
+                + " {\"image_id\": \"...\"}", assertThrows(IllegalArgumentException.class, () -> DatasetRequest
+                        .builder().manifest("[{\"image_id\": \"a\"}, \"https://cdn.example.test/1.jpg\"]", "rooms.json"))
+                .getMessage());
+        assertEquals("the manifest file " + dir.resolve("none.json") + " does not exist", assertThrows(
+                IllegalArgumentException.class, () -> DatasetRequest.builder().manifest(dir.resolve("none.json")))
+                .getMessage());
     }
 
     @Test
