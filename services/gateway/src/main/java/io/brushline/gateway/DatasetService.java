@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.DatasetSettings;
-import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
 import io.brushline.common.messages.ImageRef;
@@ -271,11 +270,17 @@ public class DatasetService {
                 : listed(request.tenant(), request.prefix());
         ManifestImages.checkCount(sources.size(), limits.maxItems(), "dataset", "images");
         String webhookUrl = edits.validWebhookUrl(request.webhookUrl());
-        Map<Integer, List<Detection>> supplied = new HashMap<>();
+        Map<Integer, List<SuppliedObjects.Given>> supplied = new HashMap<>();
         List<ManifestImages.Source> checked = sources;
         ManifestImages.checkAll(IntStream.range(0, sources.size()).boxed().toList(), "dataset", "image", i -> {
             if (request.objects().containsKey(i)) {
-                supplied.put(i, SuppliedObjects.parse(request.objects().get(i)));
+                List<SuppliedObjects.Given> objects = SuppliedObjects.parse(request.objects().get(i));
+                for (int k = 0; k < objects.size(); k++) {
+                    if (objects.get(k).maskUrl() != null) {
+                        images.checkUrl(objects.get(k).maskUrl(), maskField(objects, k));
+                    }
+                }
+                supplied.put(i, objects);
             }
             return images.check(request.tenant(), checked.get(i));
         });
@@ -352,7 +357,7 @@ public class DatasetService {
      * supplied per image; a dataset of this id stays as it is.
      */
     private void create(String datasetId, Request request, List<ManifestImages.Source> sources,
-            Map<Integer, List<Detection>> supplied, String webhookUrl) {
+            Map<Integer, List<SuppliedObjects.Given>> supplied, String webhookUrl) {
         DatasetSettings settings = (request.filters() == null ? DatasetSettings.DEFAULTS : request.filters())
                 .withDefaults();
         Map<String, String> fields = new LinkedHashMap<>();
@@ -364,8 +369,10 @@ public class DatasetService {
                         .toList()));
             }
             for (var objects : supplied.entrySet()) {
-                fields.put(DatasetStore.suppliedObjectsField(objects.getKey()),
-                        json.writeValueAsString(objects.getValue()));
+                int image = objects.getKey();
+                List<SuppliedObjects.Given> given = objects.getValue();
+                fields.put(DatasetStore.suppliedObjectsField(image), json.writeValueAsString(IntStream
+                        .range(0, given.size()).mapToObj(k -> given.get(k).stored(datasetId, image, k)).toList()));
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -390,7 +397,7 @@ public class DatasetService {
      * that the dataset completes without them, and the answer says so.
      */
     private void send(String datasetId, String tenant, List<ManifestImages.Source> sources,
-            Map<Integer, List<Detection>> supplied, boolean keyed) {
+            Map<Integer, List<SuppliedObjects.Given>> supplied, boolean keyed) {
         String traceparent = JobTracing.currentTraceparent().orElseGet(EditService::newTraceparent);
         RuntimeException first = images.forEach(sources.size(), limits.submitConcurrency(),
                 i -> sendImage(datasetId, i, tenant, sources.get(i), supplied.get(i), traceparent));
@@ -454,7 +461,7 @@ public class DatasetService {
      * @param objects the objects supplied for the image, or null
      */
     private void sendImage(String datasetId, int index, String tenant, ManifestImages.Source source,
-            List<Detection> objects, String traceparent) {
+            List<SuppliedObjects.Given> objects, String traceparent) {
         if (redis.sismember(sentKey(datasetId), String.valueOf(index))) {
             return;
         }
@@ -466,6 +473,7 @@ public class DatasetService {
             var info = inspector.inspect(bytes, "image");
             if (objects != null) {
                 SuppliedObjects.checkFit(objects, info.width(), info.height());
+                storeMasks(datasetId, index, objects, info);
             }
             storage.put(key, bytes, info.contentType());
             image = new ImageRef(key, info.contentType(), info.width(), info.height());
@@ -478,6 +486,32 @@ public class DatasetService {
             image = placeholder(datasetId, index);
         }
         sendRecord(datasetId, index, tenant, image, failure, traceparent);
+    }
+
+    /**
+     * Fetches each supplied object's mask and stores it where the dataset names it, as fetched; a mask
+     * that cannot be fetched, is no image or has another size than the photo fails the image alone.
+     */
+    private void storeMasks(String datasetId, int image, List<SuppliedObjects.Given> objects,
+            ImageInspector.ImageInfo photo) {
+        for (int k = 0; k < objects.size(); k++) {
+            if (objects.get(k).maskUrl() == null) {
+                continue;
+            }
+            String field = maskField(objects, k);
+            byte[] mask = images.fetch(objects.get(k).maskUrl(), field);
+            var info = inspector.inspect(mask, field);
+            if (info.width() != photo.width() || info.height() != photo.height()) {
+                throw SuppliedObjects.invalid("the " + field + " is " + info.width() + "x" + info.height()
+                        + " but the image is " + photo.width() + "x" + photo.height() + "; they must match");
+            }
+            storage.put(ObjectKeys.datasetSuppliedMask(datasetId, image, k), mask, info.contentType());
+        }
+    }
+
+    /** "mask_url of object 2 (dog)": how a message names an object's mask. */
+    private static String maskField(List<SuppliedObjects.Given> objects, int k) {
+        return "mask_url of " + SuppliedObjects.describe(objects, k);
     }
 
     /** Where image {@code index} would have been, with the smallest size the message schema allows. */

@@ -40,10 +40,15 @@ public class ImageFetcher {
     }
 
     public byte[] fetch(String url) {
+        return fetch(url, "image_url");
+    }
+
+    /** The bytes at {@code url}; every refusal names {@code field}, the request's field that gave the URL. */
+    public byte[] fetch(String url, String field) {
         long deadline = System.nanoTime() + config.imageFetchTimeout().toNanos();
         String current = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            URI uri = allowed(current);
+            URI uri = allowed(current, field);
             Call call = policy.pin(http, uri).newCall(new Request.Builder().url(uri.toString()).get().build());
             call.timeout().timeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             try (var response = call.execute()) {
@@ -53,27 +58,29 @@ public class ImageFetcher {
                     continue;
                 }
                 if (!response.isSuccessful()) {
-                    throw refused("could not fetch image_url: the server answered HTTP " + response.code());
+                    throw refused("could not fetch " + field + ": the server answered HTTP " + response.code());
                 }
-                return readLimited(call, response.body());
+                return readLimited(call, response.body(), field);
             } catch (OutboundUrlPolicy.RefusedAddress e) {
-                throw refused("image_url refused: " + e.getMessage());
+                throw refused(field + " refused: " + e.getMessage());
             } catch (InterruptedIOException e) {
-                throw refused("could not fetch image_url within " + config.imageFetchTimeout().toSeconds() + " s");
+                throw refused(tooSlow(field));
             } catch (IOException e) {
-                throw refused(call.isCanceled()
-                        ? "could not fetch image_url within " + config.imageFetchTimeout().toSeconds() + " s"
-                        : "could not fetch image_url: " + e.getMessage());
+                throw refused(call.isCanceled() ? tooSlow(field) : "could not fetch " + field + ": " + e.getMessage());
             }
         }
-        throw refused("image_url redirected more than " + MAX_REDIRECTS + " times");
+        throw refused(field + " redirected more than " + MAX_REDIRECTS + " times");
     }
 
-    private URI allowed(String url) {
+    private String tooSlow(String field) {
+        return "could not fetch " + field + " within " + config.imageFetchTimeout().toSeconds() + " s";
+    }
+
+    private URI allowed(String url, String field) {
         try {
             return policy.checkForm(url);
         } catch (OutboundUrlPolicy.Refused e) {
-            throw refused("image_url refused: " + e.getMessage());
+            throw refused(field + " refused: " + e.getMessage());
         }
     }
 
@@ -81,24 +88,24 @@ public class ImageFetcher {
      * Reads at most one byte more than the limit, so an endless body costs no more than that. Too
      * large: the call is canceled, since closing the body would go on reading to reuse the connection.
      */
-    private byte[] readLimited(Call call, ResponseBody body) throws IOException {
+    private byte[] readLimited(Call call, ResponseBody body, String field) throws IOException {
         long limit = config.maxImageBytes();
         if (body.contentLength() > limit) {
-            throw tooLarge(call, limit);
+            throw tooLarge(call, limit, field);
         }
         try (InputStream in = body.byteStream()) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (bytes.length > limit) {
-                throw tooLarge(call, limit);
+                throw tooLarge(call, limit, field);
             }
             return bytes;
         }
     }
 
-    private static ApiException tooLarge(Call call, long limit) {
+    private static ApiException tooLarge(Call call, long limit, String field) {
         call.cancel();
         return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE, "image_too_large",
-                "the image at image_url is larger than the limit of " + limit + " bytes");
+                "the image at " + field + " is larger than the limit of " + limit + " bytes");
     }
 
     private static ApiException refused(String message) {

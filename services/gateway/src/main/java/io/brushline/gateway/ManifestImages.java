@@ -11,6 +11,7 @@ import io.brushline.common.storage.ObjectStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -239,11 +240,21 @@ public class ManifestImages {
             }
             return "job:" + source.imageId();
         }
+        return "url:" + checkUrl(source.imageUrl(), "image_url");
+    }
+
+    /** The URL's normal form when it may be fetched; else 400 invalid_image_url naming {@code field}. */
+    public URI checkUrl(String url, String field) {
         try {
-            return "url:" + outboundPolicy.checkForm(source.imageUrl());
+            return outboundPolicy.checkForm(url);
         } catch (OutboundUrlPolicy.Refused e) {
-            throw ApiException.badRequest("invalid_image_url", "image_url refused: " + e.getMessage());
+            throw ApiException.badRequest("invalid_image_url", field + " refused: " + e.getMessage());
         }
+    }
+
+    /** The image at {@code url}, which {@link #checkUrl} let through; every refusal names {@code field}. */
+    public byte[] fetch(String url, String field) {
+        return fetcher.fetch(url, field);
     }
 
     /**

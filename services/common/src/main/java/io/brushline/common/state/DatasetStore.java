@@ -32,8 +32,8 @@ import java.util.UUID;
  * and {@code dropped.<reason>} for every object a filter or the verification dropped.
  *
  * <p>The objects a client supplied for an image, which the survey takes instead of the detector's, are
- * the field {@link #suppliedObjectsField} of that image (a JSON list of detections), written with the
- * dataset by {@link #create}.
+ * the field {@link #suppliedObjectsField} of that image (a JSON list of {@code SuppliedObject}s), written
+ * with the dataset by {@link #create}.
  */
 @ApplicationScoped
 public class DatasetStore {

@@ -46,6 +46,11 @@ public final class ObjectKeys {
         return "dataset-jobs/" + datasetId + "/sources/" + image;
     }
 
+    /** The mask supplied for object {@code object} of image {@code image} of a dataset job, as submitted. */
+    public static String datasetSuppliedMask(String datasetId, int image, int object) {
+        return "dataset-jobs/" + datasetId + "/masks/" + image + "-" + object;
+    }
+
     /** Where a dataset job writes its output: {@code images/}, {@code metadata.jsonl}, {@code README.md}. */
     public static String datasetPrefix(String datasetId) {
         return "datasets/" + datasetId + "/";

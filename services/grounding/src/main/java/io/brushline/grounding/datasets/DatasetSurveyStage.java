@@ -3,11 +3,13 @@ package io.brushline.grounding.datasets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.imaging.MatScope;
+import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetDrops;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Hints;
+import io.brushline.common.messages.SuppliedObject;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.FailureReasons;
 import io.brushline.common.stage.IncomingRecords;
@@ -23,13 +25,17 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.opencv.core.Mat;
+import org.opencv.core.Rect;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * Step 2 of a dataset job, one image at a time: finds every object (the detector's all-objects mode, or
@@ -101,15 +107,18 @@ public class DatasetSurveyStage {
         }
         int width;
         int height;
-        Optional<List<Detection>> supplied = dataset.suppliedObjects(item.image(), json);
+        Optional<List<SuppliedObject>> supplied = dataset.suppliedObjects(item.image(), json);
         List<Detection> found;
+        // the supplied masks by the detection made of their object (identity: two objects may be equal)
+        Map<Detection, String> masks = new IdentityHashMap<>();
         try (MatScope scope = new MatScope()) {
             // decoded even with supplied objects: an image that cannot be read fails as any other
             Mat image = scope.add(ImageCodec.decodeColor(store.get(request.source().key()),
                     "dataset image " + item.image()));
             width = image.cols();
             height = image.rows();
-            found = supplied.isPresent() ? supplied.get() : detector.detectAny(image).detections();
+            found = supplied.isPresent() ? located(supplied.get(), width, height, masks)
+                    : detector.detectAny(image).detections();
         } catch (StageFailure failure) {
             failedImage(item, failure.code(), failure.getMessage());
             return;
@@ -124,7 +133,8 @@ public class DatasetSurveyStage {
                 .map(DatasetFilters.Verdict::detection).toList();
         List<EditJob> removalJobs = new ArrayList<>();
         for (int k = 0; k < survey.kept().size(); k++) {
-            removalJobs.add(removal(request, k, survey.kept().get(k), anchors, width));
+            Detection kept = survey.kept().get(k);
+            removalJobs.add(removal(request, k, kept, masks.get(kept), anchors, width));
         }
         long remaining = datasets.recordSurvey(item.datasetId(), item.image(), found.size(), removalJobs.size(),
                 survey.dropped());
@@ -138,13 +148,53 @@ public class DatasetSurveyStage {
         finisher.finishIfLast(item.datasetId(), remaining);
     }
 
-    /** The REMOVE job of kept object {@code k}: the box is the hint, so grounding does not search again. */
-    private static EditJob removal(EditJob request, int k, Detection object, List<Detection> anchors, int width) {
+    /**
+     * The supplied objects as detections of score 1 (the client is sure of them). An object with a mask
+     * takes its box from the mask unless it came with one, and its mask goes into {@code masks}; a mask
+     * that cannot be read, has another size than the image or is empty fails the image (invalid_hint).
+     */
+    private List<Detection> located(List<SuppliedObject> supplied, int width, int height,
+            Map<Detection, String> masks) {
+        List<Detection> located = new ArrayList<>();
+        for (int k = 0; k < supplied.size(); k++) {
+            SuppliedObject object = supplied.get(k);
+            Box box = object.box();
+            if (object.maskKey() != null) {
+                String what = "mask of object " + k + " (" + object.label() + ")";
+                try (MatScope scope = new MatScope()) {
+                    Mat mask = scope.add(ImageCodec.decodeMask(store.get(object.maskKey()), what));
+                    if (mask.cols() != width || mask.rows() != height) {
+                        throw new StageFailure(FailureCodes.INVALID_HINT, "the " + what + " is " + mask.cols() + "x"
+                                + mask.rows() + " but the image is " + width + "x" + height);
+                    }
+                    Rect drawn = Imgproc.boundingRect(mask);
+                    if (drawn.area() == 0) {
+                        throw new StageFailure(FailureCodes.INVALID_HINT, "the " + what
+                                + " is empty: paint the object white");
+                    }
+                    box = box != null ? box : new Box(drawn.x, drawn.y, drawn.x + drawn.width, drawn.y + drawn.height);
+                }
+            }
+            Detection detection = new Detection(box, object.label(), 1.0);
+            located.add(detection);
+            if (object.maskKey() != null) {
+                masks.put(detection, object.maskKey());
+            }
+        }
+        return located;
+    }
+
+    /**
+     * The REMOVE job of kept object {@code k}: the box is the hint, so grounding does not search again,
+     * and a supplied mask is the mask, so masking does not make one.
+     */
+    private static EditJob removal(EditJob request, int k, Detection object, String maskKey, List<Detection> anchors,
+            int width) {
         DatasetItem item = request.dataset();
         String addBack = AddInstructions.forObject(object, anchors, width);
         return new EditJob(EditJob.SCHEMA_VERSION, DatasetStore.removalJobId(item.datasetId(), item.image(), k),
                 request.tenant(), 1, request.traceparent(), request.createdAt(), "remove the " + object.label(),
-                request.source(), new Hints(object.box(), null, null), null, null, null, null, null, null, null)
+                request.source(), new Hints(object.box(), null, maskKey), null, null, null, null, null, null, null)
                 .withDataset(new DatasetItem(item.datasetId(), item.image(), k, object.label(), object.box(),
                         object.score(), addBack));
     }

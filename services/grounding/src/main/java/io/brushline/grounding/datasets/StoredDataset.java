@@ -3,7 +3,7 @@ package io.brushline.grounding.datasets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.DatasetSettings;
-import io.brushline.common.messages.Detection;
+import io.brushline.common.messages.SuppliedObject;
 import io.brushline.common.state.DatasetStore;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +31,13 @@ record StoredDataset(String id, Map<String, String> hash, DatasetSettings settin
     }
 
     /** The objects the client supplied for image {@code image}, or empty when the detector is to find them. */
-    Optional<List<Detection>> suppliedObjects(int image, ObjectMapper json) {
+    Optional<List<SuppliedObject>> suppliedObjects(int image, ObjectMapper json) {
         String stored = hash.get(DatasetStore.suppliedObjectsField(image));
         if (stored == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(List.of(json.readValue(stored, Detection[].class)));
+            return Optional.of(List.of(json.readValue(stored, SuppliedObject[].class)));
         } catch (JsonProcessingException e) {
             // written by the gateway from checked objects: unreadable means a deployment mismatch
             throw new IllegalStateException("the objects supplied for image " + image + " of dataset " + id
