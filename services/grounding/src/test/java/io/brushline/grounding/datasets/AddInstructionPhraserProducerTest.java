@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brushline.common.testing.FakeChatServer;
 import io.brushline.common.testing.FakeChatServer.Reply;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.brushline.common.testing.TestConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,13 +33,7 @@ class AddInstructionPhraserProducerTest {
     private PhrasingConfig config(Map<String, String> properties) {
         Map<String, String> all = new HashMap<>(properties);
         all.put("brushline.dataset.phrasing.llm.base-url", server.baseUrl().toString());
-        return new SmallRyeConfigBuilder()
-                .withMapping(PhrasingConfig.class)
-                // Quarkus reads "5s"-style durations; plain SmallRye only ISO-8601
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(all, "test", 100))
-                .build()
-                .getConfigMapping(PhrasingConfig.class);
+        return TestConfig.mapping(PhrasingConfig.class, all);
     }
 
     @Test
