@@ -90,7 +90,7 @@ class DatasetNotificationTest {
                 "remove the dog", new ImageRef("datasets/ds1/sources/" + image, "image/jpeg", 64, 48), null,
                 "https://hooks.example/jobs", null, null, null, null, null, null)
                 .withDataset(new DatasetItem("ds1", image, object, "dog", new Box(4, 4, 20, 30), 0.9,
-                        "add a dog next to the sofa"));
+                        "add a dog next to the sofa", null));
     }
 
     private static ConsumerRecord<String, String> record(String topic, String key, Object value) throws Exception {

@@ -6,6 +6,7 @@ import io.brushline.classifier.learned.PublicSplit;
 import io.brushline.classifier.llm.LlmInstructionEngine;
 import io.brushline.classifier.llm.LlmSettings;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import io.brushline.common.llm.ChatSettings;
 import io.brushline.common.messages.Category;
 import java.io.IOException;
 import java.net.URI;
@@ -85,9 +86,10 @@ public final class EvaluateCommand {
         String baseUrl = System.getenv("BRUSHLINE_CLASSIFIER_LLM_BASE_URL");
         if (baseUrl != null && !baseUrl.isBlank()) {
             String model = Optional.ofNullable(System.getenv("BRUSHLINE_CLASSIFIER_LLM_MODEL")).orElse("gpt-4o-mini");
-            engines.put("llm", new LlmInstructionEngine(new LlmSettings(URI.create(baseUrl), model,
+            ChatSettings chat = new ChatSettings(URI.create(baseUrl), model,
                     Optional.ofNullable(System.getenv("BRUSHLINE_CLASSIFIER_LLM_API_KEY")), Duration.ofSeconds(20), 3,
-                    Duration.ofMillis(500), false), rules));
+                    Duration.ofMillis(500));
+            engines.put("llm", new LlmInstructionEngine(new LlmSettings(chat, false), rules));
         } else {
             System.out.println("llm: left out (set BRUSHLINE_CLASSIFIER_LLM_BASE_URL to include it)");
         }

@@ -1,9 +1,8 @@
 package io.brushline.classifier.config;
 
+import io.brushline.common.llm.ChatEndpointConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
-import java.util.Optional;
 
 /** Which instruction engine the classifier uses, and how to reach the language model. */
 @ConfigMapping(prefix = "brushline.classifier")
@@ -21,26 +20,8 @@ public interface ClassifierConfig {
 
     Llm llm();
 
-    interface Llm {
-        /** The API root; requests go to {@code <base-url>/chat/completions}. */
-        @WithDefault("https://api.openai.com/v1")
-        String baseUrl();
-
-        @WithDefault("gpt-4o-mini")
-        String model();
-
-        Optional<String> apiKey();
-
-        @WithDefault("20s")
-        Duration timeout();
-
-        @WithDefault("3")
-        int maxAttempts();
-
-        /** Wait before the second attempt; doubled for each later one. */
-        @WithDefault("500ms")
-        Duration initialBackoff();
-
+    /** The endpoint ({@code brushline.classifier.llm.base-url}, {@code .model}, {@code .api-key}, ...). */
+    interface Llm extends ChatEndpointConfig {
         @WithDefault("true")
         boolean fallbackToRules();
     }

@@ -8,10 +8,10 @@ import io.brushline.classifier.learned.TrainingSet;
 import io.brushline.classifier.llm.LlmInstructionEngine;
 import io.brushline.classifier.llm.LlmSettings;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import io.brushline.common.llm.ChatSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import io.brushline.embedding.SentenceEmbedder;
-import java.net.URI;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -55,8 +55,6 @@ public class InstructionEngineProducer {
     }
 
     private static InstructionEngine llm(ClassifierConfig.Llm llm, RuleBasedInstructionEngine rules) {
-        LlmSettings settings = new LlmSettings(URI.create(llm.baseUrl()), llm.model(), llm.apiKey(), llm.timeout(),
-                llm.maxAttempts(), llm.initialBackoff(), llm.fallbackToRules());
-        return new LlmInstructionEngine(settings, rules);
+        return new LlmInstructionEngine(new LlmSettings(ChatSettings.of(llm), llm.fallbackToRules()), rules);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.classifier.ImageSize;
+import io.brushline.common.llm.LlmException;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
@@ -11,7 +12,7 @@ import io.brushline.common.messages.Placement;
 import java.util.Locale;
 
 /**
- * Reads and checks a chat-completions reply. Coordinates are parsed as JSON integers of any size (no
+ * Reads and checks the model's edit plan (the assistant message's text). Coordinates are parsed as JSON integers of any size (no
  * regular expression that stops at three digits); a box outside the image is clipped to it.
  */
 final class LlmReply {
@@ -19,16 +20,6 @@ final class LlmReply {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private LlmReply() {
-    }
-
-    /** The assistant message's text from a chat-completions response body. */
-    static String content(String responseBody) {
-        JsonNode root = read(responseBody, "response is not JSON");
-        JsonNode content = root.path("choices").path(0).path("message").path("content");
-        if (!content.isTextual() || content.asText().isBlank()) {
-            throw invalid("response has no choices[0].message.content");
-        }
-        return content.asText();
     }
 
     static Classification parse(String content, ImageSize image, String engineName) {
@@ -134,11 +125,11 @@ final class LlmReply {
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new LlmException("invalid reply", problem, e, true);
+            throw LlmException.invalidReply(problem, e);
         }
     }
 
     private static LlmException invalid(String detail) {
-        return new LlmException("invalid reply", detail, null, true);
+        return LlmException.invalidReply(detail, null);
     }
 }

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.brushline.classifier.learned.LearnedInstructionEngine;
 import io.brushline.classifier.llm.LlmInstructionEngine;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.brushline.common.testing.TestConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,13 +15,7 @@ import org.junit.jupiter.api.Test;
 class InstructionEngineProducerTest {
 
     private static ClassifierConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ClassifierConfig.class)
-                // Quarkus reads "5s"-style durations; plain SmallRye only ISO-8601
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "test", 100))
-                .build();
-        return config.getConfigMapping(ClassifierConfig.class);
+        return TestConfig.mapping(ClassifierConfig.class, properties);
     }
 
     @Test

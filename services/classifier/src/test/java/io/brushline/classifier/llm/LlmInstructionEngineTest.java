@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.brushline.classifier.EncodedImage;
 import io.brushline.classifier.ImageSize;
-import io.brushline.classifier.llm.FakeChatServer.Reply;
 import io.brushline.classifier.rules.RuleBasedInstructionEngine;
+import io.brushline.common.llm.ChatSettings;
+import io.brushline.common.llm.LlmException;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
+import io.brushline.common.testing.FakeChatServer;
+import io.brushline.common.testing.FakeChatServer.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -48,8 +51,8 @@ class LlmInstructionEngineTest {
     }
 
     private LlmInstructionEngine engine(int attempts, Duration timeout, boolean fallback) {
-        var settings = new LlmSettings(server.baseUrl(), "test-model", Optional.of("sk-test"), timeout, attempts,
-                Duration.ofMillis(10), fallback);
+        var settings = new LlmSettings(new ChatSettings(server.baseUrl(), "test-model", Optional.of("sk-test"), timeout,
+                attempts, Duration.ofMillis(10)), fallback);
         return new LlmInstructionEngine(settings, new RuleBasedInstructionEngine());
     }
 

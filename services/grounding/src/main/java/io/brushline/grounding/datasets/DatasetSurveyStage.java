@@ -63,10 +63,11 @@ public class DatasetSurveyStage {
     private final ObjectMapper json;
     private final DatasetFinisher finisher;
     private final MutinyEmitter<EditJob> removals;
+    private final AddInstructionPhraser phraser;
 
     public DatasetSurveyStage(ObjectDetector detector, ObjectStore store, DatasetStore datasets, JobStore jobs,
             IncomingRecords incoming, Retrying retrying, ObjectMapper json, DatasetFinisher finisher,
-            @Channel("edit-requested") MutinyEmitter<EditJob> removals) {
+            @Channel("edit-requested") MutinyEmitter<EditJob> removals, AddInstructionPhraser phraser) {
         this.detector = detector;
         this.store = store;
         this.datasets = datasets;
@@ -76,6 +77,7 @@ public class DatasetSurveyStage {
         this.json = json;
         this.finisher = finisher;
         this.removals = removals;
+        this.phraser = phraser;
     }
 
     @Incoming("dataset-requested")
@@ -186,17 +188,19 @@ public class DatasetSurveyStage {
 
     /**
      * The REMOVE job of kept object {@code k}: the box is the hint, so grounding does not search again,
-     * and a supplied mask is the mask, so masking does not make one.
+     * and a supplied mask is the mask, so masking does not make one. The add-back instruction is the
+     * template's, or its rewording with the template kept beside it.
      */
-    private static EditJob removal(EditJob request, int k, Detection object, String maskKey, List<Detection> anchors,
+    private EditJob removal(EditJob request, int k, Detection object, String maskKey, List<Detection> anchors,
             int width) {
         DatasetItem item = request.dataset();
-        String addBack = AddInstructions.forObject(object, anchors, width);
+        String template = AddInstructions.forObject(object, anchors, width);
+        String addBack = phraser.phrase(template, object.label());
         return new EditJob(EditJob.SCHEMA_VERSION, DatasetStore.removalJobId(item.datasetId(), item.image(), k),
                 request.tenant(), 1, request.traceparent(), request.createdAt(), "remove the " + object.label(),
                 request.source(), new Hints(object.box(), null, maskKey), null, null, null, null, null, null, null)
                 .withDataset(new DatasetItem(item.datasetId(), item.image(), k, object.label(), object.box(),
-                        object.score(), addBack));
+                        object.score(), addBack, addBack.equals(template) ? null : template));
     }
 
     private void failedImage(DatasetItem item, String code, String reason) {

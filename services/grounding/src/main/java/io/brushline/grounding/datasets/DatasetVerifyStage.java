@@ -151,8 +151,11 @@ public class DatasetVerifyStage {
                 .put("source_file_name", source)
                 .put("target_file_name", target)
                 .put("mask_file_name", mask)
-                .put("instruction", item.addInstruction())
-                .put("label", item.label());
+                .put("instruction", item.addInstruction());
+        if (item.templateInstruction() != null) {
+            row.put("template_instruction", item.templateInstruction());
+        }
+        row.put("label", item.label());
         row.putArray("box").add(item.box().x1()).add(item.box().y1()).add(item.box().x2()).add(item.box().y2());
         row.put("score", item.score())
                 .put("verify_score", verifyScore)

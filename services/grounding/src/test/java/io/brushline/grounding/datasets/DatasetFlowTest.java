@@ -91,6 +91,8 @@ class DatasetFlowTest {
     private RuntimeException detectorFailure;
     /** How often the survey ran the detector. */
     private int detectAnyCalls;
+    /** How the survey words the add-back instructions. */
+    private AddInstructionPhraser phraser = AddInstructionPhraser.TEMPLATES;
 
     private DatasetSurveyStage survey;
     private DatasetVerifyStage verify;
@@ -142,7 +144,8 @@ class DatasetFlowTest {
                         .lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))));
         DatasetFinisher finisher = new DatasetFinisher(datasets, storage, json, InMemoryChannel.of(completions::add));
         survey = new DatasetSurveyStage(detector, storage, datasets, jobs, incoming, retrying, json, finisher,
-                InMemoryChannel.of(message -> removals.add((EditJob) message.getPayload())));
+                InMemoryChannel.of(message -> removals.add((EditJob) message.getPayload())),
+                (template, label) -> phraser.phrase(template, label));
         verify = new DatasetVerifyStage(detector, storage, datasets, incoming, retrying, json, finisher);
         sweep = new DatasetSweep(datasets, finisher);
     }
@@ -156,6 +159,7 @@ class DatasetFlowTest {
         parked.clear();
         detectorFailure = null;
         detectAnyCalls = 0;
+        phraser = AddInstructionPhraser.TEMPLATES;
     }
 
     @Test
@@ -173,8 +177,8 @@ class DatasetFlowTest {
         assertEquals(DOG.box(), dogRemoval.hints().box(), "the box is the hint: grounding does not search again");
         assertEquals(ObjectKeys.datasetSource("ds1", 0), dogRemoval.source().key());
         assertNull(dogRemoval.webhookUrl());
-        assertEquals(new DatasetItem("ds1", 0, 0, "dog", DOG.box(), 0.91, "add a dog to the left of the vase"),
-                dogRemoval.dataset());
+        assertEquals(new DatasetItem("ds1", 0, 0, "dog", DOG.box(), 0.91, "add a dog to the left of the vase",
+                null), dogRemoval.dataset());
         assertEquals("add a vase to the right of the car", removals.get(1).dataset().addInstruction());
         assertEquals("QUEUED", jobs.get(ids.get(0)).get("state"));
         assertEquals("ds1", jobs.get(ids.get(0)).get("datasetId"));
@@ -259,6 +263,32 @@ class DatasetFlowTest {
     }
 
     @Test
+    void aRewordedInstructionIsThePairsInstructionAndItsTemplateIsKeptBesideIt() throws Exception {
+        dataset("ds7", 1, DatasetSettings.DEFAULTS);
+        inTheImage = List.of(DOG, VASE, CAT, CAR, CHAIR_1, CHAIR_2);
+        // the dog's instruction is reworded, the vase's left as templated
+        phraser = (template, label) -> label.equals("dog") ? "place a sleepy dog left of the vase" : template;
+
+        survey.consume(requested(request("ds7", 0, png())));
+        assertEquals(new DatasetItem("ds7", 0, 0, "dog", DOG.box(), 0.91, "place a sleepy dog left of the vase",
+                "add a dog to the left of the vase"), removals.get(0).dataset());
+        assertEquals("add a vase to the right of the car", removals.get(1).dataset().addInstruction());
+        assertNull(removals.get(1).dataset().templateInstruction(), "no template beside an instruction that is one");
+
+        onTheResult = List.of();
+        verify.consume(removed(removedAsThePipelineWould(removals.get(0), 0.075)));
+        verify.consume(removed(removedAsThePipelineWould(removals.get(1), 0.01)));
+        String[] lines = text(ObjectKeys.datasetPrefix("ds7") + "metadata.jsonl").split("\n");
+        assertEquals(2, lines.length);
+        JsonNode dogRow = json.readTree(lines[0]);
+        assertEquals("place a sleepy dog left of the vase", dogRow.path("instruction").asText());
+        assertEquals("add a dog to the left of the vase", dogRow.path("template_instruction").asText());
+        JsonNode vaseRow = json.readTree(lines[1]);
+        assertEquals("add a vase to the right of the car", vaseRow.path("instruction").asText());
+        assertTrue(vaseRow.path("template_instruction").isMissingNode(), vaseRow.toString());
+    }
+
+    @Test
     void suppliedObjectsAreSurveyedInsteadOfTheDetectorsAndTheFiltersStillApply() throws Exception {
         dataset("ds6", 2, new DatasetSettings(List.of("dog", "sofa", "cup"), null, null, null, null, null, null,
                 null, null));
@@ -275,8 +305,8 @@ class DatasetFlowTest {
         assertEquals(0, detectAnyCalls, "the detector does not run on an image with supplied objects");
         // the lamp, dropped as a class not wanted, still says where the sofa was: anchors are the supplied objects
         assertEquals(List.of(
-                new DatasetItem("ds6", 0, 0, "sofa", sofa.box(), 1.0, "add a sofa to the left of the lamp"),
-                new DatasetItem("ds6", 0, 1, "dog", dog.box(), 1.0, "add a dog to the left of the sofa")),
+                new DatasetItem("ds6", 0, 0, "sofa", sofa.box(), 1.0, "add a sofa to the left of the lamp", null),
+                new DatasetItem("ds6", 0, 1, "dog", dog.box(), 1.0, "add a dog to the left of the sofa", null)),
                 removals.stream().map(EditJob::dataset).toList());
         assertEquals("remove the sofa", removals.get(0).instruction());
         assertEquals(sofa.box(), removals.get(0).hints().box());

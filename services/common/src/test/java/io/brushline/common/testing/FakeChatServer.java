@@ -1,4 +1,4 @@
-package io.brushline.classifier.llm;
+package io.brushline.common.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,23 +13,26 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A chat-completions endpoint on 127.0.0.1 that records requests and answers with queued replies. */
-final class FakeChatServer implements AutoCloseable {
+/**
+ * A chat-completions endpoint on 127.0.0.1 that records requests and answers with queued replies (500
+ * when none is left), for the tests of every service that calls a language model.
+ */
+public final class FakeChatServer implements AutoCloseable {
 
     /** One canned answer: status, body, optional Retry-After, and a delay before answering. */
-    record Reply(int status, String body, String retryAfter, long delayMillis) {
+    public record Reply(int status, String body, String retryAfter, long delayMillis) {
 
-        static Reply ok(String content) {
+        public static Reply ok(String content) {
             return new Reply(200, completion(content), null, 0);
         }
 
-        static Reply status(int status) {
+        public static Reply status(int status) {
             return new Reply(status, "{\"error\":{\"message\":\"canned " + status + "\"}}", null, 0);
         }
     }
 
     /** What the server received. */
-    record Received(String method, String path, String authorization, String contentType, JsonNode body) {
+    public record Received(String method, String path, String authorization, String contentType, JsonNode body) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,22 +41,22 @@ final class FakeChatServer implements AutoCloseable {
     private final Deque<Reply> replies = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    FakeChatServer() throws IOException {
+    public FakeChatServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
     }
 
-    synchronized FakeChatServer then(Reply reply) {
+    public synchronized FakeChatServer then(Reply reply) {
         replies.add(reply);
         return this;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return received;
     }
 
@@ -85,7 +88,7 @@ final class FakeChatServer implements AutoCloseable {
         exchange.close();
     }
 
-    static String completion(String content) {
+    public static String completion(String content) {
         var root = JSON.createObjectNode();
         root.put("id", "chatcmpl-test");
         root.put("object", "chat.completion");

@@ -1,6 +1,6 @@
-package io.brushline.classifier.llm;
+package io.brushline.common.llm;
 
-/** The language model could not be used for this instruction; {@code reason} is short and readable. */
+/** The language model could not be used for this request; {@code reason} is short and readable. */
 public class LlmException extends RuntimeException {
 
     private final String reason;
@@ -16,6 +16,11 @@ public class LlmException extends RuntimeException {
         super(reason + ": " + detail, cause);
         this.reason = reason;
         this.permanent = permanent;
+    }
+
+    /** A reply that cannot be used: the model answers the same prompt the same way, so it is permanent. */
+    public static LlmException invalidReply(String detail, Throwable cause) {
+        return new LlmException("invalid reply", detail, cause, true);
     }
 
     public boolean permanent() {
