@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.DatasetSettings;
-import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
+import io.brushline.common.messages.SuppliedObject;
 import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.ObjectKeys;
@@ -283,9 +283,9 @@ class DatasetServiceTest {
                 ]}""".formatted(base, size.width() + 1), null)).datasetId();
 
         Map<String, String> hash = datasetStore.get(id);
-        assertEquals(List.of(new Detection(new Box(10, 20, 50, 40), "dog", 1.0),
-                new Detection(new Box(0, 0, 5, 5), "vase", 1.0)),
-                List.of(JSON.readValue(hash.get(DatasetStore.suppliedObjectsField(0)), Detection[].class)));
+        assertEquals(List.of(new SuppliedObject("dog", new Box(10, 20, 50, 40), null),
+                new SuppliedObject("vase", new Box(0, 0, 5, 5), null)),
+                List.of(JSON.readValue(hash.get(DatasetStore.suppliedObjectsField(0)), SuppliedObject[].class)));
         assertFalse(hash.containsKey(DatasetStore.suppliedObjectsField(2)), "image 2 is left to the detector");
         List<EditJob> sent = sentInOrder();
         assertNull(sent.get(0).failure());
@@ -317,12 +317,62 @@ class DatasetServiceTest {
                 "object 0's 'box' must be four numbers [x1, y1, x2, y2] in pixels of the image",
                 "object 0's box [9,1,1,9] is empty or has a negative corner; give [x1, y1, x2, y2] with x1 < x2 and "
                         + "y1 < y2",
-                "object 0 has 'score'; an object takes only 'box' and 'label'",
-                "'objects' must be a list of 1 to 20 objects such as {\"box\": [x1, y1, x2, y2], \"label\": "
-                        + "\"dog\"} (leave it out for the detector to find the objects)",
-                "'objects' must be a list of 1 to 20 objects such as {\"box\": [x1, y1, x2, y2], \"label\": "
-                        + "\"dog\"}; it has 21 (leave it out for the detector to find the objects)"),
+                "object 0 has 'score'; an object takes only 'label', 'box' and 'mask_url'",
+                "'objects' must be a list of 1 to 20 objects such as " + EXAMPLE
+                        + " (leave it out for the detector to find the objects)",
+                "'objects' must be a list of 1 to 20 objects such as " + EXAMPLE
+                        + "; it has 21 (leave it out for the detector to find the objects)"),
                 refused.errors().stream().map(ManifestImages.ItemError::message).toList());
+        assertEquals(List.of(), requested.sent);
+    }
+
+    private static final String EXAMPLE = "{\"box\": [x1, y1, x2, y2], \"label\": \"dog\"} or {\"mask_url\": "
+            + "\"https://...\", \"label\": \"dog\"}";
+
+    @Test
+    void aSuppliedMaskIsFetchedAndStoredForTheSurveyAndAMaskThatCannotBeUsedFailsItsImageAlone() throws Exception {
+        var size = fixture.inspector.inspect(photo, "image");
+        String id = datasets.submit(manifest("""
+                {"items": [
+                  {"image_url": "%1$s/photo?0", "objects": [{"mask_url": "%1$s/mask", "label": "dog"},
+                                                             {"label": "cup", "box": [1, 2, 3, 4], "mask_url": "%1$s/mask?b"}]},
+                  {"image_url": "%1$s/photo?1", "objects": [{"mask_url": "%1$s/small-mask", "label": "cat"}]},
+                  {"image_url": "%1$s/photo?2", "objects": [{"mask_url": "%1$s/gone", "label": "cat"}]}
+                ]}""".formatted(base), null)).datasetId();
+
+        assertEquals(List.of(new SuppliedObject("dog", null, ObjectKeys.datasetSuppliedMask(id, 0, 0)),
+                new SuppliedObject("cup", new Box(1, 2, 3, 4), ObjectKeys.datasetSuppliedMask(id, 0, 1))),
+                List.of(JSON.readValue(datasetStore.get(id).get(DatasetStore.suppliedObjectsField(0)),
+                        SuppliedObject[].class)));
+        assertArrayEquals(fixture.mask, storage.get(ObjectKeys.datasetSuppliedMask(id, 0, 0)), "stored as fetched");
+        assertArrayEquals(fixture.mask, storage.get(ObjectKeys.datasetSuppliedMask(id, 0, 1)));
+        List<EditJob> sent = sentInOrder();
+        assertNull(sent.get(0).failure());
+        assertEquals("invalid_hint", sent.get(1).failure().code());
+        assertEquals("the mask_url of object 0 (cat) is 4x4 but the image is " + size.width() + "x" + size.height()
+                + "; they must match", sent.get(1).failure().reason());
+        assertEquals("invalid_image_url", sent.get(2).failure().code());
+        assertEquals("could not fetch mask_url of object 0 (cat): the server answered HTTP 404",
+                sent.get(2).failure().reason());
+        assertFalse(storage.objects.containsKey(ObjectKeys.datasetSource(id, 1)), "nothing usable was stored");
+    }
+
+    @Test
+    void aMaskUrlThatMayNotBeFetchedOrAnObjectWithoutBoxOrMaskRefusesTheManifest() {
+        var refused = assertThrows(ManifestImages.InvalidItems.class, () -> datasets.submit(manifest("""
+                {"items": [
+                  {"image_url": "%1$s/photo?0", "objects": [{"mask_url": "file:///etc/passwd", "label": "dog"}]},
+                  {"image_url": "%1$s/photo?1", "objects": [{"label": "dog"}]},
+                  {"image_url": "%1$s/photo?2", "objects": [{"label": "dog", "mask_url": 7}]}
+                ]}""".formatted(base), null)));
+
+        assertEquals(List.of("invalid_image_url", "invalid_hint", "invalid_hint"),
+                refused.errors().stream().map(ManifestImages.ItemError::code).toList());
+        assertTrue(refused.errors().get(0).message().startsWith("mask_url of object 0 (dog) refused: "),
+                refused.errors().get(0).message());
+        assertEquals(List.of("object 0 has neither 'box' nor 'mask_url': give where the object is",
+                "object 0's 'mask_url' must be the URL of a mask image (white where the object is)"),
+                refused.errors().subList(1, 3).stream().map(ManifestImages.ItemError::message).toList());
         assertEquals(List.of(), requested.sent);
     }
 

@@ -17,8 +17,10 @@ import io.brushline.common.messages.DatasetSettings;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
+import io.brushline.common.messages.Hints;
 import io.brushline.common.messages.ImageRef;
 import io.brushline.common.messages.MaskRef;
+import io.brushline.common.messages.SuppliedObject;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
 import io.brushline.common.state.DatasetStore;
@@ -43,6 +45,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +56,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * A dataset from survey to data card against a real redis-server, with object storage and channels in
@@ -296,8 +300,8 @@ class DatasetFlowTest {
         Detection dog = new Detection(new Box(100, 300, 300, 600), "dog", 1.0);
         Detection lamp = new Detection(new Box(700, 50, 760, 150), "lamp", 1.0);
         Detection cup = new Detection(new Box(320, 700, 330, 710), "cup", 1.0);
-        redis.hset("brushline:dataset:ds6", DatasetStore.suppliedObjectsField(0),
-                json.writeValueAsString(List.of(dog, sofa, lamp, cup)));
+        redis.hset("brushline:dataset:ds6", DatasetStore.suppliedObjectsField(0), json.writeValueAsString(
+                Stream.of(dog, sofa, lamp, cup).map(d -> new SuppliedObject(d.label(), d.box(), null)).toList()));
         inTheImage = List.of(CAR);
 
         survey.consume(requested(request("ds6", 0, png())));
@@ -318,6 +322,46 @@ class DatasetFlowTest {
         survey.consume(requested(request("ds6", 1, png())));
         assertEquals(1, detectAnyCalls, "an image without supplied objects is surveyed by the detector");
         assertEquals("5", datasets.get("ds6").get("objects.found"));
+    }
+
+    @Test
+    void aSuppliedMaskGivesTheObjectItsBoxAndIsTheRemovalsMaskAndAnEmptyOneFailsItsImage() throws Exception {
+        dataset("ds8", 2, DatasetSettings.DEFAULTS);
+        String dogMask = ObjectKeys.datasetSuppliedMask("ds8", 0, 0);
+        stored.put(dogMask, mask(new Box(100, 300, 300, 600)));
+        String emptyMask = ObjectKeys.datasetSuppliedMask("ds8", 1, 0);
+        stored.put(emptyMask, mask(null));
+        redis.hset("brushline:dataset:ds8", DatasetStore.suppliedObjectsField(0), json.writeValueAsString(
+                List.of(new SuppliedObject("dog", null, dogMask))));
+        redis.hset("brushline:dataset:ds8", DatasetStore.suppliedObjectsField(1), json.writeValueAsString(
+                List.of(new SuppliedObject("cat", null, emptyMask))));
+
+        survey.consume(requested(request("ds8", 0, png())));
+        survey.consume(requested(request("ds8", 1, png())));
+
+        assertEquals(0, detectAnyCalls);
+        assertEquals(1, removals.size());
+        EditJob removal = removals.get(0);
+        assertEquals(new Box(100, 300, 300, 600), removal.dataset().box(), "the box of the mask's white pixels");
+        assertEquals(new Hints(new Box(100, 300, 300, 600), null, dogMask), removal.hints(),
+                "the supplied mask is the removal's mask");
+        JsonNode failure = json.readTree(datasets.get("ds8").get("failed.1"));
+        assertEquals("invalid_hint", failure.path("error").asText());
+        assertEquals("the mask of object 0 (cat) is empty: paint the object white", failure.path("message").asText());
+    }
+
+    /** A mask of the test images' size, white inside {@code object} (all black when null). */
+    private static byte[] mask(Box object) {
+        Mat mask = Mat.zeros(H, W, CvType.CV_8UC1);
+        try {
+            if (object != null) {
+                Imgproc.rectangle(mask, new org.opencv.core.Point(object.x1(), object.y1()),
+                        new org.opencv.core.Point(object.x2() - 1, object.y2() - 1), new Scalar(255), -1);
+            }
+            return ImageCodec.encodePng(mask);
+        } finally {
+            mask.release();
+        }
     }
 
     @Test
