@@ -194,9 +194,13 @@ public class DatasetSurveyStage {
     private EditJob removal(EditJob request, int k, Detection object, String maskKey, List<Detection> anchors,
             int width) {
         DatasetItem item = request.dataset();
+        String jobId = DatasetStore.removalJobId(item.datasetId(), item.image(), k);
         String template = AddInstructions.forObject(object, anchors, width);
-        String addBack = phraser.phrase(template, object.label());
-        return new EditJob(EditJob.SCHEMA_VERSION, DatasetStore.removalJobId(item.datasetId(), item.image(), k),
+        // A redelivered survey keeps the wording its removal job was created with: a model asked again
+        // may word it differently, and the pair's row would then depend on which message came last.
+        String addBack = jobs.submitted(jobId).map(EditJob::dataset).map(DatasetItem::addInstruction)
+                .orElseGet(() -> phraser.phrase(template, object.label()));
+        return new EditJob(EditJob.SCHEMA_VERSION, jobId,
                 request.tenant(), 1, request.traceparent(), request.createdAt(), "remove the " + object.label(),
                 request.source(), new Hints(object.box(), null, maskKey), null, null, null, null, null, null, null)
                 .withDataset(new DatasetItem(item.datasetId(), item.image(), k, object.label(), object.box(),

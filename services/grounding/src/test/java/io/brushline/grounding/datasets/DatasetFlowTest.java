@@ -279,6 +279,13 @@ class DatasetFlowTest {
         assertEquals("add a vase to the right of the car", removals.get(1).dataset().addInstruction());
         assertNull(removals.get(1).dataset().templateInstruction(), "no template beside an instruction that is one");
 
+        // redelivered, the survey keeps the wording its removal jobs were created with
+        phraser = (template, label) -> "put a dog somewhere else";
+        survey.consume(requested(request("ds7", 0, png())));
+        assertEquals(List.of(removals.get(0).dataset(), removals.get(1).dataset()),
+                removals.subList(2, 4).stream().map(EditJob::dataset).toList());
+        removals.subList(2, 4).clear();
+
         onTheResult = List.of();
         verify.consume(removed(removedAsThePipelineWould(removals.get(0), 0.075)));
         verify.consume(removed(removedAsThePipelineWould(removals.get(1), 0.01)));
