@@ -11,7 +11,8 @@ import org.jboss.logging.Logger;
  * Finishes the datasets whose count reached zero where nothing finishes them: the gateway counting the
  * images of a submission cut short while Kafka was down, or a service stopped between the last count and
  * the finish with no event left to redeliver. Whoever counts the last event finishes the dataset within
- * milliseconds, so a dataset still unfinished a minute after reaching zero is one of these. Finishing is
+ * milliseconds, so a dataset still unfinished {@code brushline.dataset.unfinished-grace} (a minute) after
+ * reaching zero is one of these. Finishing is
  * idempotent, so several grounding instances sweeping at once write the same files and the notifier still
  * sends one webhook.
  */
@@ -20,25 +21,24 @@ public class DatasetSweep {
 
     private static final Logger LOG = Logger.getLogger(DatasetSweep.class);
 
-    /** How long a dataset may stay at zero before the sweep takes it for one nobody finishes. */
-    static final Duration GRACE = Duration.ofMinutes(1);
-
     private final DatasetStore datasets;
     private final DatasetFinisher finisher;
+    private final Duration grace;
 
-    public DatasetSweep(DatasetStore datasets, DatasetFinisher finisher) {
+    public DatasetSweep(DatasetStore datasets, DatasetFinisher finisher, DatasetSweepConfig config) {
         this.datasets = datasets;
         this.finisher = finisher;
+        this.grace = config.unfinishedGrace();
     }
 
     @Scheduled(every = "${brushline.dataset.sweep-every}", delayed = "${brushline.dataset.sweep-every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        finishUnfinished(Instant.now().minus(GRACE));
+        finishUnfinished(Instant.now().minus(grace));
     }
 
     /** Finishes every dataset found at zero before {@code reachedZeroBefore} and not completed since. */
-    void finishUnfinished(Instant reachedZeroBefore) {
+    private void finishUnfinished(Instant reachedZeroBefore) {
         for (String datasetId : datasets.unfinishedSince(reachedZeroBefore)) {
             if (datasets.get(datasetId).isEmpty()) {
                 datasets.forgetUnfinished(datasetId);

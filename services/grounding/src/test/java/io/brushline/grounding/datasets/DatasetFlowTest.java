@@ -30,6 +30,7 @@ import io.brushline.common.storage.ObjectKeys;
 import io.brushline.common.storage.ObjectStore;
 import io.brushline.common.testing.InMemoryChannel;
 import io.brushline.common.testing.RedisServerExtension;
+import io.brushline.common.testing.TestConfig;
 import io.brushline.grounding.DetectionOutcome;
 import io.brushline.grounding.ObjectDetector;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -101,6 +102,7 @@ class DatasetFlowTest {
     private DatasetSurveyStage survey;
     private DatasetVerifyStage verify;
     private DatasetSweep sweep;
+    private DatasetFinisher finisher;
     private long offset;
 
     @BeforeAll
@@ -146,12 +148,12 @@ class DatasetFlowTest {
         IncomingRecords incoming = new IncomingRecords(json, jobs, InMemoryChannel.of(message -> parked.add(
                 new String(message.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow().getHeaders()
                         .lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))));
-        DatasetFinisher finisher = new DatasetFinisher(datasets, storage, json, InMemoryChannel.of(completions::add));
+        finisher = new DatasetFinisher(datasets, storage, json, InMemoryChannel.of(completions::add));
         survey = new DatasetSurveyStage(detector, storage, datasets, jobs, incoming, retrying, json, finisher,
                 InMemoryChannel.of(message -> removals.add((EditJob) message.getPayload())),
                 (template, label) -> phraser.phrase(template, label));
         verify = new DatasetVerifyStage(detector, storage, datasets, incoming, retrying, json, finisher);
-        sweep = new DatasetSweep(datasets, finisher);
+        sweep = new DatasetSweep(datasets, finisher, TestConfig.mapping(DatasetSweepConfig.class, Map.of()));
     }
 
     @BeforeEach
@@ -437,18 +439,28 @@ class DatasetFlowTest {
         assertEquals(1, completions.size(), "ds7 was finished by its survey");
         completions.clear();
 
-        sweep.finishUnfinished(Instant.now().minus(DatasetSweep.GRACE));
+        sweep.sweep();
         assertTrue(completions.isEmpty(), "a dataset just counted to zero is left to whoever counted it");
 
-        sweep.finishUnfinished(Instant.now().plusSeconds(1));
+        DatasetSweep noGrace = new DatasetSweep(datasets, finisher,
+                TestConfig.mapping(DatasetSweepConfig.class, Map.of("brushline.dataset.unfinished-grace", "0s")));
+        sleepPast(Instant.now());
+        noGrace.sweep();
         assertEquals(List.of(new DatasetCompleted("ds6")), completions.stream().map(Message::getPayload).toList());
         assertTrue(datasets.get("ds6").containsKey("completedAt"));
         assertTrue(text(ObjectKeys.datasetPrefix("ds6") + "README.md").contains("image_failed"));
         assertEquals("", text(ObjectKeys.datasetPrefix("ds6") + "metadata.jsonl"), "no pair kept");
 
         completions.clear();
-        sweep.finishUnfinished(Instant.now().plusSeconds(1));
+        noGrace.sweep();
         assertTrue(completions.isEmpty(), "a finished dataset is not finished again");
+    }
+
+    /** Waits until the clock has moved past {@code instant} (a millisecond at most). */
+    private static void sleepPast(Instant instant) {
+        while (!Instant.now().isAfter(instant)) {
+            Thread.onSpinWait();
+        }
     }
 
     @Test
