@@ -256,7 +256,12 @@ final class DatasetCommand implements Runnable {
                 .append(dataset.images()).append(dataset.images() == 1 ? " image" : " images")
                 .append(" (").append(dataset.imagesSurveyed()).append(" surveyed)").append(nl);
         text.append("objects found: ").append(dataset.objectsFound()).append(", sent for removal: ")
-                .append(dataset.pairsQueued()).append(", pairs kept: ").append(dataset.pairsKept()).append(nl);
+                .append(dataset.pairsQueued()).append(", pairs kept: ").append(dataset.pairsKept());
+        if (dataset.pairsUnverified() > 0) {
+            text.append(" (").append(dataset.pairsUnverified())
+                    .append(" unverified: the detector does not know their class)");
+        }
+        text.append(nl);
         if (!dataset.dropped().isEmpty()) {
             text.append("dropped: ").append(dataset.dropped().entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))).append(nl);

@@ -214,7 +214,8 @@ class BrushlineCliTest {
                 send(exchange, 200, "application/json", "{\"id\":\"" + dataset.id() + "\",\"state\":\""
                         + (completed ? "completed" : "running") + "\",\"images\":" + dataset.images()
                         + ",\"images_surveyed\":" + (completed ? dataset.images() : 0) + ",\"objects_found\":3,"
-                        + "\"pairs_queued\":2,\"pairs_kept\":" + (completed ? 1 : 0) + ",\"pairs_dropped\":1,"
+                        + "\"pairs_queued\":2,\"pairs_kept\":" + (completed ? 1 : 0) + ",\"pairs_unverified\":"
+                        + (completed ? 1 : 0) + ",\"pairs_dropped\":1,"
                         + "\"dropped\":{\"area_too_small\":1,\"still_detected\":1},\"failed_images\":[],\"remaining\":"
                         + (completed ? 0 : 3) + ",\"pairs_per_minute\":2.5,\"filters\":{},\"output\":{\"prefix\":"
                         + "\"datasets/" + dataset.id() + "/\",\"metadata_url\":\"/v1/datasets/" + dataset.id()
@@ -240,7 +241,8 @@ class BrushlineCliTest {
         assertEquals(0, create.exit(), create.err());
         String id = datasets.keySet().iterator().next();
         assertEquals("dataset " + id + ": completed, 2 images (2 surveyed)\n"
-                + "objects found: 3, sent for removal: 2, pairs kept: 1\n"
+                + "objects found: 3, sent for removal: 2, pairs kept: 1 (1 unverified: the detector does not know "
+                + "their class)\n"
                 + "dropped: area_too_small 1, still_detected 1\n"
                 + "metadata: /v1/datasets/" + id + "/files/metadata.jsonl\n"
                 + "data card: /v1/datasets/" + id + "/files/README.md\n", create.out());

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param objectsFound objects found in the surveyed images
  * @param pairsQueued objects sent for removal (those the filters kept)
  * @param pairsKept pairs written to the dataset
+ * @param pairsUnverified of them, pairs the detector could not check (a supplied object of a class it does
+ *        not know; {@code "verified": false} in their row)
  * @param pairsDropped removals left out after the fact (failed, or the object still detected)
  * @param dropped what was left out, by reason ({@code area_too_small}, {@code still_detected}, ...)
  * @param failedImages images that could not be used, with the reason
@@ -40,6 +42,7 @@ public record Dataset(
         @JsonProperty("objects_found") long objectsFound,
         @JsonProperty("pairs_queued") long pairsQueued,
         @JsonProperty("pairs_kept") long pairsKept,
+        @JsonProperty("pairs_unverified") long pairsUnverified,
         @JsonProperty("pairs_dropped") long pairsDropped,
         @JsonProperty("dropped") Map<String, Long> dropped,
         @JsonProperty("failed_images") List<FailedImage> failedImages,

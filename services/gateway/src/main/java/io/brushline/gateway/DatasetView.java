@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.state.DatasetCounts;
+import io.brushline.common.state.DatasetStore;
 import io.brushline.common.storage.ObjectKeys;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,7 @@ final class DatasetView {
         view.put("objects_found", number(dataset, "objects.found"));
         view.put("pairs_queued", queued);
         view.put("pairs_kept", kept);
+        view.put("pairs_unverified", number(dataset, DatasetStore.PAIRS_UNVERIFIED));
         view.put("pairs_dropped", pairsDropped);
         view.put("dropped", counts.dropped());
         view.put("failed_images", failed);

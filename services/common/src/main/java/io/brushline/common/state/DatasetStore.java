@@ -29,7 +29,8 @@ import java.util.UUID;
  * dataset again after a crash (writing the metadata and the data card is idempotent).
  *
  * <p>Counters: {@code images.surveyed}, {@code objects.found}, {@code pairs.queued}, {@code pairs.kept}
- * and {@code dropped.<reason>} for every object a filter or the verification dropped.
+ * (of which {@code pairs.unverified}) and {@code dropped.<reason>} for every object a filter or the
+ * verification dropped.
  *
  * <p>The objects a client supplied for an image, which the survey takes instead of the detector's, are
  * the field {@link #suppliedObjectsField} of that image (a JSON list of {@code SuppliedObject}s), written
@@ -99,6 +100,10 @@ public class DatasetStore {
      * or by a service that stopped before finishing it, and the grounding service's sweep finishes it.
      */
     static final String UNFINISHED = "brushline:datasets:unfinished";
+
+    /** Counters of the dataset hash: pairs kept, and those of them kept without the detector's check. */
+    public static final String PAIRS_KEPT = "pairs.kept";
+    public static final String PAIRS_UNVERIFIED = "pairs.unverified";
 
     private final RedisCommands<String, String> redis;
     private final Duration ttl;
@@ -192,9 +197,19 @@ public class DatasetStore {
      */
     public long recordPair(String datasetId, String pairName, String droppedReason, String row) {
         if (droppedReason == null) {
-            return count(datasetId, "pair:" + pairName, -1, pairName, row, Map.of("pairs.kept", 1));
+            return count(datasetId, "pair:" + pairName, -1, pairName, row, Map.of(PAIRS_KEPT, 1));
         }
         return count(datasetId, "pair:" + pairName, -1, "", "", Map.of(DatasetCounts.DROPPED + droppedReason, 1));
+    }
+
+    /**
+     * Counts a kept pair whose removal the detector could not check (it does not know the supplied
+     * object's class), once: kept with its row, and counted under {@code pairs.unverified} too.
+     *
+     * @return the events the dataset still waits for, or -1 when there is no such dataset
+     */
+    public long recordUnverifiedPair(String datasetId, String pairName, String row) {
+        return count(datasetId, "pair:" + pairName, -1, pairName, row, Map.of(PAIRS_KEPT, 1, PAIRS_UNVERIFIED, 1));
     }
 
     /**

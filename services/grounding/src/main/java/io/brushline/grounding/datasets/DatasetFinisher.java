@@ -88,14 +88,18 @@ public class DatasetFinisher {
                 .append("`target` the original photo, `mask` the region that was repainted, and `instruction` ")
                 .append("says how to add the object back (\"add a dog next to the sofa\"): source and ")
                 .append("instruction in, target out. `label`, `box` ([x1, y1, x2, y2] in pixels) and `score` ")
-                .append("are the detector's; `verify_score` is its best score for the object on `source`.\n\n")
+                .append("are the detector's (or the client's, score 1.0); `verify_score` is the detector's best ")
+                .append("score for the object on `source`, and `verified` is false where it could not look for ")
+                .append("the object (a supplied object of a class it does not know).\n\n")
                 .append("## Counts\n\n")
                 .append("| | |\n|---|---:|\n")
                 .append("| images | ").append(dataset.hash().getOrDefault("images", "0")).append(" |\n")
                 .append("| images surveyed | ").append(dataset.count("images.surveyed")).append(" |\n")
                 .append("| objects found | ").append(dataset.count("objects.found")).append(" |\n")
                 .append("| removals queued | ").append(dataset.count("pairs.queued")).append(" |\n")
-                .append("| pairs kept | ").append(pairs).append(" |\n\n")
+                .append("| pairs kept | ").append(pairs).append(" |\n")
+                .append("| of them unverified | ").append(dataset.count(DatasetStore.PAIRS_UNVERIFIED))
+                .append(" |\n\n")
                 .append("### Dropped, by reason\n\n");
         Map<String, Long> dropped = DatasetCounts.of(dataset.hash()).dropped();
         if (dropped.isEmpty()) {

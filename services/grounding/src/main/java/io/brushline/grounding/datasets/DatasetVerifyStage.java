@@ -10,6 +10,7 @@ import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.MaskRef;
+import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
 import io.brushline.common.stage.StageFailure;
@@ -100,17 +101,35 @@ public class DatasetVerifyStage {
                     mask.coverage()));
             return;
         }
+        byte[] result;
         try {
-            byte[] result = store.get(removal.result().key());
-            double verifyScore = scoreWhereTheObjectWas(result, item);
-            if (verifyScore >= dataset.settings().verifyThreshold()) {
-                drop(item, DatasetDrops.STILL_DETECTED, String.format(Locale.ROOT,
-                        "the %s is still detected (score %.2f)", item.label(), verifyScore));
+            result = store.get(removal.result().key());
+        } catch (MissingObjectException gone) {
+            drop(item, DatasetDrops.VERIFICATION_FAILED, gone.getMessage());
+            return;
+        }
+        Double verifyScore;
+        try {
+            verifyScore = scoreWhereTheObjectWas(result, item);
+        } catch (StageFailure failure) {
+            if (!FailureCodes.UNKNOWN_OBJECT_CLASS.equals(failure.code())) {
+                drop(item, DatasetDrops.VERIFICATION_FAILED, failure.getMessage());
                 return;
             }
+            // A supplied object of a class the detector does not know: the client said what and where it
+            // is, the removal used that, and only the check after it cannot be made. Dropping it would drop
+            // every object the detector does not know, the very reason to supply objects.
+            verifyScore = null;
+        }
+        if (verifyScore != null && verifyScore >= dataset.settings().verifyThreshold()) {
+            drop(item, DatasetDrops.STILL_DETECTED, String.format(Locale.ROOT,
+                    "the %s is still detected (score %.2f)", item.label(), verifyScore));
+            return;
+        }
+        try {
             keep(removal, result, verifyScore);
-        } catch (StageFailure | MissingObjectException unusable) {
-            drop(item, DatasetDrops.VERIFICATION_FAILED, unusable.getMessage());
+        } catch (MissingObjectException gone) {
+            drop(item, DatasetDrops.VERIFICATION_FAILED, gone.getMessage());
         }
     }
 
@@ -136,8 +155,11 @@ public class DatasetVerifyStage {
         return centreInside || found.iou(object) >= SAME_OBJECT_IOU;
     }
 
-    /** Writes the pair's images (removal result, original, mask), then counts it with its row. */
-    private void keep(EditJob removal, byte[] result, double verifyScore) {
+    /**
+     * Writes the pair's images (removal result, original, mask), then counts it with its row; a null
+     * {@code verifyScore} is a pair the detector could not check ({@code "verified": false}).
+     */
+    private void keep(EditJob removal, byte[] result, Double verifyScore) {
         DatasetItem item = removal.dataset();
         String pair = item.pairName();
         String prefix = ObjectKeys.datasetPrefix(item.datasetId());
@@ -158,12 +180,16 @@ public class DatasetVerifyStage {
         row.put("label", item.label());
         row.putArray("box").add(item.box().x1()).add(item.box().y1()).add(item.box().x2()).add(item.box().y2());
         row.put("score", item.score())
+                .put("verified", verifyScore != null)
                 .put("verify_score", verifyScore)
                 .put("removal_instruction", removal.instruction())
                 .put("image_index", item.image())
                 .put("pair", pair);
-        long remaining = datasets.recordPair(item.datasetId(), pair, null, row.toString());
-        LOG.infof("pair %s of dataset %s kept (verify score %.2f)", pair, item.datasetId(), verifyScore);
+        long remaining = verifyScore == null ? datasets.recordUnverifiedPair(item.datasetId(), pair, row.toString())
+                : datasets.recordPair(item.datasetId(), pair, null, row.toString());
+        LOG.infof("pair %s of dataset %s kept (%s)", pair, item.datasetId(), verifyScore == null
+                ? "unverified: the detector does not know '" + item.label() + "'"
+                : String.format(Locale.ROOT, "verify score %.2f", verifyScore));
         finisher.finishIfLast(item.datasetId(), remaining);
     }
 

@@ -1,6 +1,7 @@
 package io.brushline.grounding.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,8 +22,10 @@ import io.brushline.common.messages.Hints;
 import io.brushline.common.messages.ImageRef;
 import io.brushline.common.messages.MaskRef;
 import io.brushline.common.messages.SuppliedObject;
+import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.IncomingRecords;
 import io.brushline.common.stage.Retrying;
+import io.brushline.common.stage.StageFailure;
 import io.brushline.common.state.DatasetStore;
 import io.brushline.common.state.JobStore;
 import io.brushline.common.storage.MissingObjectException;
@@ -78,6 +81,8 @@ class DatasetFlowTest {
     private static final Detection CAT = new Detection(new Box(320, 700, 330, 710), "cat", 0.55);
     private static final Detection CAR = new Detection(new Box(0, 0, 200, 150), "car", 0.8);
     private static final Detection CHAIR_1 = new Detection(new Box(50, 650, 130, 750), "chair", 0.6);
+    /** A class the test detector does not know, as the offline detector does not know a butterfly. */
+    private static final String UNKNOWN_CLASS = "butterfly";
     private static final Detection CHAIR_2 = new Detection(new Box(200, 650, 280, 750), "chair", 0.6);
 
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
@@ -130,6 +135,10 @@ class DatasetFlowTest {
         ObjectDetector detector = new ObjectDetector() {
             @Override
             public DetectionOutcome detect(Mat image, String phrase) {
+                if (phrase.equals(UNKNOWN_CLASS)) {
+                    throw new StageFailure(FailureCodes.UNKNOWN_OBJECT_CLASS, "the offline detector does not know '"
+                            + phrase + "'");
+                }
                 List<Detection> found = onTheResult.stream().filter(d -> d.label().equals(phrase)).toList();
                 return new DetectionOutcome(found, found.stream().mapToDouble(Detection::score).max().orElse(0.1),
                         0.3, false);
@@ -357,6 +366,35 @@ class DatasetFlowTest {
         JsonNode failure = json.readTree(datasets.get("ds8").get("failed.1"));
         assertEquals("invalid_hint", failure.path("error").asText());
         assertEquals("the mask of object 0 (cat) is empty: paint the object white", failure.path("message").asText());
+    }
+
+    @Test
+    void aSuppliedObjectOfAClassTheDetectorDoesNotKnowIsKeptUnverified() throws Exception {
+        dataset("ds9", 1, DatasetSettings.DEFAULTS);
+        Box where = new Box(100, 300, 300, 600);
+        redis.hset("brushline:dataset:ds9", DatasetStore.suppliedObjectsField(0), json.writeValueAsString(
+                List.of(new SuppliedObject(UNKNOWN_CLASS, where, null), new SuppliedObject("dog",
+                        new Box(500, 100, 700, 400), null))));
+        survey.consume(requested(request("ds9", 0, png())));
+        assertEquals(2, removals.size());
+
+        onTheResult = List.of();
+        verify.consume(removed(removedAsThePipelineWould(removals.get(0), 0.075)));
+        verify.consume(removed(removedAsThePipelineWould(removals.get(1), 0.075)));
+
+        Map<String, String> counted = datasets.get("ds9");
+        assertEquals("2", counted.get("pairs.kept"));
+        assertEquals("1", counted.get("pairs.unverified"));
+        assertEquals(null, counted.get("dropped.verification_failed"));
+        String[] lines = text(ObjectKeys.datasetPrefix("ds9") + "metadata.jsonl").split("\n");
+        JsonNode butterfly = json.readTree(lines[0]);
+        assertEquals(UNKNOWN_CLASS, butterfly.path("label").asText());
+        assertFalse(butterfly.path("verified").asBoolean(true), butterfly.toString());
+        assertTrue(butterfly.path("verify_score").isNull(), butterfly.toString());
+        JsonNode dog = json.readTree(lines[1]);
+        assertTrue(dog.path("verified").asBoolean(false), dog.toString());
+        assertEquals(0.0, dog.path("verify_score").asDouble(-1));
+        assertTrue(text(ObjectKeys.datasetPrefix("ds9") + "README.md").contains("| of them unverified | 1 |"));
     }
 
     /** A mask of the test images' size, white inside {@code object} (all black when null). */
