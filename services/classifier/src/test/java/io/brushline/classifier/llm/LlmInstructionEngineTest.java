@@ -22,9 +22,8 @@ import io.brushline.common.testing.FakeChatServer.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LlmInstructionEngineTest {
 
@@ -38,17 +37,8 @@ class LlmInstructionEngineTest {
              "placement": null}
             """;
 
-    private FakeChatServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new FakeChatServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FakeChatServer server = new FakeChatServer();
 
     private LlmInstructionEngine engine(int attempts, Duration timeout, boolean fallback) {
         var settings = new LlmSettings(new ChatSettings(server.baseUrl(), "test-model", Optional.of("sk-test"), timeout,

@@ -12,12 +12,17 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A chat-completions endpoint on 127.0.0.1 that records requests and answers with queued replies (500
- * when none is left), for the tests of every service that calls a language model.
+ * when none is left), for the tests of every service that calls a language model. Registered as an
+ * extension ({@code @RegisterExtension final FakeChatServer server = new FakeChatServer();}) it runs
+ * for each test, with nothing queued or received at its start.
  */
-public final class FakeChatServer implements AutoCloseable {
+public final class FakeChatServer implements BeforeEachCallback, AfterEachCallback {
 
     /** One canned answer: status, body, optional Retry-After, and a delay before answering. */
     public record Reply(int status, String body, String retryAfter, long delayMillis) {
@@ -37,18 +42,37 @@ public final class FakeChatServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
     private final Deque<Reply> replies = new ArrayDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private URI baseUrl;
 
-    public FakeChatServer() throws IOException {
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.start();
+        baseUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
     }
 
+    @Override
+    public synchronized void afterEach(ExtensionContext context) {
+        stop();
+        replies.clear();
+        received.clear();
+    }
+
+    /** Stops answering: the endpoint is then unreachable, as a test of a vanished endpoint needs. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    /** Where the endpoint answers (and still where it was, once stopped). */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+        return baseUrl;
     }
 
     public synchronized FakeChatServer then(Reply reply) {
@@ -96,10 +120,5 @@ public final class FakeChatServer implements AutoCloseable {
         message.put("role", "assistant");
         message.put("content", content);
         return root.toString();
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }

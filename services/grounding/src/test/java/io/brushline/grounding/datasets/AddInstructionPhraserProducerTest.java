@@ -11,23 +11,13 @@ import io.brushline.common.testing.TestConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AddInstructionPhraserProducerTest {
 
-    private FakeChatServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new FakeChatServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FakeChatServer server = new FakeChatServer();
 
     /** The phrasing settings, with the endpoint set to the fake server in every case. */
     private PhrasingConfig config(Map<String, String> properties) {

@@ -10,25 +10,15 @@ import io.brushline.common.testing.FakeChatServer;
 import io.brushline.common.testing.FakeChatServer.Reply;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LlmAddInstructionPhraserTest {
 
     private static final String TEMPLATE = "add a dog on the bench";
 
-    private FakeChatServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new FakeChatServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final FakeChatServer server = new FakeChatServer();
 
     private LlmAddInstructionPhraser phraser(Duration timeout) {
         return new LlmAddInstructionPhraser(new ChatClient(new ChatSettings(server.baseUrl(), "phrasing-model",
@@ -109,7 +99,7 @@ class LlmAddInstructionPhraserTest {
 
     @Test
     void anUnreachableEndpointFallsBackToTheTemplate() {
-        server.close();
+        server.stop();
         assertEquals(TEMPLATE, phraser(Duration.ofSeconds(2)).phrase(TEMPLATE, "dog"));
     }
 }
