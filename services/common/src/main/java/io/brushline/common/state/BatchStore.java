@@ -44,11 +44,7 @@ public class BatchStore {
      */
     private static final String CREATE_SCRIPT = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 'EXISTS' end
-            redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[4])
-            local max = tonumber(ARGV[3])
-            if max > 0 and redis.call('ZCARD', KEYS[4]) >= max then return 'BUSY' end
-            redis.call('ZADD', KEYS[4], ARGV[2], ARGV[5])
-            redis.call('PEXPIRE', KEYS[4], ARGV[1])
+            """ + takeInFlightSlot(4) + """
             local nf, nj, nm = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
             local i = 9
             for _ = 1, nf do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2 end
@@ -88,9 +84,33 @@ public class BatchStore {
             Map<Integer, String> metadata) {
     }
 
-    /** The outcome of {@link #create}. */
+    /** The outcome of {@link #create} (and of a dataset's). */
     public enum Created {
-        CREATED, EXISTS, TOO_MANY_IN_FLIGHT
+        CREATED, EXISTS, TOO_MANY_IN_FLIGHT;
+
+        /** The answer of a create script: OK, EXISTS or BUSY. */
+        static Created of(String scriptAnswer) {
+            return switch (scriptAnswer) {
+                case "OK" -> CREATED;
+                case "EXISTS" -> EXISTS;
+                default -> TOO_MANY_IN_FLIGHT;
+            };
+        }
+    }
+
+    /**
+     * Lua that takes one of the tenant's in-flight slots, {@code KEYS[key]} (a sorted set of ids by start
+     * time), after dropping the stale ones; answers BUSY when none is free. ARGV 1 to 5: ttl millis, now
+     * millis, max in flight (0 = no limit), stale-before millis, the id taking the slot.
+     */
+    static String takeInFlightSlot(int key) {
+        return """
+                redis.call('ZREMRANGEBYSCORE', KEYS[%1$d], '-inf', ARGV[4])
+                local max = tonumber(ARGV[3])
+                if max > 0 and redis.call('ZCARD', KEYS[%1$d]) >= max then return 'BUSY' end
+                redis.call('ZADD', KEYS[%1$d], ARGV[2], ARGV[5])
+                redis.call('PEXPIRE', KEYS[%1$d], ARGV[1])
+                """.formatted(key);
     }
 
     private final RedisCommands<String, String> redis;
@@ -148,11 +168,7 @@ public class BatchStore {
         String result = redis.eval(CREATE_SCRIPT, ScriptOutputType.VALUE,
                 new String[] {key(id), key(id) + ":jobs", key(id) + ":meta", inFlightKey(batch.tenant())},
                 args.toArray(String[]::new));
-        return switch (result) {
-            case "OK" -> Created.CREATED;
-            case "EXISTS" -> Created.EXISTS;
-            default -> Created.TOO_MANY_IN_FLIGHT;
-        };
+        return Created.of(result);
     }
 
     /** The batch hash, or an empty map. */

@@ -45,11 +45,7 @@ public class DatasetStore {
      */
     private static final String CREATE_SCRIPT = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 'EXISTS' end
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
-            local max = tonumber(ARGV[3])
-            if max > 0 and redis.call('ZCARD', KEYS[2]) >= max then return 'BUSY' end
-            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
-            redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            """ + BatchStore.takeInFlightSlot(2) + """
             for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 'OK'
@@ -156,11 +152,7 @@ public class DatasetStore {
         });
         String result = redis.eval(CREATE_SCRIPT, ScriptOutputType.VALUE,
                 new String[] {key(datasetId), inFlightKey(tenant)}, args.toArray(String[]::new));
-        return switch (result) {
-            case "OK" -> BatchStore.Created.CREATED;
-            case "EXISTS" -> BatchStore.Created.EXISTS;
-            default -> BatchStore.Created.TOO_MANY_IN_FLIGHT;
-        };
+        return BatchStore.Created.of(result);
     }
 
     /** {@link #create(String, String, int, Map, int)} with no limit; whether this call created it. */
