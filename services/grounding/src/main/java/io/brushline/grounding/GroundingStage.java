@@ -32,7 +32,7 @@ public class GroundingStage extends StageProcessor {
     MutinyEmitter<EditJob> grounded;
 
     @Incoming("edit-classified")
-    @Blocking(ordered = false)
+    @Blocking(value = "grounding", ordered = false)
     public void consume(ConsumerRecord<String, String> record) {
         handle(record);
     }
