@@ -29,6 +29,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -64,10 +65,12 @@ public class DatasetSurveyStage {
     private final DatasetFinisher finisher;
     private final MutinyEmitter<EditJob> removals;
     private final AddInstructionPhraser phraser;
+    private final DatasetConfig config;
 
     public DatasetSurveyStage(ObjectDetector detector, ObjectStore store, DatasetStore datasets, JobStore jobs,
             IncomingRecords incoming, Retrying retrying, ObjectMapper json, DatasetFinisher finisher,
-            @Channel("edit-requested") MutinyEmitter<EditJob> removals, AddInstructionPhraser phraser) {
+            @Channel("edit-requested") MutinyEmitter<EditJob> removals, AddInstructionPhraser phraser,
+            DatasetConfig config) {
         this.detector = detector;
         this.store = store;
         this.datasets = datasets;
@@ -78,6 +81,7 @@ public class DatasetSurveyStage {
         this.finisher = finisher;
         this.removals = removals;
         this.phraser = phraser;
+        this.config = config;
     }
 
     @Incoming("dataset-requested")
@@ -85,6 +89,7 @@ public class DatasetSurveyStage {
     public void consume(ConsumerRecord<String, String> record) {
         String what = DatasetMessages.describe(STAGE, record);
         DatasetMessages.read(record, what, incoming, retrying).ifPresent(request -> {
+            awaitRemovalsBelowLimit(request.dataset(), what);
             try {
                 retrying.run(what, () -> survey(request));
             } catch (RuntimeException | Error e) {
@@ -93,6 +98,37 @@ public class DatasetSurveyStage {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Holds the survey while its dataset has {@code brushline.dataset.max-removals-in-flight} removals
+     * queued and not ended, for {@code removals-wait-at-most} at most. The record waits unacknowledged: a
+     * service stopped meanwhile leaves it uncommitted (the pool refusing it is what the failure strategy
+     * leaves for the next consumer).
+     */
+    private void awaitRemovalsBelowLimit(DatasetItem item, String what) {
+        long deadline = System.nanoTime() + config.removalsWaitAtMost().toNanos();
+        boolean told = false;
+        while (retrying.run(what, () -> StoredDataset.load(datasets, json, item.datasetId()))
+                .map(StoredDataset::removalsInFlight).orElse(0L) >= config.maxRemovalsInFlight()) {
+            if (System.nanoTime() > deadline) {
+                LOG.warnf("image %d of dataset %s waited %s for its dataset's removals; surveyed anyway",
+                        item.image(), item.datasetId(), config.removalsWaitAtMost());
+                return;
+            }
+            if (!told) {
+                LOG.infof("image %d of dataset %s waits: %d removals of it in flight "
+                        + "(brushline.dataset.max-removals-in-flight)", item.image(), item.datasetId(),
+                        config.maxRemovalsInFlight());
+                told = true;
+            }
+            try {
+                Thread.sleep(config.removalsPoll().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RejectedExecutionException("the service stops while " + what + " waits for removals", e);
+            }
+        }
     }
 
     /** Surveys one image; every step is idempotent, so a retry starts from the top. */

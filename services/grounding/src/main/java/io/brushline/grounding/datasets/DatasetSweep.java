@@ -25,7 +25,7 @@ public class DatasetSweep {
     private final DatasetFinisher finisher;
     private final Duration grace;
 
-    public DatasetSweep(DatasetStore datasets, DatasetFinisher finisher, DatasetSweepConfig config) {
+    public DatasetSweep(DatasetStore datasets, DatasetFinisher finisher, DatasetConfig config) {
         this.datasets = datasets;
         this.finisher = finisher;
         this.grace = config.unfinishedGrace();

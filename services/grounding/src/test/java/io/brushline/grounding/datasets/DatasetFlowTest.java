@@ -48,7 +48,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -90,7 +94,7 @@ class DatasetFlowTest {
     private DatasetStore datasets;
     private JobStore jobs;
     private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
-    private final List<EditJob> removals = new ArrayList<>();
+    private final List<EditJob> removals = new CopyOnWriteArrayList<>();
     private final List<Message<?>> completions = new ArrayList<>();
     private final List<String> parked = new ArrayList<>();
 
@@ -105,6 +109,8 @@ class DatasetFlowTest {
     private AddInstructionPhraser phraser = AddInstructionPhraser.TEMPLATES;
 
     private DatasetSurveyStage survey;
+    /** A survey stage with the given dataset settings, sending its removals to {@link #removals}. */
+    private Function<DatasetConfig, DatasetSurveyStage> surveyStage;
     private DatasetVerifyStage verify;
     private DatasetSweep sweep;
     private DatasetFinisher finisher;
@@ -158,11 +164,12 @@ class DatasetFlowTest {
                 new String(message.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow().getHeaders()
                         .lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))));
         finisher = new DatasetFinisher(datasets, storage, json, InMemoryChannel.of(completions::add));
-        survey = new DatasetSurveyStage(detector, storage, datasets, jobs, incoming, retrying, json, finisher,
-                InMemoryChannel.of(message -> removals.add((EditJob) message.getPayload())),
-                (template, label) -> phraser.phrase(template, label));
+        surveyStage = settings -> new DatasetSurveyStage(detector, storage, datasets, jobs, incoming, retrying, json,
+                finisher, InMemoryChannel.of(message -> removals.add((EditJob) message.getPayload())),
+                (template, label) -> phraser.phrase(template, label), settings);
+        survey = surveyStage.apply(TestConfig.mapping(DatasetConfig.class, Map.of()));
         verify = new DatasetVerifyStage(detector, storage, datasets, incoming, retrying, json, finisher);
-        sweep = new DatasetSweep(datasets, finisher, TestConfig.mapping(DatasetSweepConfig.class, Map.of()));
+        sweep = new DatasetSweep(datasets, finisher, TestConfig.mapping(DatasetConfig.class, Map.of()));
     }
 
     @BeforeEach
@@ -397,6 +404,37 @@ class DatasetFlowTest {
         assertTrue(text(ObjectKeys.datasetPrefix("ds9") + "README.md").contains("| of them unverified | 1 |"));
     }
 
+    @Test
+    void aSurveyWaitsWhileItsDatasetHasTheMostRemovalsInFlightAndGoesOnWhenOneEnds() throws Exception {
+        DatasetSurveyStage paced = surveyStage.apply(TestConfig.mapping(DatasetConfig.class, Map.of(
+                "brushline.dataset.max-removals-in-flight", "2", "brushline.dataset.removals-poll", "20ms")));
+        dataset("ds10", 2, DatasetSettings.DEFAULTS);
+        inTheImage = List.of(DOG, VASE);
+        paced.consume(requested(request("ds10", 0, png())));
+        assertEquals(2, removals.size(), "image 0 queued two removals");
+
+        CompletableFuture<Void> second = CompletableFuture.runAsync(
+                () -> paced.consume(requested(request("ds10", 1, png()))));
+        Thread.sleep(300);
+        assertFalse(second.isDone(), "image 1 waits while two removals are in flight");
+        assertEquals(2, removals.size());
+
+        onTheResult = List.of();
+        verify.consume(removed(removedAsThePipelineWould(removals.get(0), 0.075)));
+        second.get(10, TimeUnit.SECONDS);
+        assertEquals(4, removals.size(), "image 1 surveyed once a removal ended");
+        assertEquals("2", datasets.get("ds10").get("images.surveyed"));
+
+        // removals that never end hold a survey no longer than removals-wait-at-most
+        DatasetSurveyStage impatient = surveyStage.apply(TestConfig.mapping(DatasetConfig.class, Map.of(
+                "brushline.dataset.max-removals-in-flight", "1", "brushline.dataset.removals-poll", "20ms",
+                "brushline.dataset.removals-wait-at-most", "200ms")));
+        dataset("ds11", 2, DatasetSettings.DEFAULTS);
+        impatient.consume(requested(request("ds11", 0, png())));
+        impatient.consume(requested(request("ds11", 1, png())));
+        assertEquals("2", datasets.get("ds11").get("images.surveyed"));
+    }
+
     /** A mask of the test images' size, white inside {@code object} (all black when null). */
     private static byte[] mask(Box object) {
         Mat mask = Mat.zeros(H, W, CvType.CV_8UC1);
@@ -481,7 +519,7 @@ class DatasetFlowTest {
         assertTrue(completions.isEmpty(), "a dataset just counted to zero is left to whoever counted it");
 
         DatasetSweep noGrace = new DatasetSweep(datasets, finisher,
-                TestConfig.mapping(DatasetSweepConfig.class, Map.of("brushline.dataset.unfinished-grace", "0s")));
+                TestConfig.mapping(DatasetConfig.class, Map.of("brushline.dataset.unfinished-grace", "0s")));
         sleepPast(Instant.now());
         noGrace.sweep();
         assertEquals(List.of(new DatasetCompleted("ds6")), completions.stream().map(Message::getPayload).toList());
