@@ -95,13 +95,16 @@ public class NotifierStage {
     private void finish(ConsumerRecord<String, String> record, EditJob job, JobState outcome) {
         // What the stages decided and the failure go with the final transition (an unreadable record's
         // job has its failure nowhere else yet), so the webhook below reads them whichever write came first.
-        Optional<JobState> before = jobs.advance(job.jobId(), outcome, JobStore.decidedFields(job));
-        if (before.isEmpty()) {
+        // One round trip: the final transition, and the job as stored for the webhook and its batch.
+        Optional<JobStore.Advanced> advanced = jobs.advanceAndRead(job.jobId(), outcome,
+                JobStore.decidedFields(job));
+        if (advanced.isEmpty()) {
             incoming.park(record, "no job with id " + job.jobId());
             return;
         }
-        JobState state = before.get().isTerminal() ? before.get() : outcome;
-        Map<String, String> stored = jobs.get(job.jobId());
+        JobState before = advanced.get().before();
+        JobState state = before.isTerminal() ? before : outcome;
+        Map<String, String> stored = advanced.get().fields();
         String url = job.webhookUrl() != null ? job.webhookUrl() : stored.get("webhookUrl");
         if (url != null) {
             // The delivery keeps this span's context: its HTTP calls, made later, join the job's trace.

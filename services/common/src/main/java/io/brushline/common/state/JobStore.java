@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,17 +33,28 @@ public class JobStore {
      * Sets the new state only when the job exists, is not terminal and the new state is not behind.
      * ARGV: ttl millis, state, rank, now, then field/value pairs.
      */
-    private static final String ADVANCE_SCRIPT = """
+    private static final String ADVANCE = """
             local current = redis.call('HGET', KEYS[1], 'state')
+            if current then
+              local rank = tonumber(redis.call('HGET', KEYS[1], 'stateRank'))
+              if rank < 5 and tonumber(ARGV[3]) >= rank then
+                redis.call('HSET', KEYS[1], 'state', ARGV[2], 'stateRank', ARGV[3], 'at.' .. ARGV[2], ARGV[4])
+                for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+                redis.call('PEXPIRE', KEYS[1], ARGV[1])
+              end
+            end
+            """;
+
+    /** {@link #ADVANCE}, answering the state before it (MISSING when there is no such job). */
+    private static final String ADVANCE_SCRIPT = ADVANCE + """
             if not current then return 'MISSING' end
-            local rank = tonumber(redis.call('HGET', KEYS[1], 'stateRank'))
-            local next = tonumber(ARGV[3])
-            if rank >= 5 then return current end
-            if next < rank then return current end
-            redis.call('HSET', KEYS[1], 'state', ARGV[2], 'stateRank', ARGV[3], 'at.' .. ARGV[2], ARGV[4])
-            for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return current
+            """;
+
+    /** {@link #ADVANCE}, answering the state before it and then every field of the job as it is now. */
+    private static final String ADVANCE_AND_READ_SCRIPT = ADVANCE + """
+            if not current then return {'MISSING'} end
+            return {current, redis.call('HGETALL', KEYS[1])}
             """;
 
     /** Writes fields of an existing job and renews its expiry. ARGV: ttl millis, then field/value pairs. */
@@ -177,6 +189,36 @@ public class JobStore {
      * @return the state before the call, or empty when the job does not exist
      */
     public Optional<JobState> advance(String jobId, JobState state, Map<String, String> fields) {
+        String previous = redis.eval(ADVANCE_SCRIPT, ScriptOutputType.VALUE, new String[] {jobKey(jobId)},
+                advanceArgs(state, fields));
+        return "MISSING".equals(previous) ? Optional.empty() : Optional.of(JobState.valueOf(previous));
+    }
+
+    /** A job moved on by {@link #advanceAndRead}: its state before the call, and its fields after it. */
+    public record Advanced(JobState before, Map<String, String> fields) {
+    }
+
+    /**
+     * Like {@link #advance}, and reads the job's fields after the change in the same round trip (for the
+     * notifier, whose webhook shows the job as stored).
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<Advanced> advanceAndRead(String jobId, JobState state, Map<String, String> fields) {
+        List<Object> reply = redis.eval(ADVANCE_AND_READ_SCRIPT, ScriptOutputType.MULTI,
+                new String[] {jobKey(jobId)}, advanceArgs(state, fields));
+        if ("MISSING".equals(reply.get(0))) {
+            return Optional.empty();
+        }
+        List<String> flat = (List<String>) reply.get(1);
+        Map<String, String> stored = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            stored.put(flat.get(i), flat.get(i + 1));
+        }
+        return Optional.of(new Advanced(JobState.valueOf((String) reply.get(0)), stored));
+    }
+
+    /** ARGV of the advance scripts: ttl millis, state, rank, now, then field/value pairs. */
+    private String[] advanceArgs(JobState state, Map<String, String> fields) {
         String[] withFields = withTtl(fields);
         String[] args = new String[withFields.length + 3];
         args[0] = withFields[0];
@@ -184,8 +226,7 @@ public class JobStore {
         args[2] = String.valueOf(state.ordinal());
         args[3] = String.valueOf(System.currentTimeMillis());
         System.arraycopy(withFields, 1, args, 4, withFields.length - 1);
-        String previous = redis.eval(ADVANCE_SCRIPT, ScriptOutputType.VALUE, new String[] {jobKey(jobId)}, args);
-        return "MISSING".equals(previous) ? Optional.empty() : Optional.of(JobState.valueOf(previous));
+        return args;
     }
 
     public Optional<JobState> advance(String jobId, JobState state) {

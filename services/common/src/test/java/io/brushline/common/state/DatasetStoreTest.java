@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.testing.RedisServerExtension;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,11 +27,7 @@ class DatasetStoreTest {
     void connect() {
         var redis = REDIS.client().connect().sync();
         redis.flushall();
-        BrushlineConfig.Redis section = (BrushlineConfig.Redis) Proxy.newProxyInstance(
-                BrushlineConfig.class.getClassLoader(), new Class<?>[] {BrushlineConfig.Redis.class},
-                (proxy, method, args) -> "jobTtl".equals(method.getName()) ? Duration.ofDays(1) : null);
-        BrushlineConfig config = (BrushlineConfig) Proxy.newProxyInstance(BrushlineConfig.class.getClassLoader(),
-                new Class<?>[] {BrushlineConfig.class}, (proxy, method, args) -> section);
+        BrushlineConfig config = JobTtlConfig.of(Duration.ofDays(1));
         datasets = new DatasetStore(redis, config);
     }
 
