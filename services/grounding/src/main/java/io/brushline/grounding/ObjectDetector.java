@@ -19,6 +19,18 @@ public interface ObjectDetector extends AutoCloseable {
     DetectionOutcome detect(Mat image, String phrase);
 
     /**
+     * What {@link #detect} looks for when asked for {@code phrase}: the phrase itself for an
+     * open-vocabulary detector, the class it stands for in a fixed vocabulary ("puppy" is a dog, and
+     * "wheel" may be taken for a car). A dataset row says it, so that a pair checked as another class
+     * can be told apart.
+     *
+     * @throws io.brushline.common.stage.StageFailure with {@code UNKNOWN_OBJECT_CLASS} as {@link #detect}
+     */
+    default String lookedForAs(String phrase) {
+        return phrase;
+    }
+
+    /**
      * The objects in the image whatever they are, ranked; used to find the subject to keep when a
      * background edit does not name it.
      */

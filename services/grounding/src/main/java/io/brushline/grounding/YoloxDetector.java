@@ -82,16 +82,25 @@ public final class YoloxDetector implements ObjectDetector {
     }
 
     @Override
+    public String lookedForAs(String phrase) {
+        return query(phrase).className();
+    }
+
+    @Override
     public DetectionOutcome detect(Mat image, String phrase) {
+        return detectClass(image, query(phrase));
+    }
+
+    /** The class a phrase stands for: by name or meaning with a matcher, by name only without one. */
+    private CocoVocabulary.Query query(String phrase) {
         if (matcher != null) {
-            return detectClass(image, matcher.resolve(phrase));
+            return matcher.resolve(phrase);
         }
-        CocoVocabulary.Query query = CocoVocabulary.lookup(phrase).orElseThrow(() -> new StageFailure(
+        return CocoVocabulary.lookup(phrase).orElseThrow(() -> new StageFailure(
                 FailureCodes.UNKNOWN_OBJECT_CLASS,
                 "the offline detector does not know '" + phrase + "'; it recognises the 80 COCO classes such as "
                         + CocoVocabulary.examples() + " (an open-vocabulary detector can be configured with "
                         + "brushline.grounding.detector=owlv2, or give a box or mask hint)"));
-        return detectClass(image, query);
     }
 
     /** All instances of one COCO class, ranked; used directly by the evaluation. */

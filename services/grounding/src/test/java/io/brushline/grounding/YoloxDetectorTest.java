@@ -60,6 +60,16 @@ class YoloxDetectorTest {
     }
 
     @Test
+    void whatAPhraseIsLookedForAsIsItsClass() {
+        assertEquals("dog", detector.lookedForAs("the puppy"));
+        assertEquals("dining table", detector.lookedForAs("dining table"));
+        assertEquals(FailureCodes.UNKNOWN_OBJECT_CLASS,
+                assertThrows(StageFailure.class, () -> detector.lookedForAs("whale")).code());
+        // a part taken for a whole by meaning: why a dataset row says what its object was checked as
+        assertEquals("bicycle", detector.lookedForAs("wheel"));
+    }
+
+    @Test
     void anAbsentObjectIsAnEmptyOutcomeWithTheBestScore() {
         DetectionOutcome outcome = detector.detect(SharedData.image("sam_dog.jpg"), "giraffe");
         assertTrue(outcome.detections().isEmpty());

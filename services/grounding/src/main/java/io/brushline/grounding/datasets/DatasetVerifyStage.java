@@ -109,7 +109,9 @@ public class DatasetVerifyStage {
             return;
         }
         Double verifyScore;
+        String lookedForAs = null;
         try {
+            lookedForAs = detector.lookedForAs(item.label());
             verifyScore = scoreWhereTheObjectWas(result, item);
         } catch (StageFailure failure) {
             if (!FailureCodes.UNKNOWN_OBJECT_CLASS.equals(failure.code())) {
@@ -120,6 +122,7 @@ public class DatasetVerifyStage {
             // is, the removal used that, and only the check after it cannot be made. Dropping it would drop
             // every object the detector does not know, the very reason to supply objects.
             verifyScore = null;
+            lookedForAs = null;
         }
         if (verifyScore != null && verifyScore >= dataset.settings().verifyThreshold()) {
             drop(item, DatasetDrops.STILL_DETECTED, String.format(Locale.ROOT,
@@ -127,7 +130,7 @@ public class DatasetVerifyStage {
             return;
         }
         try {
-            keep(removal, result, verifyScore);
+            keep(removal, result, verifyScore, lookedForAs);
         } catch (MissingObjectException gone) {
             drop(item, DatasetDrops.VERIFICATION_FAILED, gone.getMessage());
         }
@@ -157,9 +160,10 @@ public class DatasetVerifyStage {
 
     /**
      * Writes the pair's images (removal result, original, mask), then counts it with its row; a null
-     * {@code verifyScore} is a pair the detector could not check ({@code "verified": false}).
+     * {@code verifyScore} is a pair the detector could not check ({@code "verified": false}), and
+     * {@code lookedForAs} the class the detector looked for.
      */
-    private void keep(EditJob removal, byte[] result, Double verifyScore) {
+    private void keep(EditJob removal, byte[] result, Double verifyScore, String lookedForAs) {
         DatasetItem item = removal.dataset();
         String pair = item.pairName();
         String prefix = ObjectKeys.datasetPrefix(item.datasetId());
@@ -181,6 +185,7 @@ public class DatasetVerifyStage {
         row.putArray("box").add(item.box().x1()).add(item.box().y1()).add(item.box().x2()).add(item.box().y2());
         row.put("score", item.score())
                 .put("verified", verifyScore != null)
+                .put("verified_as", lookedForAs)
                 .put("verify_score", verifyScore)
                 .put("removal_instruction", removal.instruction())
                 .put("image_index", item.image())

@@ -140,11 +140,17 @@ class DatasetFlowTest {
         };
         ObjectDetector detector = new ObjectDetector() {
             @Override
-            public DetectionOutcome detect(Mat image, String phrase) {
+            public String lookedForAs(String phrase) {
                 if (phrase.equals(UNKNOWN_CLASS)) {
                     throw new StageFailure(FailureCodes.UNKNOWN_OBJECT_CLASS, "the offline detector does not know '"
                             + phrase + "'");
                 }
+                return phrase.equals("puppy") ? "dog" : phrase;
+            }
+
+            @Override
+            public DetectionOutcome detect(Mat image, String phrase) {
+                lookedForAs(phrase);
                 List<Detection> found = onTheResult.stream().filter(d -> d.label().equals(phrase)).toList();
                 return new DetectionOutcome(found, found.stream().mapToDouble(Detection::score).max().orElse(0.1),
                         0.3, false);
@@ -381,16 +387,16 @@ class DatasetFlowTest {
         Box where = new Box(100, 300, 300, 600);
         redis.hset("brushline:dataset:ds9", DatasetStore.suppliedObjectsField(0), json.writeValueAsString(
                 List.of(new SuppliedObject(UNKNOWN_CLASS, where, null), new SuppliedObject("dog",
-                        new Box(500, 100, 700, 400), null))));
+                        new Box(500, 100, 700, 400), null), new SuppliedObject("puppy", new Box(750, 100, 950, 400),
+                        null))));
         survey.consume(requested(request("ds9", 0, png())));
-        assertEquals(2, removals.size());
+        assertEquals(3, removals.size());
 
         onTheResult = List.of();
-        verify.consume(removed(removedAsThePipelineWould(removals.get(0), 0.075)));
-        verify.consume(removed(removedAsThePipelineWould(removals.get(1), 0.075)));
+        removals.forEach(removal -> verify.consume(removed(removedAsThePipelineWould(removal, 0.075))));
 
         Map<String, String> counted = datasets.get("ds9");
-        assertEquals("2", counted.get("pairs.kept"));
+        assertEquals("3", counted.get("pairs.kept"));
         assertEquals("1", counted.get("pairs.unverified"));
         assertEquals(null, counted.get("dropped.verification_failed"));
         String[] lines = text(ObjectKeys.datasetPrefix("ds9") + "metadata.jsonl").split("\n");
@@ -398,9 +404,13 @@ class DatasetFlowTest {
         assertEquals(UNKNOWN_CLASS, butterfly.path("label").asText());
         assertFalse(butterfly.path("verified").asBoolean(true), butterfly.toString());
         assertTrue(butterfly.path("verify_score").isNull(), butterfly.toString());
+        assertTrue(butterfly.path("verified_as").isNull(), butterfly.toString());
         JsonNode dog = json.readTree(lines[1]);
         assertTrue(dog.path("verified").asBoolean(false), dog.toString());
+        assertEquals("dog", dog.path("verified_as").asText());
         assertEquals(0.0, dog.path("verify_score").asDouble(-1));
+        JsonNode puppy = json.readTree(lines[2]);
+        assertEquals("dog", puppy.path("verified_as").asText(), "looked for as the class it stands for");
         assertTrue(text(ObjectKeys.datasetPrefix("ds9") + "README.md").contains("| of them unverified | 1 |"));
     }
 
