@@ -2,6 +2,7 @@ package io.brushline.gateway;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -13,6 +14,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 
@@ -36,10 +38,17 @@ public class RateLimiter {
     private final StatefulRedisConnection<String, byte[]> connection;
     private final ProxyManager<String> buckets;
 
+    @Inject
     public RateLimiter(RedisClient redis, GatewayConfig config) {
+        this(redis, config, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    /** With the clock the buckets refill by: the wall clock, or a test's, which need not wait for it. */
+    RateLimiter(RedisClient redis, GatewayConfig config, TimeMeter clock) {
         this.config = config;
         this.connection = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
         this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
+                .clientClock(clock)
                 // an idle tenant's bucket is full again after a minute: then its key can go
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
                         Duration.ofMinutes(1)))

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brushline.common.testing.RedisServerExtension;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,6 +35,10 @@ class RateLimiterTest {
     }
 
     private int accepted(String tenant, RateLimiter.Kind kind, int attempts) {
+        return accepted(limiter, tenant, kind, attempts);
+    }
+
+    private static int accepted(RateLimiter limiter, String tenant, RateLimiter.Kind kind, int attempts) {
         int accepted = 0;
         for (int i = 0; i < attempts; i++) {
             try {
@@ -45,21 +52,40 @@ class RateLimiterTest {
     }
 
     @Test
-    void aMinuteBoundaryDoesNotDoubleTheLimit() throws InterruptedException {
-        String tenant = "edge-" + UUID.randomUUID();
-        // a fixed one-minute window lets the limit through just before the boundary and again just after
-        long now = System.currentTimeMillis();
-        long boundary = (now / 60_000 + 1) * 60_000;
-        if (boundary - now < 1_000) {
-            boundary += 60_000;
+    void aMinuteBoundaryDoesNotDoubleTheLimit() {
+        // a wall clock the test moves: 700 ms before a minute boundary, then 300 ms after it
+        long boundary = (System.currentTimeMillis() / 60_000 + 1) * 60_000;
+        AtomicLong millis = new AtomicLong(boundary - 700);
+        RateLimiter clocked = clockedBy(millis);
+        try {
+            String tenant = "edge-" + UUID.randomUUID();
+            // a fixed one-minute window lets the limit through just before the boundary and again just after
+            int before = accepted(clocked, tenant, RateLimiter.Kind.SUBMISSIONS, PER_MINUTE);
+            millis.set(boundary + 300);
+            int after = accepted(clocked, tenant, RateLimiter.Kind.SUBMISSIONS, PER_MINUTE);
+            assertEquals(PER_MINUTE, before);
+            assertEquals(0, after, "accepted a second after the limit was used up, across the boundary");
+            // one token comes back every 2 s at 30 per minute
+            millis.set(boundary + 1_300);
+            assertEquals(1, accepted(clocked, tenant, RateLimiter.Kind.SUBMISSIONS, PER_MINUTE));
+        } finally {
+            clocked.close();
         }
-        Thread.sleep(boundary - 700 - System.currentTimeMillis());
-        int before = accepted(tenant, RateLimiter.Kind.SUBMISSIONS, PER_MINUTE);
-        Thread.sleep(Math.max(0, boundary + 300 - System.currentTimeMillis()));
-        int after = accepted(tenant, RateLimiter.Kind.SUBMISSIONS, PER_MINUTE);
-        // one token comes back every 2 s at 30 per minute; about a second passed
-        assertEquals(PER_MINUTE, before);
-        assertTrue(before + after <= PER_MINUTE + 1, (before + after) + " accepted within about a second");
+    }
+
+    /** A limiter whose buckets refill by {@code millis}, a wall clock the test sets. */
+    private static RateLimiter clockedBy(AtomicLong millis) {
+        return new RateLimiter(REDIS.client(), limits(), new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return TimeUnit.MILLISECONDS.toNanos(millis.get());
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        });
     }
 
     @Test
