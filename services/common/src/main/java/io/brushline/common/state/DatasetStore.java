@@ -2,6 +2,7 @@ package io.brushline.common.state;
 
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.DatasetDrops;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -229,6 +230,23 @@ public class DatasetStore {
                 new String[] {key(datasetId), key(datasetId) + ":counted", key(datasetId) + ":rows", UNFINISHED},
                 args.toArray(String[]::new));
         return remaining == null ? -1 : remaining;
+    }
+
+    /**
+     * Removals queued and not yet ended (kept, or dropped by the verification); 0 when there is no such
+     * dataset. Reads those counters only: the hash also holds every image's supplied objects, and a
+     * waiting survey asks this twice a second.
+     */
+    public long removalsInFlight(String datasetId) {
+        List<String> fields = new ArrayList<>(List.of("pairs.queued", PAIRS_KEPT));
+        DatasetDrops.VERIFICATION.forEach(reason -> fields.add(DatasetCounts.DROPPED + reason));
+        List<KeyValue<String, String>> counters = redis.hmget(key(datasetId), fields.toArray(String[]::new));
+        long inFlight = 0;
+        for (int i = 0; i < counters.size(); i++) {
+            long value = counters.get(i).hasValue() ? Long.parseLong(counters.get(i).getValue()) : 0;
+            inFlight += i == 0 ? value : -value;
+        }
+        return inFlight;
     }
 
     /** The metadata rows of the kept pairs, by pair name (so in image order). */

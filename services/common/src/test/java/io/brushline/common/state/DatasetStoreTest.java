@@ -38,10 +38,14 @@ class DatasetStoreTest {
 
         assertEquals(2, datasets.recordSurvey("d1", 0, 4, 1, Map.of("area", 2, "border", 1)));
         assertEquals(2, datasets.recordSurvey("d1", 0, 4, 1, Map.of("area", 2, "border", 1)), "counted once");
+        assertEquals(1, datasets.removalsInFlight("d1"));
         assertEquals(1, datasets.recordPair("d1", "000000-00", null, "{\"label\":\"dog\"}"));
+        assertEquals(0, datasets.removalsInFlight("d1"));
         assertEquals(1, datasets.recordPair("d1", "000000-00", null, "{\"label\":\"dog\"}"), "counted once");
         assertEquals(2, datasets.recordSurvey("d1", 1, 2, 2, Map.of()));
+        assertEquals(2, datasets.removalsInFlight("d1"));
         assertEquals(1, datasets.recordPair("d1", "000001-00", "still_detected", ""));
+        assertEquals(1, datasets.removalsInFlight("d1"), "a pair dropped by the verification has ended too");
         assertEquals(0, datasets.recordPair("d1", "000001-01", null, "{\"label\":\"cat\"}"));
 
         Map<String, String> hash = datasets.get("d1");
@@ -59,6 +63,7 @@ class DatasetStoreTest {
     @Test
     void theFirstCompletionTimeStaysAndAMissingDatasetCountsNothing() {
         assertEquals(-1, datasets.recordSurvey("nope", 0, 1, 0, Map.of()));
+        assertEquals(0, datasets.removalsInFlight("nope"));
         assertEquals(null, datasets.markCompleted("nope", "acme"));
         datasets.create("d2", "acme", 1, Map.of());
         assertEquals(0, datasets.recordSurvey("d2", 0, 0, 0, Map.of()));

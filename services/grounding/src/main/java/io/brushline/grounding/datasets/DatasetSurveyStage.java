@@ -109,8 +109,8 @@ public class DatasetSurveyStage {
     private void awaitRemovalsBelowLimit(DatasetItem item, String what) {
         long deadline = System.nanoTime() + config.removalsWaitAtMost().toNanos();
         boolean told = false;
-        while (retrying.run(what, () -> StoredDataset.load(datasets, json, item.datasetId()))
-                .map(StoredDataset::removalsInFlight).orElse(0L) >= config.maxRemovalsInFlight()) {
+        while (retrying.run(what, () -> datasets.removalsInFlight(item.datasetId()))
+                >= config.maxRemovalsInFlight()) {
             if (System.nanoTime() > deadline) {
                 LOG.warnf("image %d of dataset %s waited %s for its dataset's removals; surveyed anyway",
                         item.image(), item.datasetId(), config.removalsWaitAtMost());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.messages.DatasetSettings;
 import io.brushline.common.messages.SuppliedObject;
-import io.brushline.common.state.DatasetCounts;
 import io.brushline.common.state.DatasetStore;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +43,6 @@ record StoredDataset(String id, Map<String, String> hash, DatasetSettings settin
             throw new IllegalStateException("the objects supplied for image " + image + " of dataset " + id
                     + " cannot be read: " + e.getOriginalMessage(), e);
         }
-    }
-
-    /** Removals queued and not yet ended (kept, or dropped by the verification). */
-    long removalsInFlight() {
-        return count("pairs.queued") - count(DatasetStore.PAIRS_KEPT) - DatasetCounts.of(hash).pairsDropped();
     }
 
     /** A counter of the hash, 0 when it was never incremented. */
