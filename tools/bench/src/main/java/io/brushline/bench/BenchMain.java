@@ -129,8 +129,10 @@ public final class BenchMain {
                     .connectTimeout(Duration.ofSeconds(5)).build();
             String gateway = stack.gatewayUrl();
 
-            var warmup = drive(http, gateway, finished, images, options.size(), options.warmup(), 0, 4);
-            finished.await(warmup.stream().map(Submitted::id).toList(), Duration.ofMinutes(5));
+            // The warm-up runs at the measured load, so that the JIT compiles what that load runs.
+            var warmup = drive(http, gateway, finished, images, options.size(), options.warmup(), options.rate(),
+                    options.concurrency());
+            finished.await(warmup.stream().map(Submitted::id).toList(), Duration.ofMinutes(30));
 
             Map<String, ProcessUsage> before = usage(stack);
             long started = System.currentTimeMillis();
@@ -271,10 +273,11 @@ public final class BenchMain {
 
     /** CPU seconds each process spent between the two readings, and its peak resident memory. */
     static void printUsage(Map<String, ProcessUsage> before, Map<String, ProcessUsage> after) {
-        System.out.printf("%-16s %10s %14s%n", "process", "CPU s", "peak RSS MiB");
+        System.out.printf("%-16s %10s %14s %14s%n", "process", "CPU s", "of it JIT s", "peak RSS MiB");
         after.forEach((name, usage) -> {
-            var delta = usage.minus(before.getOrDefault(name, new ProcessUsage(0, 0, 0)));
-            System.out.printf("%-16s %10.1f %14.0f%n", name, delta.cpuSeconds(), usage.peakRssKb() / 1024.0);
+            var delta = usage.minus(before.getOrDefault(name, ProcessUsage.NONE));
+            System.out.printf("%-16s %10.1f %14.1f %14.0f%n", name, delta.cpuSeconds(), delta.jitSeconds(),
+                    usage.peakRssKb() / 1024.0);
         });
     }
 
