@@ -37,7 +37,11 @@ record ProcessUsage(double cpuSeconds, double jitSeconds, long peakRssKb, long r
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }
 
-    /** CPU seconds of the threads HotSpot names "C1 CompilerThread<n>" and "C2 CompilerThread<n>". */
+    /**
+     * CPU seconds of the threads HotSpot names "C1 CompilerThread<n>" and "C2 CompilerThread<n>" that are
+     * alive now. On two cores each tier has one compiler thread, which never ends; with more, the JVM
+     * stops idle extra ones and their time goes with them, so the figure is then a lower bound.
+     */
     private static double jitSeconds(Path tasks) throws IOException {
         double total = 0;
         try (Stream<Path> threads = Files.list(tasks)) {
