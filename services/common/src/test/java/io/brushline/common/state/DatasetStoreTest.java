@@ -25,10 +25,8 @@ class DatasetStoreTest {
 
     @BeforeEach
     void connect() {
-        var redis = REDIS.client().connect().sync();
-        redis.flushall();
         BrushlineConfig config = JobTtlConfig.of(Duration.ofDays(1));
-        datasets = new DatasetStore(redis, config);
+        datasets = new DatasetStore(REDIS.emptied(), config);
     }
 
     @Test

@@ -26,10 +26,8 @@ class JobStoreTest {
 
     @BeforeEach
     void connect() {
-        var redis = REDIS.client().connect().sync();
-        redis.flushall();
         BrushlineConfig config = JobTtlConfig.of(Duration.ofDays(1));
-        jobs = new JobStore(redis, config);
+        jobs = new JobStore(REDIS.emptied(), config);
     }
 
     private static EditJob job(String id) {

@@ -1,6 +1,7 @@
 package io.brushline.common.testing;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -36,5 +37,12 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     public RedisClient client() {
         return client;
+    }
+
+    /** A new connection to the server, its data deleted: a test that starts from nothing. */
+    public RedisCommands<String, String> emptied() {
+        RedisCommands<String, String> redis = client.connect().sync();
+        redis.flushall();
+        return redis;
     }
 }
