@@ -72,7 +72,8 @@ public final class MaskMaker {
             boxes.forEach(d -> MaskOps.fill(placement, d.box()));
             return new Result(scope.add(MaskOps.dilate(placement, dilation.add())), dilation.add());
         }
-        Mat object = scope.add(segmenter.segment(image.get(), boxes, points));
+        Mat object = scope.add(segmenter.withoutPixels(width, height, boxes, points)
+                .orElseGet(() -> segmenter.segment(image.get(), boxes, points)));
         if (MaskOps.coverage(object) == 0) {
             // only possible with point hints that are all background points
             throw new StageFailure(FailureCodes.INVALID_HINT,

@@ -6,6 +6,7 @@ import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.Point;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.opencv.core.Mat;
 
@@ -35,42 +36,55 @@ public final class OfflineSegmenter implements Segmenter {
 
     @Override
     public Mat segment(Mat image, List<Detection> boxes, List<Point> points) {
+        Optional<Mat> plain = withoutPixels(image.cols(), image.rows(), boxes, points);
+        if (plain.isPresent()) {
+            return plain.get();
+        }
         try (MatScope scope = new MatScope()) {
             Mat mask = scope.add(MaskOps.empty(image.cols(), image.rows()));
             for (Detection detection : boxes) {
                 MaskOps.union(mask, refine(image, detection, scope));
             }
-            // With a box, GrabCut already has the object's extent; points alone need a region to search.
-            List<Point> foreground = points.stream().filter(Point::foreground).toList();
+            List<Point> foreground = foreground(points);
             if (boxes.isEmpty() && !foreground.isEmpty()) {
                 Box region = regionAround(foreground, image.cols(), image.rows());
-                Mat fromPoints = scope.add(refinement == MaskingConfig.Refinement.box
-                        ? MaskOps.ofBox(region, image.cols(), image.rows())
-                        : GrabCut.fromPoints(image, region, points));
-                MaskOps.union(mask, trusted(fromPoints, region, image, scope));
+                MaskOps.union(mask, trusted(scope.add(GrabCut.fromPoints(image, region, points)), region, image, scope));
             }
             return scope.keep(mask);
         }
     }
 
+    /** The plain box refinement: the boxes themselves, or the region around the points when there are none. */
+    @Override
+    public Optional<Mat> withoutPixels(int width, int height, List<Detection> boxes, List<Point> points) {
+        if (refinement != MaskingConfig.Refinement.box) {
+            return Optional.empty();
+        }
+        Mat mask = MaskOps.empty(width, height);
+        boxes.forEach(detection -> MaskOps.fill(mask, detection.box()));
+        // With a box, GrabCut already has the object's extent; points alone need a region to search.
+        List<Point> foreground = foreground(points);
+        if (boxes.isEmpty() && !foreground.isEmpty()) {
+            MaskOps.fill(mask, regionAround(foreground, width, height));
+        }
+        return Optional.of(mask);
+    }
+
+    private static List<Point> foreground(List<Point> points) {
+        return points.stream().filter(Point::foreground).toList();
+    }
+
     /** The box's object mask; every candidate mask is added to {@code scope}. */
     private Mat refine(Mat image, Detection detection, MatScope scope) {
         Box box = detection.box();
-        Mat refined = switch (refinement) {
-            case box -> scope.add(MaskOps.ofBox(box, image.cols(), image.rows()));
-            case grabcut -> scope.add(GrabCut.inBox(image, box));
-            case auto -> {
-                OptionalInt vocClass = deepLab == null ? OptionalInt.empty() : VocClasses.of(detection.label());
-                if (vocClass.isPresent()) {
-                    Mat semantic = scope.add(deepLab.inBox(image, box, vocClass.getAsInt()));
-                    if (MaskOps.coverage(semantic, box) >= MIN_BOX_COVERAGE) {
-                        yield semantic;
-                    }
-                }
-                yield scope.add(GrabCut.inBox(image, box));
+        OptionalInt vocClass = deepLab == null ? OptionalInt.empty() : VocClasses.of(detection.label());
+        if (vocClass.isPresent()) {
+            Mat semantic = scope.add(deepLab.inBox(image, box, vocClass.getAsInt()));
+            if (MaskOps.coverage(semantic, box) >= MIN_BOX_COVERAGE) {
+                return semantic;
             }
-        };
-        return trusted(refined, box, image, scope);
+        }
+        return trusted(scope.add(GrabCut.inBox(image, box)), box, image, scope);
     }
 
     private static Mat trusted(Mat refined, Box box, Mat image, MatScope scope) {

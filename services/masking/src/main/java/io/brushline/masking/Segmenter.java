@@ -3,6 +3,7 @@ package io.brushline.masking;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.Point;
 import java.util.List;
+import java.util.Optional;
 import org.opencv.core.Mat;
 
 /**
@@ -19,6 +20,14 @@ public interface Segmenter extends AutoCloseable {
      * @return 0/255 mask, image-sized, never empty when a box was given (falls back to the box)
      */
     Mat segment(Mat image, List<Detection> boxes, List<Point> points);
+
+    /**
+     * The same mask from the prompts and the image's size alone, for a segmenter that does not look at
+     * pixels (the plain box): the stage then neither fetches nor decodes the source. Empty for the others.
+     */
+    default Optional<Mat> withoutPixels(int width, int height, List<Detection> boxes, List<Point> points) {
+        return Optional.empty();
+    }
 
     /** Releases the models; segmenters without native resources need not override it. */
     @Override

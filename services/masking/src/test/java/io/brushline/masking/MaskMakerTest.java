@@ -216,6 +216,29 @@ class MaskMakerTest {
         assertEquals(OBJECT.width() * OBJECT.height(), Core.countNonZero(ungrown.mask()));
     }
 
+    /** The plain box refinement reads no pixels, so the stage neither fetches nor decodes the source. */
+    @Test
+    void theBoxRefinementMasksWithoutTheSourceImage() {
+        MaskMaker boxes = new MaskMaker(new OfflineSegmenter(MaskingConfig.Refinement.box, null), DILATION);
+        Supplier<Mat> noImage = () -> {
+            throw new AssertionError("the source image was decoded");
+        };
+        var removal = boxes.make(job(Category.REMOVE, detected(), null), noImage, key -> null);
+        var grown = make(job(Category.REMOVE, detected(), null));
+        assertEquals(0, Core.countNonZero(difference(removal.mask(), grown.mask())),
+                "the same mask as a segmenter that is given the image");
+        assertThrows(AssertionError.class, () -> new MaskMaker(
+                new OfflineSegmenter(MaskingConfig.Refinement.grabcut, null), DILATION)
+                .make(job(Category.REMOVE, detected(), null), noImage, key -> null),
+                "GrabCut looks at the pixels");
+    }
+
+    private static Mat difference(Mat a, Mat b) {
+        Mat out = new Mat();
+        Core.absdiff(a, b, out);
+        return out;
+    }
+
     private MaskMaker.Result make(EditJob job) {
         return maker.make(job, MaskMakerTest::image, key -> {
             throw new AssertionError("no stored object expected, asked for " + key);

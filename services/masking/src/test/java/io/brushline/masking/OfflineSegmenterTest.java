@@ -61,6 +61,17 @@ class OfflineSegmenterTest {
     }
 
     @Test
+    void boxRefinementOfPointsAloneIsTheRegionAroundThem() {
+        var segmenter = new OfflineSegmenter(MaskingConfig.Refinement.box, null);
+        Mat image = disc();
+        Point click = new Point(100, 80, true);
+        Mat mask = segmenter.segment(image, List.of(), List.of(click, new Point(10, 10, false)));
+        Box region = OfflineSegmenter.regionAround(List.of(click), image.cols(), image.rows());
+        assertEquals(region.width() * region.height(), Core.countNonZero(mask));
+        assertEquals(255, mask.get(80, 100)[0]);
+    }
+
+    @Test
     void boxRefinementIsTheBoxItself() {
         var segmenter = new OfflineSegmenter(MaskingConfig.Refinement.box, null);
         Mat mask = segmenter.segment(disc(), List.of(new Detection(DISC_BOX, "ball", 0.9)), List.of());
