@@ -18,6 +18,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Checks an upload before anything is stored: a known format, a size within limits (read from the
@@ -59,7 +60,8 @@ public class ImageInspector {
             throw new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "image_too_large",
                     "the " + what + " is " + bytes.length + " bytes; the limit is " + config.maxImageBytes());
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // In memory: ImageIO.createImageInputStream would copy every upload into a temporary file first.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw ApiException.badRequest(FailureCodes.INVALID_IMAGE,

@@ -44,6 +44,25 @@ class ImageInspectorTest {
         assertEquals(new ImageInspector.ImageInfo("image/png", 64, 48), inspector.inspect(encode(image, "png"), "image"));
     }
 
+    /** ImageIO's default stream would write each upload to a temporary file before reading it. */
+    @Test
+    void checksUploadsWithoutTemporaryFiles() throws Exception {
+        byte[] jpeg = encode(patterned(512, 512), "jpg");
+        byte[] png = encode(patterned(300, 200), "png");
+        java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("imageio-cache");
+        java.io.File before = ImageIO.getCacheDirectory();
+        ImageIO.setCacheDirectory(cache.toFile());
+        try (var watch = cache.getFileSystem().newWatchService()) {
+            cache.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            inspector.inspect(jpeg, "image");
+            inspector.inspect(png, "image");
+            var created = watch.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertEquals(null, created, "a file was created in ImageIO's cache directory");
+        } finally {
+            ImageIO.setCacheDirectory(before);
+        }
+    }
+
     @Test
     void refusesWhatIsNotAnImage() {
         var e = assertThrows(ApiException.class, () -> inspector.inspect("hello".getBytes(), "image"));
