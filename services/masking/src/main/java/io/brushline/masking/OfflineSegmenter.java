@@ -45,6 +45,7 @@ public final class OfflineSegmenter implements Segmenter {
             for (Detection detection : boxes) {
                 MaskOps.union(mask, refine(image, detection, scope));
             }
+            // With a box, GrabCut already has the object's extent; points alone need a region to search.
             List<Point> foreground = foreground(points);
             if (boxes.isEmpty() && !foreground.isEmpty()) {
                 Box region = regionAround(foreground, image.cols(), image.rows());
@@ -62,7 +63,6 @@ public final class OfflineSegmenter implements Segmenter {
         }
         Mat mask = MaskOps.empty(width, height);
         boxes.forEach(detection -> MaskOps.fill(mask, detection.box()));
-        // With a box, GrabCut already has the object's extent; points alone need a region to search.
         List<Point> foreground = foreground(points);
         if (boxes.isEmpty() && !foreground.isEmpty()) {
             MaskOps.fill(mask, regionAround(foreground, width, height));
