@@ -145,9 +145,7 @@ class MaskMakerTest {
                 MaskMakerTest::image,
                 key -> ImageCodec.encodePng(hint));
         assertEquals(0, result.dilationPx());
-        Mat diff = new Mat();
-        Core.absdiff(result.mask(), hint, diff);
-        assertEquals(0, Core.countNonZero(diff));
+        assertEquals(0, Core.countNonZero(difference(result.mask(), hint)));
     }
 
     @Test
