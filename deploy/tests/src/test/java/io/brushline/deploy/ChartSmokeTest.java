@@ -100,6 +100,7 @@ class ChartSmokeTest {
         pod.awaitReady();
       }
     } finally {
+      pods.forEach(LocalPod::requestStop);
       for (LocalPod pod : pods) {
         pod.close();
       }

@@ -51,6 +51,7 @@ final class LocalPod implements AutoCloseable {
   private final Path claimsDir;
   private final Map<String, Path> volumes = new LinkedHashMap<>();
   private Process main;
+  private boolean stopRequested;
   private Path mainLog;
 
   LocalPod(Manifests rendered, Map<String, Object> deployment, Path repositoryRoot, Path workDir, Path claimsDir)
@@ -155,11 +156,17 @@ final class LocalPod implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    if (main != null && main.isAlive()) {
+    requestStop();
+    if (main != null && !main.waitFor(30, TimeUnit.SECONDS)) {
+      main.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** SIGTERM without waiting, so that several pods shut down at the same time; {@link #close} waits. */
+  void requestStop() {
+    if (main != null && main.isAlive() && !stopRequested) {
+      stopRequested = true;
       main.destroy();
-      if (!main.waitFor(30, TimeUnit.SECONDS)) {
-        main.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
     }
   }
 

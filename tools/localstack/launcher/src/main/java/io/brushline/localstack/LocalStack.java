@@ -33,6 +33,8 @@ public final class LocalStack implements AutoCloseable {
             "edit-failed", "edit-dead-letter", "dataset-requested", "dataset-removed", "dataset-completed");
     public static final List<String> SERVICES = List.of(
             "gateway", "classifier", "grounding", "masking", "inpainting", "notifier");
+    /** The servers, stopped after the services that use them. */
+    private static final List<String> INFRASTRUCTURE = List.of("kafka", "redis", "s3");
     public static final String ACCESS_KEY = "brushline";
     public static final String SECRET_KEY = "brushline-local-secret";
     public static final String BUCKET = "brushline";
@@ -335,12 +337,19 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops the services first, then the servers, in reverse order of start. Safe to call twice. */
+    /**
+     * Stops the services first, all at once, then the servers in reverse order of start. Safe to call
+     * twice. A service's shutdown is mostly waiting (each Kafka consumer leaving its group in turn), so
+     * together they take as long as the slowest one instead of the sum.
+     */
     @Override
     public synchronized void close() {
         List<ServerProcess> reversed = new ArrayList<>(processes.values());
         java.util.Collections.reverse(reversed);
-        reversed.forEach(ServerProcess::stop);
+        List<ServerProcess> services = reversed.stream().filter(p -> !INFRASTRUCTURE.contains(p.name())).toList();
+        services.forEach(ServerProcess::requestStop);
+        services.forEach(ServerProcess::awaitStop);
+        reversed.stream().filter(p -> INFRASTRUCTURE.contains(p.name())).forEach(ServerProcess::stop);
     }
 
     private String classpath(String module) {

@@ -95,10 +95,22 @@ public final class ServerProcess {
 
     /** Asks the process to stop (SIGTERM) and waits; kills it if it does not stop in time. */
     public void stop() {
+        requestStop();
+        awaitStop();
+    }
+
+    /** Sends SIGTERM without waiting, so that several processes can shut down at the same time. */
+    void requestStop() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    /** Waits for a process asked to stop; kills it if it has not stopped in 20 seconds. */
+    void awaitStop() {
         if (process == null) {
             return;
         }
-        process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
