@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,8 +47,11 @@ class FailurePathFaultTest {
     private static final Duration JOB_TTL = Duration.ofHours(1);
     private static final Duration SETTLE = Duration.ofMinutes(2);
 
+    /** Closed by JUnit once every test of the class has run. */
+    @AutoClose
     private FaultStack system;
     private StatefulRedisConnection<String, String> redisConnection;
+    @AutoClose("shutdown")
     private RedisClient redisClient;
 
     @BeforeAll
@@ -59,15 +62,6 @@ class FailurePathFaultTest {
         redisClient = RedisClient.create(system.stack.redisUri());
     }
 
-    @AfterAll
-    void stop() {
-        if (redisClient != null) {
-            redisClient.shutdown();
-        }
-        if (system != null) {
-            system.close();
-        }
-    }
 
     @Test
     @Order(5)

@@ -1,7 +1,7 @@
 package io.brushline.faults;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,18 +29,13 @@ class InfrastructureFaultTest {
      */
     private static final long NOTIFIER_CONCURRENCY = 16;
 
+    /** Closed by JUnit once every test of the class has run. */
+    @AutoClose
     private FaultStack system;
 
     @BeforeAll
     void start() throws Exception {
         system = FaultStack.start("infrastructure", Map.of());
-    }
-
-    @AfterAll
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.brushline.localstack.LocalStack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -28,18 +28,13 @@ class ServiceCrashFaultTest {
      */
     private static final long NOTIFIER_CONCURRENCY = 16;
 
+    /** Closed by JUnit once every test of the class has run. */
+    @AutoClose
     private FaultStack system;
 
     @BeforeAll
     void start() throws Exception {
         system = FaultStack.start("service-crash", Map.of());
-    }
-
-    @AfterAll
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @Test

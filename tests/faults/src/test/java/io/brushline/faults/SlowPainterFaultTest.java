@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -37,19 +37,14 @@ class SlowPainterFaultTest {
     /** Eight jobs one after another: the last waits about 64 s, past the connector's default 60 s. */
     private static final int JOBS = 8;
 
+    /** Closed by JUnit once every test of the class has run. */
+    @AutoClose
     private FaultStack system;
 
     @BeforeAll
     void start() throws Exception {
         system = FaultStack.start("slow-painter", Map.of(
                 "BRUSHLINE_INPAINTING_BENCHMARK_SERVICE_TIME", SERVICE_TIME.toString()));
-    }
-
-    @AfterAll
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
     }
 
     /**

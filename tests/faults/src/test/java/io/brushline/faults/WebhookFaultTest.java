@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,6 +30,8 @@ class WebhookFaultTest {
     private static final long DISPATCH_SLACK_MILLIS = 350;
     private static final int JOBS = 20;
 
+    /** Closed by JUnit once every test of the class has run. */
+    @AutoClose
     private FaultStack system;
 
     @BeforeAll
@@ -38,13 +40,6 @@ class WebhookFaultTest {
                 "BRUSHLINE_WEBHOOK_TIMEOUT", "PT1S",
                 "BRUSHLINE_WEBHOOK_INITIAL_BACKOFF", "PT0.2S",
                 "BRUSHLINE_WEBHOOK_MAX_BACKOFF", "PT10S"));
-    }
-
-    @AfterAll
-    void stop() {
-        if (system != null) {
-            system.close();
-        }
     }
 
     @Test

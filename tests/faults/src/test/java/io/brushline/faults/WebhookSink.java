@@ -108,10 +108,8 @@ final class WebhookSink implements AutoCloseable {
     private void answer(HttpExchange exchange) throws IOException {
         long received = System.currentTimeMillis();
         String id = exchange.getRequestHeaders().getFirst("webhook-id");
-        String timestamp = exchange.getRequestHeaders().getFirst("webhook-timestamp");
-        String signature = exchange.getRequestHeaders().getFirst("webhook-signature");
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        boolean valid = signatures.valid(id, timestamp, signature, body);
+        boolean valid = signatures.valid(exchange.getRequestHeaders()::getFirst, body);
         String path = exchange.getRequestURI().getPath();
         int attempt = attemptsById.computeIfAbsent(String.valueOf(id), k -> new AtomicInteger()).incrementAndGet();
 

@@ -3,6 +3,7 @@ package io.brushline.localstack;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -30,8 +31,14 @@ public final class WebhookSignatures {
         }
     }
 
-    /** Whether the three headers are present and the signature matches. */
-    public boolean valid(String id, String timestamp, String signature, String body) {
+    /**
+     * Whether a delivery's three headers ({@code webhook-id}, {@code webhook-timestamp},
+     * {@code webhook-signature}, looked up by {@code header}) are present and the signature matches.
+     */
+    public boolean valid(UnaryOperator<String> header, String body) {
+        String id = header.apply("webhook-id");
+        String timestamp = header.apply("webhook-timestamp");
+        String signature = header.apply("webhook-signature");
         return id != null && timestamp != null && signature != null && expected(id, timestamp, body).equals(signature);
     }
 }
