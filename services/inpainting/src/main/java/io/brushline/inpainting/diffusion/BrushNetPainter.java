@@ -3,10 +3,7 @@ package io.brushline.inpainting.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * BrushNet (Ju et al. 2024): a branch that sees the noisy latent and a 5-channel condition, the
@@ -20,13 +17,11 @@ import java.util.List;
 public final class BrushNetPainter extends DiffusionPainter {
 
     private final TorchScriptModule brushNet;
-    private final TorchScriptModule unet;
     private final double conditioningScale;
 
     public BrushNetPainter(Path modelDir, ModelDevice device, Sampling sampling, double conditioningScale) {
-        super(new TextEncoder(modelDir, device), new Vae(modelDir, device), sampling);
+        super(modelDir, device, sampling);
         this.brushNet = TorchScriptModule.load(modelDir, "brushnet", device);
-        this.unet = TorchScriptModule.load(modelDir, "unet", device);
         this.conditioningScale = conditioningScale;
     }
 
@@ -36,18 +31,11 @@ public final class BrushNetPainter extends DiffusionPainter {
     }
 
     @Override
-    protected NDManager newManager() {
-        return unet.newManager();
-    }
-
-    @Override
     protected NoisePredictor prepare(Batch batch) {
         int n = batch.count();
         boolean guided = textGuidance();
         int copies = guided ? 2 : 1;
-        List<String> prompts = new ArrayList<>(guided ? batch.negativePrompts() : List.of());
-        prompts.addAll(batch.prompts());
-        NDArray embeddings = text.encode(batch.manager(), prompts);
+        NDArray embeddings = promptEmbeddings(batch, guided);
         NDArray keep = batch.latentMasks().neg().add(1);
         // BrushNet was trained on images whose hole is black (-1), not grey.
         NDArray condition = repeatBatch(
@@ -67,6 +55,5 @@ public final class BrushNetPainter extends DiffusionPainter {
     public void close() {
         super.close();
         brushNet.close();
-        unet.close();
     }
 }

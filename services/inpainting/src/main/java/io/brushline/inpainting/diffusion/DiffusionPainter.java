@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.brushline.inpainting.PaintRequest;
 import io.brushline.inpainting.Painter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,21 +19,24 @@ import java.util.Random;
 import org.opencv.core.Mat;
 
 /**
- * What every latent-diffusion painter shares: the working size, the text encoder and autoencoder,
- * the seeded starting noise, the sampling loop and the way back to the source size. Requests of the
- * same working size run as one batch; the noise of each comes from its own seed, so a request paints
- * the same pixels whatever else is in its batch.
+ * What every latent-diffusion painter shares: the working size, the text encoder, autoencoder and
+ * UNet, the seeded starting noise, the sampling loop and the way back to the source size. Requests of
+ * the same working size run as one batch; the noise of each comes from its own seed, so a request
+ * paints the same pixels whatever else is in its batch.
  */
 public abstract class DiffusionPainter implements Painter, AutoCloseable {
 
     protected final TextEncoder text;
     protected final Vae vae;
+    protected final TorchScriptModule unet;
     protected final Sampling sampling;
     private final NoiseSchedule schedule = NoiseSchedule.stableDiffusion();
 
-    protected DiffusionPainter(TextEncoder text, Vae vae, Sampling sampling) {
-        this.text = text;
-        this.vae = vae;
+    /** Loads the text encoder, the autoencoder and {@code unet.pt} from {@code modelDir}. */
+    protected DiffusionPainter(Path modelDir, ModelDevice device, Sampling sampling) {
+        this.text = new TextEncoder(modelDir, device);
+        this.vae = new Vae(modelDir, device);
+        this.unet = TorchScriptModule.load(modelDir, "unet", device);
         this.sampling = sampling;
     }
 
@@ -63,7 +67,9 @@ public abstract class DiffusionPainter implements Painter, AutoCloseable {
     protected abstract NoisePredictor prepare(Batch batch);
 
     /** The manager the painter's arrays of one batch are created on (the models' device). */
-    protected abstract NDManager newManager();
+    protected NDManager newManager() {
+        return unet.newManager();
+    }
 
     @Override
     public Optional<Object> batchKey(PaintRequest request) {
@@ -193,6 +199,16 @@ public abstract class DiffusionPainter implements Painter, AutoCloseable {
         return sampling.guidanceScale() > 1;
     }
 
+    /**
+     * The prompts' embeddings, after the negative prompts' when guided: the row order {@link #guided}
+     * expects.
+     */
+    protected NDArray promptEmbeddings(Batch batch, boolean guided) {
+        List<String> prompts = new ArrayList<>(guided ? batch.negativePrompts() : List.of());
+        prompts.addAll(batch.prompts());
+        return text.encode(batch.manager(), prompts);
+    }
+
     /** Classifier-free guidance over a model output whose first half is unconditional. */
     protected NDArray guided(NDArray noise) {
         NDList halves = noise.split(2, 0);
@@ -203,5 +219,6 @@ public abstract class DiffusionPainter implements Painter, AutoCloseable {
     public void close() {
         text.close();
         vae.close();
+        unet.close();
     }
 }

@@ -3,7 +3,6 @@ package io.brushline.inpainting.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import io.brushline.inpainting.PaintRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,23 +20,16 @@ import java.util.List;
  */
 public final class InstructPix2PixPainter extends DiffusionPainter {
 
-    private final TorchScriptModule unet;
     private final double imageGuidanceScale;
 
     public InstructPix2PixPainter(Path modelDir, ModelDevice device, Sampling sampling, double imageGuidanceScale) {
-        super(new TextEncoder(modelDir, device), new Vae(modelDir, device), sampling);
-        this.unet = TorchScriptModule.load(modelDir, "unet", device);
+        super(modelDir, device, sampling);
         this.imageGuidanceScale = imageGuidanceScale;
     }
 
     @Override
     public String name() {
         return "instruct-pix2pix";
-    }
-
-    @Override
-    protected NDManager newManager() {
-        return unet.newManager();
     }
 
     @Override
@@ -76,11 +68,5 @@ public final class InstructPix2PixPainter extends DiffusionPainter {
     private static String instruction(PaintRequest request) {
         String instruction = request.instruction();
         return instruction == null || instruction.isBlank() ? request.prompt() : instruction;
-    }
-
-    @Override
-    public void close() {
-        super.close();
-        unet.close();
     }
 }

@@ -3,10 +3,7 @@ package io.brushline.inpainting.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Stable-Diffusion inpainting: a UNet whose input is 9 channels, the noisy latent (4), the mask at
@@ -18,11 +15,8 @@ import java.util.List;
  */
 public final class SdInpaintingPainter extends DiffusionPainter {
 
-    private final TorchScriptModule unet;
-
     public SdInpaintingPainter(Path modelDir, ModelDevice device, Sampling sampling) {
-        super(new TextEncoder(modelDir, device), new Vae(modelDir, device), sampling);
-        this.unet = TorchScriptModule.load(modelDir, "unet", device);
+        super(modelDir, device, sampling);
     }
 
     @Override
@@ -31,18 +25,11 @@ public final class SdInpaintingPainter extends DiffusionPainter {
     }
 
     @Override
-    protected NDManager newManager() {
-        return unet.newManager();
-    }
-
-    @Override
     protected NoisePredictor prepare(Batch batch) {
         int n = batch.count();
         boolean guided = textGuidance();
         int copies = guided ? 2 : 1;
-        List<String> prompts = new ArrayList<>(guided ? batch.negativePrompts() : List.of());
-        prompts.addAll(batch.prompts());
-        NDArray embeddings = text.encode(batch.manager(), prompts);
+        NDArray embeddings = promptEmbeddings(batch, guided);
         // The hole is 0 (grey) in the image the UNet was trained to condition on.
         NDArray condition = repeatBatch(NDArrays.concat(
                 new NDList(batch.latentMasks(), vae.encodeScaled(maskedPixels(batch, 0))), 1), copies);
@@ -52,11 +39,5 @@ public final class SdInpaintingPainter extends DiffusionPainter {
                     .head();
             return guided ? guided(noise) : noise;
         };
-    }
-
-    @Override
-    public void close() {
-        super.close();
-        unet.close();
     }
 }
