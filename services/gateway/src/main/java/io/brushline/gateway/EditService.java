@@ -65,7 +65,7 @@ public class EditService {
     private final JobStore jobs;
     private final GatewayConfig config;
     private final MutinyEmitter<EditJob> requested;
-    private final MutinyEmitter<EditJob> failed;
+    private final FailureOutbox failures;
     private final OutboundUrlPolicy outboundPolicy;
     /**
      * Per Idempotency-Key or job id: held at most 60 s (storage and Kafka each time out well before),
@@ -75,8 +75,8 @@ public class EditService {
 
     public EditService(ImageInspector inspector, ObjectStore storage, JobStore jobs, GatewayConfig config,
             @Channel("edit-requested") MutinyEmitter<EditJob> requested,
-            @Channel("edit-failed") MutinyEmitter<EditJob> failed, OutboundUrlPolicy outboundPolicy) {
-        this.failed = failed;
+            FailureOutbox failures, OutboundUrlPolicy outboundPolicy) {
+        this.failures = failures;
         this.outboundPolicy = outboundPolicy;
         this.inspector = inspector;
         this.storage = storage;
@@ -130,9 +130,9 @@ public class EditService {
             jobs.create(job, fields);
             jobs.advance(jobId, JobState.FAILED, JobStore.failureFields(failure));
             try {
-                failed.sendMessageAndAwait(StageProcessor.keyed(job));
+                failures.send(job);
             } catch (RuntimeException e) {
-                LOG.errorf(e, "failed job %s could not be sent", jobId);
+                LOG.errorf(e, "failed job %s could not be sent; it is held and sent again later", jobId);
                 throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
                         "the job queue is unreachable right now; retry later");
             }

@@ -34,6 +34,13 @@ public interface GatewayConfig {
     @WithDefault("PT30S")
     Duration imageCheckWait();
 
+    /**
+     * How often failures that the job queue did not take at submission are sent again (read by
+     * {@link FailureOutbox}'s {@code @Scheduled} trigger).
+     */
+    @WithDefault("15s")
+    Duration resendFailuresEvery();
+
     /** How long an Idempotency-Key keeps returning the job it created. */
     @WithDefault("P1D")
     Duration idempotencyTtl();

@@ -56,6 +56,7 @@ class BatchServiceTest {
     private BatchStore batchStore;
     private EditService edits;
     private BatchService batches;
+    private FailureOutbox failures;
     private byte[] photo;
     private MemoryStore storage;
 
@@ -68,8 +69,9 @@ class BatchServiceTest {
         jobs = fixture.jobs;
         storage = fixture.storage;
         batchStore = new BatchStore(redis, fixture.common);
-        edits = new EditService(fixture.inspector, storage, jobs, fixture.gateway, requested.emitter(),
-                failed.emitter(), fixture.policy);
+        failures = new FailureOutbox(redis, jobs, JSON, failed.emitter());
+        edits = new EditService(fixture.inspector, storage, jobs, fixture.gateway, requested.emitter(), failures,
+                fixture.policy);
         batches = new BatchService(edits, batchStore, jobs, fixture.manifestImages, fixture.gateway, limits);
     }
 
@@ -313,6 +315,34 @@ class BatchServiceTest {
         assertEquals(List.of(0), partly.indexes());
         assertEquals("FAILED", jobs.get(job).get("state"));
         assertEquals("not_submitted", jobs.get(job).get("failureCode"));
+        assertEquals(List.of(), failed.sent, "the queue took nothing");
+
+        assertEquals(0, failures.resendHeld(), "the queue is still down");
+        failed.refuse = any -> false;
+        assertEquals(1, failures.resendHeld());
+
+        assertEquals(List.of(job), failed.sent.stream().map(EditJob::jobId).toList(),
+                "once the queue is back the held failure reaches edit-failed, so the batch is counted to its end");
+        assertEquals("not_submitted", failed.sent.get(0).failure().code());
+        assertTrue(jobs.isEnqueued(job));
+        assertEquals(0, failures.resendHeld(), "a failure is sent again only until the queue takes it");
+        assertEquals(1, failed.sent.size());
+    }
+
+    @Test
+    void aHeldFailureWhoseJobHasExpiredIsForgotten() {
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> true;
+        failed.refuse = job -> true;
+        var partly = assertThrows(CutShort.class, () -> batches.submit(manifest(
+                "{\"instruction\": \"sepia\", \"items\": [{\"image_url\": \"" + url("/photo") + "\"}]}", null)));
+        redis.del("brushline:job:" + BatchStore.itemJobId(partly.id(), 0));
+        failed.refuse = any -> false;
+
+        assertEquals(0, failures.resendHeld());
+
+        assertEquals(List.of(), failed.sent);
+        assertEquals(0, redis.hlen(FailureOutbox.HELD));
     }
 
     /** The batch id the next keyed submission will get: claims the key first, as a crashed call would have. */

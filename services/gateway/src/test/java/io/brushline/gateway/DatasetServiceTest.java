@@ -72,8 +72,8 @@ class DatasetServiceTest {
         storage = fixture.storage;
         datasetStore = new DatasetStore(redis, fixture.common);
         var editsSent = new BatchServiceTest.Recorder();
-        edits = new EditService(fixture.inspector, storage, jobs, gateway, editsSent.emitter(), editsSent.emitter(),
-                fixture.policy);
+        edits = new EditService(fixture.inspector, storage, jobs, gateway, editsSent.emitter(),
+                new FailureOutbox(redis, jobs, JSON, editsSent.emitter()), fixture.policy);
         datasets = new DatasetService(edits, datasetStore, jobs, storage, fixture.manifestImages,
                 fixture.inspector, redis, requested.emitter(), gateway, limits, JSON);
     }

@@ -54,6 +54,10 @@ final class TestConfig implements GatewayConfig {
         return Duration.ofDays(1);
     }
 
+    public Duration resendFailuresEvery() {
+        return Duration.ofSeconds(15);
+    }
+
     public Duration progressPollInterval() {
         return progressPollInterval;
     }

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.brushline.localstack.LocalStack;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +63,7 @@ final class BatchRun {
     /** Submits the batch, injects the fault while its items run, and checks the outcome. */
     void runAndCheck(FaultRun.Fault fault) throws Exception {
         ExecutorService imageThreads = Executors.newFixedThreadPool(4);
-        HttpServer images = serveImages(imageThreads);
+        HttpServer images = system.serveImages(imageThreads);
         ExecutorService faultThread = Executors.newSingleThreadExecutor();
         try {
             String base = "http://127.0.0.1:" + images.getAddress().getPort() + "/images/";
@@ -92,7 +90,7 @@ final class BatchRun {
             String batchId = accepted.body().path("id").asText();
             assertEquals(items, accepted.body().path("total").asInt(), accepted.body().toString());
             String account = injected.get(5, TimeUnit.MINUTES);
-            JsonNode batch = awaitCompleted(batchId);
+            JsonNode batch = system.awaitBatchSettled(batchId, STALL_TIMEOUT, COMPLETE_TIMEOUT);
             check(batchId, batch, accepted, account, faultWindow);
         } finally {
             // A fault is let finish even when the run failed: it restarts what it stopped, for the next test.
@@ -184,33 +182,6 @@ final class BatchRun {
                 (hook.receivedMillis() - completedAt) / 1000.0, batchHooks.size(), duplicates, lines.size()));
     }
 
-    /**
-     * Waits until the batch has completed and its webhook is settled; fails when its remaining count
-     * has not moved for {@link #STALL_TIMEOUT}, or after {@link #COMPLETE_TIMEOUT} in all.
-     */
-    private JsonNode awaitCompleted(String batchId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + COMPLETE_TIMEOUT.toMillis();
-        long lastProgress = System.currentTimeMillis();
-        int remaining = Integer.MAX_VALUE;
-        while (true) {
-            JsonNode batch = system.client.get("/v1/batches/" + batchId + "?page_size=1");
-            if ("completed".equals(batch.path("state").asText())
-                    && Set.of("delivered", "gone", "exhausted").contains(batch.path("webhook").asText())) {
-                return batch;
-            }
-            long now = System.currentTimeMillis();
-            if (batch.path("remaining").asInt() < remaining) {
-                remaining = batch.path("remaining").asInt();
-                lastProgress = now;
-            }
-            if (now > deadline || now - lastProgress > STALL_TIMEOUT.toMillis()) {
-                throw new AssertionError(scenario + ": batch " + batchId + " did not complete with its webhook "
-                        + "settled: " + batch + "; logs in " + system.logs());
-            }
-            Thread.sleep(1000);
-        }
-    }
-
     private static Map<String, Integer> counts(JsonNode counts) {
         Map<String, Integer> byState = new TreeMap<>();
         counts.fields().forEachRemaining(e -> {
@@ -219,22 +190,5 @@ final class BatchRun {
             }
         });
         return byState;
-    }
-
-    /** {@code GET /images/<n>.jpg} answers the stack's n-th cheap photo: a distinct URL per item. */
-    private HttpServer serveImages(ExecutorService threads) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
-        server.setExecutor(threads);
-        server.createContext("/images/", exchange -> {
-            try (exchange) {
-                String name = exchange.getRequestURI().getPath().substring("/images/".length());
-                byte[] image = system.image(Integer.parseInt(name.replace(".jpg", "")));
-                exchange.getResponseHeaders().add("Content-Type", "image/jpeg");
-                exchange.sendResponseHeaders(200, image.length);
-                exchange.getResponseBody().write(image);
-            }
-        });
-        server.start();
-        return server;
     }
 }

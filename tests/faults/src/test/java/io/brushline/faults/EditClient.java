@@ -64,6 +64,15 @@ final class EditClient {
                 .build(), idempotencyKey);
     }
 
+    /** One attempt at {@code POST /v1/batches} without an Idempotency-Key, as a client that does not retry makes. */
+    HttpResponse<String> submitBatchOnce(String manifestJson) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/batches"))
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(manifestJson))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** An accepted submission: the answer's body, when the first attempt started and how many it took. */
     record Accepted(JsonNode body, long firstAttemptMillis, long acceptedMillis, int attempts) {
     }

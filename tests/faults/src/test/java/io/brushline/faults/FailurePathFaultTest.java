@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.brushline.localstack.LocalStack;
 import io.brushline.localstack.TopicReader;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +52,7 @@ class FailurePathFaultTest {
     private static final long NOTIFIER_CONCURRENCY = 16;
     private static final Duration JOB_TTL = Duration.ofHours(1);
     private static final Duration SETTLE = Duration.ofMinutes(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Closed by JUnit once every test of the class has run. */
     @AutoClose
@@ -58,7 +65,9 @@ class FailurePathFaultTest {
     void start() throws Exception {
         system = FaultStack.start("failure-path", Map.of(
                 "BRUSHLINE_INPAINTING_PAINTER_REMOVE", "none",
-                "BRUSHLINE_REDIS_JOB_TTL", JOB_TTL.toString()));
+                "BRUSHLINE_REDIS_JOB_TTL", JOB_TTL.toString(),
+                // Failures held while the broker was down are sent again this often (15 s by default).
+                "BRUSHLINE_GATEWAY_RESEND_FAILURES_EVERY", "2s"));
         redisClient = RedisClient.create(system.stack.redisUri());
     }
 
@@ -186,6 +195,58 @@ class FailurePathFaultTest {
         for (String marker : markers) {
             assertTrue(redis().pttl(marker) > 0, marker + " expires");
         }
+    }
+
+    /**
+     * A batch without an Idempotency-Key submitted while the broker is down is cut short: the answer is
+     * a 503 naming the items not submitted, which are recorded FAILED but whose failures cannot be sent
+     * yet. The gateway holds them and sends them once the broker is back, so the batch still completes
+     * with its manifest and one batch webhook instead of waiting until it expires.
+     */
+    @Test
+    @Order(7)
+    void aBatchCutShortWhileTheBrokerIsDownCompletesOnceItIsBack() throws Exception {
+        HttpServer images = system.serveImages(Runnable::run);
+        String batchId;
+        try {
+            String base = "http://127.0.0.1:" + images.getAddress().getPort() + "/images/";
+            String manifest = """
+                    {"instruction": "make it black and white", "webhook_url": "%s",
+                     "items": [{"image_url": "%s0.jpg"}, {"image_url": "%s1.jpg"}]}"""
+                    .formatted(system.webhooks.url("/ok/cut-short/"), base, base);
+            system.process("kafka").stop();
+            HttpResponse<String> answer;
+            try {
+                answer = system.client.submitBatchOnce(manifest);
+            } finally {
+                system.stack.restart("kafka");
+            }
+            assertEquals(503, answer.statusCode(), answer.body());
+            JsonNode refused = JSON.readTree(answer.body());
+            assertEquals("queue_unavailable", refused.path("error").asText(), answer.body());
+            assertEquals("[0,1]", refused.path("not_submitted").toString(), answer.body());
+            batchId = refused.path("batch_id").asText();
+        } finally {
+            images.stop(0);
+        }
+
+        JsonNode batch = system.awaitBatchSettled(batchId, SETTLE, SETTLE);
+
+        assertEquals("completed", batch.path("state").asText(), batch.toString());
+        assertEquals(2, batch.path("counts").path("FAILED").asInt(), batch.toString());
+        assertEquals("delivered", batch.path("webhook").asText(), batch.toString());
+        var hooks = system.webhooks.attempts().stream().filter(a -> ("msg_batch_" + batchId).equals(a.webhookId()))
+                .toList();
+        assertEquals(1, hooks.size(), hooks.toString());
+        JsonNode event = JSON.readTree(hooks.get(0).body());
+        assertEquals("batch.completed", event.path("type").asText(), hooks.get(0).body());
+        assertEquals(2, event.path("data").path("counts").path("FAILED").asInt(), hooks.get(0).body());
+        Path manifestObject = system.stack.dataDir().resolve("s3").resolve(LocalStack.BUCKET).resolve("batches")
+                .resolve(batchId).resolve("manifest.jsonl");
+        for (String line : Files.readAllLines(manifestObject)) {
+            assertEquals("not_submitted", JSON.readTree(line).path("failure").path("code").asText(), line);
+        }
+        assertEquals(2, Files.readAllLines(manifestObject).size(), "manifest lines");
     }
 
     private io.lettuce.core.api.sync.RedisCommands<String, String> redis() {

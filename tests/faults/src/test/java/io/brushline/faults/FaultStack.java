@@ -1,6 +1,7 @@
 package io.brushline.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.brushline.localstack.LocalStack;
 import io.brushline.localstack.ServerProcess;
 import java.awt.Graphics2D;
@@ -9,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -113,6 +116,50 @@ final class FaultStack implements AutoCloseable {
         }
         throw new AssertionError("job " + id + " did not end with its webhook settled within " + within + ": "
                 + status);
+    }
+
+    /**
+     * Waits until the batch has completed and its webhook is settled; fails when its remaining count
+     * has not moved for {@code stall}, or after {@code within} in all.
+     */
+    JsonNode awaitBatchSettled(String batchId, Duration stall, Duration within) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + within.toMillis();
+        long lastProgress = System.currentTimeMillis();
+        int remaining = Integer.MAX_VALUE;
+        while (true) {
+            JsonNode batch = client.get("/v1/batches/" + batchId + "?page_size=1");
+            if ("completed".equals(batch.path("state").asText())
+                    && Set.of("delivered", "gone", "exhausted").contains(batch.path("webhook").asText())) {
+                return batch;
+            }
+            long now = System.currentTimeMillis();
+            if (batch.path("remaining").asInt() < remaining) {
+                remaining = batch.path("remaining").asInt();
+                lastProgress = now;
+            }
+            if (now > deadline || now - lastProgress > stall.toMillis()) {
+                throw new AssertionError("batch " + batchId + " did not complete with its webhook settled: " + batch
+                        + "; logs in " + logs());
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** {@code GET /images/<n>.jpg} on the server returned answers the n-th cheap photo: a distinct URL per item. */
+    HttpServer serveImages(Executor threads) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        server.setExecutor(threads);
+        server.createContext("/images/", exchange -> {
+            try (exchange) {
+                String name = exchange.getRequestURI().getPath().substring("/images/".length());
+                byte[] image = image(Integer.parseInt(name.replace(".jpg", "")));
+                exchange.getResponseHeaders().add("Content-Type", "image/jpeg");
+                exchange.sendResponseHeaders(200, image.length);
+                exchange.getResponseBody().write(image);
+            }
+        });
+        server.start();
+        return server;
     }
 
     /** A producer of plain strings on the stack's broker, to put records on a topic by hand. */
