@@ -11,11 +11,8 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import io.brushline.common.imaging.MatScope;
 import io.brushline.common.imaging.PilResize;
-import io.brushline.common.messages.Box;
-import io.brushline.common.messages.Detection;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.IntToDoubleFunction;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
@@ -138,29 +135,15 @@ public final class GroundingDinoDetector implements ObjectDetector {
      */
     static DetectionOutcome decode(float[] logits, int textLength, float[] boxes, String label,
             int width, int height, double threshold, double nmsIou, boolean allInstances) {
-        int queries = boxes.length / 4;
-        List<Detection> candidates = new ArrayList<>();
-        double best = 0;
-        for (int q = 0; q < queries; q++) {
+        IntToDoubleFunction bestLogit = q -> {
             double logit = Double.NEGATIVE_INFINITY;
             for (int t = 0; t < textLength; t++) {
                 logit = Math.max(logit, logits[q * textLength + t]);
             }
-            double score = 1 / (1 + Math.exp(-logit));
-            best = Math.max(best, score);
-            if (score < threshold) {
-                continue;
-            }
-            double cx = boxes[q * 4] * width;
-            double cy = boxes[q * 4 + 1] * height;
-            double w = boxes[q * 4 + 2] * width;
-            double h = boxes[q * 4 + 3] * height;
-            Box box = Boxes.clipped(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, width, height);
-            if (box != null) {
-                candidates.add(new Detection(box, label, score));
-            }
-        }
-        return new DetectionOutcome(NonMaxSuppression.apply(candidates, nmsIou), best, threshold, allInstances);
+            return logit;
+        };
+        return QueryDetections.decode(bestLogit, boxes, width, height, label, width, height, threshold, nmsIou,
+                allInstances);
     }
 
     @Override

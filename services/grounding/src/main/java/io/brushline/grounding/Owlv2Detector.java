@@ -9,12 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import io.brushline.common.imaging.MatScope;
-import io.brushline.common.messages.Box;
-import io.brushline.common.messages.Detection;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -143,25 +139,8 @@ public final class Owlv2Detector implements ObjectDetector {
     static DetectionOutcome decode(float[] logits, float[] boxes, int queries, int query, String label, int width,
             int height, double threshold, double nmsIou, boolean allInstances) {
         int side = Math.max(width, height);
-        int patches = boxes.length / 4;
-        List<Detection> candidates = new ArrayList<>();
-        double best = 0;
-        for (int p = 0; p < patches; p++) {
-            double score = 1 / (1 + Math.exp(-logits[p * queries + query]));
-            best = Math.max(best, score);
-            if (score < threshold) {
-                continue;
-            }
-            double cx = boxes[p * 4] * side;
-            double cy = boxes[p * 4 + 1] * side;
-            double w = boxes[p * 4 + 2] * side;
-            double h = boxes[p * 4 + 3] * side;
-            Box box = Boxes.clipped(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, width, height);
-            if (box != null) {
-                candidates.add(new Detection(box, label, score));
-            }
-        }
-        return new DetectionOutcome(NonMaxSuppression.apply(candidates, nmsIou), best, threshold, allInstances);
+        return QueryDetections.decode(p -> logits[p * queries + query], boxes, side, side, label, width, height,
+                threshold, nmsIou, allInstances);
     }
 
     @Override
