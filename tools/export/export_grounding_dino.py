@@ -27,8 +27,8 @@ export fails if any output differs by more than --tolerance.
 """
 import argparse
 import contextlib
-import hashlib
 import os
+import sys
 
 import torch
 from torch import nn
@@ -36,6 +36,10 @@ from torch.nn import functional
 from transformers import AutoProcessor, GroundingDinoForObjectDetection
 from transformers.models.grounding_dino import modeling_grounding_dino as gdino
 from transformers.models.swin import modeling_swin as swin
+
+# callers that load this file by path (runpy.run_path, importlib) do not put its folder on sys.path
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checksums import print_sha256  # noqa: E402
 
 # (height, width) of the pixel inputs the trace is checked at: both orientations, sizes that do and do
 # not divide by the backbone's patch (4), window (7) and merging (2) steps
@@ -231,14 +235,6 @@ def check(traced, model, processor, tolerance):
     return worst
 
 
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="IDEA-Research/grounding-dino-tiny")
@@ -256,8 +252,7 @@ def main():
     check(torch.jit.load(model_file), model, processor, args.tolerance)
     tokenizer_file = os.path.join(args.out, "grounding-dino-tokenizer.json")
     processor.tokenizer.backend_tokenizer.save(tokenizer_file)
-    for path in (model_file, tokenizer_file):
-        print(f"{sha256(path)}  {path}")
+    print_sha256((model_file, tokenizer_file))
 
 
 if __name__ == "__main__":

@@ -14,12 +14,16 @@ pixel_values: the image padded bottom-right to a square with grey 0.5, resized t
 base-patch16 models), CLIP mean/std normalised; pred_boxes: (cx, cy, w, h) of that square in 0..1.
 """
 import argparse
-import hashlib
 import os
+import sys
 
 import torch
 from torch import nn
 from transformers import Owlv2ForObjectDetection, Owlv2Processor
+
+# callers that load this file by path (runpy.run_path, importlib) do not put its folder on sys.path
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checksums import print_sha256  # noqa: E402
 
 
 class Owlv2Export(nn.Module):
@@ -30,14 +34,6 @@ class Owlv2Export(nn.Module):
     def forward(self, input_ids, attention_mask, pixel_values):
         out = self.model(input_ids=input_ids, attention_mask=attention_mask, pixel_values=pixel_values)
         return out.logits, out.pred_boxes
-
-
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def main():
@@ -59,8 +55,7 @@ def main():
     traced.save(model_file)
     tokenizer_file = os.path.join(args.out, "owlv2-tokenizer.json")
     processor.tokenizer.backend_tokenizer.save(tokenizer_file)
-    for path in (model_file, tokenizer_file):
-        print(f"{sha256(path)}  {path}")
+    print_sha256((model_file, tokenizer_file))
     print(f"input side: {side} (brushline.grounding.owlv2.image-size)")
 
 

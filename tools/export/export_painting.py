@@ -26,11 +26,15 @@ each multiple of 64 up to it, both orientations) and at other batch sizes, and r
 that disagree.
 """
 import argparse
-import hashlib
 import os
+import sys
 
 import torch
 from torch import nn
+
+# callers that load this file by path (runpy.run_path, importlib) do not put its folder on sys.path
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checksums import print_sha256  # noqa: E402
 
 TEXT_LENGTH = 77
 MULTIPLE = 64
@@ -116,8 +120,7 @@ def traced(module, example, checks, name, tolerance):
 def save(module, out, name):
     path = os.path.join(out, name + ".pt")
     module.save(path)
-    with open(path, "rb") as f:
-        print(f"{hashlib.sha256(f.read()).hexdigest()}  {path}")
+    print_sha256((path,))
 
 
 def service_sizes(long_side):

@@ -21,13 +21,17 @@ The decoder returns the single-mask output (multimask off); Java upsamples the l
 to the source size and thresholds them at 0.
 """
 import argparse
-import hashlib
 import os
+import sys
 
 import torch
 from torch import nn
 from segment_anything import sam_model_registry
 from segment_anything.utils.onnx import SamOnnxModel
+
+# callers that load this file by path (runpy.run_path, importlib) do not put its folder on sys.path
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checksums import print_sha256  # noqa: E402
 
 
 class Encoder(nn.Module):
@@ -66,14 +70,6 @@ class Decoder(nn.Module):
         return masks[:, :1], iou[:, :1]
 
 
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def export(sam, out):
     """Traces `sam` (a segment_anything Sam) into out/sam-encoder.pt and out/sam-decoder.pt."""
     os.makedirs(out, exist_ok=True)
@@ -92,8 +88,7 @@ def export(sam, out):
     image_encoder_keys = [k for k in torch.jit.load(decoder_file).state_dict() if "image_encoder" in k]
     if image_encoder_keys:
         raise SystemExit(f"the decoder file holds image encoder weights: {image_encoder_keys[:3]}")
-    for path in (encoder_file, decoder_file):
-        print(f"{sha256(path)}  {path}")
+    print_sha256((encoder_file, decoder_file))
 
 
 def main():
