@@ -11,6 +11,7 @@ import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.stage.FailureCodes;
 import io.brushline.common.stage.StageFailure;
+import io.brushline.common.testing.SharedData;
 import io.brushline.embedding.SentenceEmbedder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -10,6 +10,7 @@ import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.Detection;
 import io.brushline.common.messages.Point;
+import io.brushline.common.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetSettings;
 import io.brushline.common.messages.Detection;
-import io.brushline.grounding.SharedData;
+import io.brushline.common.testing.SharedData;
 import io.brushline.grounding.YoloxDetector;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.brushline.masking;
+package io.brushline.common.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
