@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,10 +12,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.observability.JobTracing;
 import io.brushline.common.state.BatchStore;
 import io.brushline.common.storage.ObjectStore;
+import io.brushline.common.storage.StorageException;
 import io.brushline.common.testing.RedisServerExtension;
+import io.brushline.common.testing.TestConfig;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +51,8 @@ class BatchCompletionTest {
     private NotifierParts parts;
     private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
     private BatchCompletion completion;
+    private BatchSweep sweep;
+    private volatile boolean storageDown;
 
     @BeforeAll
     void buildTheNotifiersParts() throws IOException {
@@ -54,16 +60,21 @@ class BatchCompletionTest {
         ObjectStore storage = new ObjectStore(parts.common) {
             @Override
             public void put(String key, byte[] bytes, String contentType) {
+                if (storageDown) {
+                    throw new StorageException("put " + key, new IOException("connection refused"));
+                }
                 stored.put(key, bytes.clone());
             }
         };
         completion = new BatchCompletion(parts.batches, parts.jobs, parts.subjects, storage, JSON);
+        sweep = new BatchSweep(parts.batches, completion, TestConfig.mapping(BatchSweepConfig.class, Map.of()));
     }
 
     @BeforeEach
     void clean() {
         parts.redis.flushall();
         stored.clear();
+        storageDown = false;
     }
 
     /** A running batch of {@code n} items whose jobs exist (QUEUED), as the gateway leaves it. */
@@ -160,6 +171,49 @@ class BatchCompletionTest {
 
         assertEquals(1, deliveries());
         assertNotNull(stored.get("batches/b2/manifest.jsonl"));
+    }
+
+    @Test
+    void aBatchWhoseManifestCouldNotBeWrittenIsCompletedByTheSweepOnceStorageIsBack() {
+        List<String> jobIds = batch("b5", 2, "https://hooks.example/batch");
+        ends(jobIds.get(0), "SUCCEEDED");
+        storageDown = true;
+        // the last event fails past every retry and replay: nothing will bring it again
+        assertThrows(StorageException.class, () -> ends(jobIds.get(1), "SUCCEEDED"));
+        assertEquals(0, deliveries());
+        Instant later = Instant.now().plusSeconds(120);
+
+        sweep.completeUnfinished(later);
+        assertEquals(0, deliveries(), "storage is still down: nothing is announced");
+        assertEquals(List.of("b5"), parts.batches.unfinishedSince(later), "the next sweep tries again");
+        storageDown = false;
+        assertEquals(List.of(), parts.batches.unfinishedSince(Instant.now().minusSeconds(60)),
+                "a batch is swept only after the grace: whoever counts the last item completes it within it");
+        sweep.completeUnfinished(later);
+
+        assertEquals(1, deliveries(), "batch webhooks scheduled");
+        assertEquals(2, new String(stored.get("batches/b5/manifest.jsonl"), StandardCharsets.UTF_8).split("\n").length);
+        assertNotNull(parts.batches.get("b5").get("completedAt"));
+        assertEquals(List.of(), parts.batches.unfinishedSince(later), "a completed batch is no longer unfinished");
+        sweep.completeUnfinished(later);
+        assertEquals(1, deliveries());
+    }
+
+    @Test
+    void aBatchCompletedAtOnceIsNeverUnfinishedAndAnExpiredOneIsForgotten() {
+        List<String> completed = batch("b6", 1, null);
+        assertTrue(ends(completed.get(0), "SUCCEEDED"));
+        List<String> expired = batch("b7", 1, null);
+        parts.redis.hset("brushline:job:" + expired.get(0), "state", "SUCCEEDED");
+        assertEquals(0, parts.batches.countTerminal("b7", 0));
+        parts.redis.del("brushline:batch:b7");
+        Instant later = Instant.now().plusSeconds(120);
+        assertEquals(List.of("b7"), parts.batches.unfinishedSince(later));
+
+        sweep.completeUnfinished(later);
+
+        assertEquals(List.of(), parts.batches.unfinishedSince(later));
+        assertNull(stored.get("batches/b7/manifest.jsonl"));
     }
 
     @Test

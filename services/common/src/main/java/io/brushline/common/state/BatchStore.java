@@ -3,12 +3,14 @@ package io.brushline.common.state;
 import io.brushline.common.BrushlineConfig;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,8 +57,10 @@ public class BatchStore {
             """;
 
     /**
-     * KEYS: batch hash, counted set. ARGV: item index, ttl millis. Returns the items not yet terminal
-     * after this call, or -1 when the batch does not exist (any more) or has no such item.
+     * KEYS: batch hash, counted set, unfinished set. ARGV: item index, ttl millis, batch id, now (millis).
+     * Returns the items not yet terminal after this call, or -1 when the batch does not exist (any more)
+     * or has no such item. A batch found at zero and not completed is listed as unfinished, with the time
+     * it was first found so.
      */
     private static final String COUNT_SCRIPT = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
@@ -67,17 +71,33 @@ public class BatchStore {
               redis.call('PEXPIRE', KEYS[2], ARGV[2])
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
             end
-            return tonumber(redis.call('HGET', KEYS[1], 'remaining'))
+            local remaining = tonumber(redis.call('HGET', KEYS[1], 'remaining'))
+            if remaining == 0 and redis.call('HEXISTS', KEYS[1], 'completedAt') == 0 then
+              redis.call('ZADD', KEYS[3], 'NX', tonumber(ARGV[4]), ARGV[3])
+            end
+            return remaining
             """;
 
-    /** KEYS: batch hash. ARGV: ttl millis, now (ISO-8601), manifest key. The first completion time stays. */
+    /**
+     * KEYS: batch hash, unfinished set. ARGV: ttl millis, now (ISO-8601), manifest key, batch id. The
+     * first completion time stays.
+     */
     private static final String COMPLETE_SCRIPT = """
+            redis.call('ZREM', KEYS[2], ARGV[4])
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             redis.call('HSETNX', KEYS[1], 'completedAt', ARGV[2])
             redis.call('HSET', KEYS[1], 'manifestKey', ARGV[3])
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
             """;
+
+    /**
+     * The batches whose count reached zero and that are not completed yet, scored by when the count was
+     * first found at zero. Whoever counts the last item completes the batch at once; one that stays here
+     * could not be completed then (storage down past every retry and replay of the event), and the
+     * notifier's sweep completes it.
+     */
+    static final String UNFINISHED = "brushline:batches:unfinished";
 
     /** What a new batch is made of. */
     public record NewBatch(String id, String tenant, List<String> jobIds, Map<String, String> fields,
@@ -227,8 +247,8 @@ public class BatchStore {
      */
     public long countTerminal(String batchId, int index) {
         Long remaining = redis.eval(COUNT_SCRIPT, ScriptOutputType.INTEGER,
-                new String[] {key(batchId), key(batchId) + ":counted"}, String.valueOf(index),
-                String.valueOf(ttl.toMillis()));
+                new String[] {key(batchId), key(batchId) + ":counted", UNFINISHED}, String.valueOf(index),
+                String.valueOf(ttl.toMillis()), batchId, String.valueOf(System.currentTimeMillis()));
         return remaining == null ? -1 : remaining;
     }
 
@@ -276,9 +296,19 @@ public class BatchStore {
      * time is the first one recorded: repeating this after a crash does not move it.
      */
     public void markCompleted(String batchId, String tenant, String manifestKey) {
-        redis.eval(COMPLETE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(batchId)},
-                String.valueOf(ttl.toMillis()), java.time.Instant.now().toString(), manifestKey);
+        redis.eval(COMPLETE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(batchId), UNFINISHED},
+                String.valueOf(ttl.toMillis()), Instant.now().toString(), manifestKey, batchId);
         redis.zrem(inFlightKey(tenant), batchId);
+    }
+
+    /** The batches whose count was found at zero before {@code before} and that are not completed yet. */
+    public List<String> unfinishedSince(Instant before) {
+        return redis.zrangebyscore(UNFINISHED, Range.create(0d, (double) before.toEpochMilli()));
+    }
+
+    /** Forgets an unfinished batch that can no longer be completed (its record expired). */
+    public void forgetUnfinished(String batchId) {
+        redis.zrem(UNFINISHED, batchId);
     }
 
     /** Frees the batch's slot among the tenant's running batches (a submission cut short). */

@@ -1,11 +1,11 @@
 package io.brushline.grounding.datasets;
 
 import io.brushline.common.state.DatasetStore;
+import io.brushline.common.state.UnfinishedSweep;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import org.jboss.logging.Logger;
 
 /**
  * Finishes the datasets whose count reached zero where nothing finishes them: the gateway counting the
@@ -18,8 +18,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class DatasetSweep {
-
-    private static final Logger LOG = Logger.getLogger(DatasetSweep.class);
 
     private final DatasetStore datasets;
     private final DatasetFinisher finisher;
@@ -39,13 +37,7 @@ public class DatasetSweep {
 
     /** Finishes every dataset found at zero before {@code reachedZeroBefore} and not completed since. */
     private void finishUnfinished(Instant reachedZeroBefore) {
-        for (String datasetId : datasets.unfinishedSince(reachedZeroBefore)) {
-            if (datasets.get(datasetId).isEmpty()) {
-                datasets.forgetUnfinished(datasetId);
-                continue;
-            }
-            LOG.infof("dataset %s has counted its last event but was not finished; finishing it", datasetId);
-            finisher.finish(datasetId);
-        }
+        UnfinishedSweep.finishEach("dataset", datasets.unfinishedSince(reachedZeroBefore),
+                datasetId -> !datasets.get(datasetId).isEmpty(), datasets::forgetUnfinished, finisher::finish);
     }
 }
