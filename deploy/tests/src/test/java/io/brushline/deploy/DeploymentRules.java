@@ -45,7 +45,7 @@ final class DeploymentRules {
           List.of("edit-classified", "dataset-requested", "dataset-removed"),
           Set.of("kafka", "redis", "storage")),
       new ServiceSpec("masking", 8083, "brushline-masking", List.of("edit-grounded"), Set.of("kafka", "redis", "storage")),
-      new ServiceSpec("inpainting", 8084, "brushline-inpainting", List.of("edit-masked"),
+      new ServiceSpec("inpainting", 8084, "brushline-inpainting", List.of("edit-masked", "edit-masked-bulk"),
           Set.of("kafka", "redis", "storage")),
       new ServiceSpec("painter-cpu", 8086, "brushline-inpainting-cpu", List.of("edit-masked-cpu"),
           Set.of("kafka", "redis", "storage")),
@@ -58,7 +58,7 @@ final class DeploymentRules {
   private static final int STORAGE_PORT = 9000;
 
   static final List<String> TOPICS = List.of("edit-requested", "edit-classified", "edit-grounded",
-      "edit-masked", "edit-masked-cpu", "edit-completed", "edit-failed", "edit-dead-letter", "dataset-requested",
+      "edit-masked", "edit-masked-cpu", "edit-masked-bulk", "edit-completed", "edit-failed", "edit-dead-letter", "dataset-requested",
       "dataset-removed", "dataset-completed");
 
   static final String GPU_PRESENT_LABEL = "nvidia.com/gpu.present";

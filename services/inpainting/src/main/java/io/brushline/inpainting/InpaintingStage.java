@@ -24,6 +24,17 @@ public class InpaintingStage extends PaintingStageBase {
         handle(record);
     }
 
+    /**
+     * A dataset's removals (docs/datasets.md): their own topic and a small pool, so that at most that
+     * many of them wait for the painter at once and an edit on {@code edit-masked} never queues behind
+     * the removals a dataset has in flight.
+     */
+    @Incoming("edit-masked-bulk")
+    @Blocking(value = "bulk-painting", ordered = false)
+    public void consumeBulk(ConsumerRecord<String, String> record) {
+        handle(record);
+    }
+
     @Override
     protected EditJob process(EditJob job) {
         if (job.mask() == null) {

@@ -48,6 +48,14 @@ public class MaskingStage extends StageProcessor {
     MutinyEmitter<EditJob> maskedForCpu;
 
     /**
+     * A dataset's removals go to their own topic, read by the painters on a small pool of their own, so
+     * that an edit never queues behind the removals a dataset has in flight (docs/datasets.md).
+     */
+    @Inject
+    @Channel("edit-masked-bulk")
+    MutinyEmitter<EditJob> maskedInBulk;
+
+    /**
      * On a pool of its own, bounded by {@code smallrye.messaging.worker.masking.max-concurrency}: on the
      * default pool a backlog of full-size photos ran a job per worker thread at once and exhausted the heap.
      */
@@ -87,6 +95,9 @@ public class MaskingStage extends StageProcessor {
 
     @Override
     protected MutinyEmitter<EditJob> next(EditJob output) {
-        return output.operation() != null && output.operation().isCpu() ? maskedForCpu : masked;
+        if (output.operation() != null && output.operation().isCpu()) {
+            return maskedForCpu;
+        }
+        return output.dataset() != null ? maskedInBulk : masked;
     }
 }

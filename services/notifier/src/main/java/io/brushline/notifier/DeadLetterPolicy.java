@@ -34,7 +34,8 @@ final class DeadLetterPolicy {
             "edit-classified", "grounding",
             "edit-grounded", "masking",
             "edit-masked", "inpainting",
-            "edit-masked-cpu", "inpainting");
+            "edit-masked-cpu", "inpainting",
+            "edit-masked-bulk", "inpainting");
     /** The notifier's own topics: their records announce a job that may already read terminal. */
     private static final Set<String> NOTIFIER_TOPICS = Set.of("edit-completed", "edit-failed");
 

@@ -17,7 +17,7 @@ class DeadLetterPolicyTest {
     @Test
     void aRunningJobsRecordIsReplayedUntilTheReplaysAreUsedUpThenTheJobFails() {
         for (String topic : new String[] {"edit-requested", "edit-classified", "edit-grounded", "edit-masked",
-                "edit-masked-cpu"}) {
+                "edit-masked-cpu", "edit-masked-bulk"}) {
             for (JobState running : new JobState[] {JobState.QUEUED, JobState.MASKING, JobState.PAINTING}) {
                 assertEquals(REPLAY, DeadLetterPolicy.decide(topic, Optional.of(running), 0, MAX), topic);
                 assertEquals(REPLAY, DeadLetterPolicy.decide(topic, Optional.of(running), 2, MAX), topic);
@@ -81,6 +81,7 @@ class DeadLetterPolicyTest {
     @Test
     void theFailureNamesTheStageAndTheAttempts() {
         assertEquals("inpainting", DeadLetterPolicy.stageOf("edit-masked-cpu"));
+        assertEquals("inpainting", DeadLetterPolicy.stageOf("edit-masked-bulk"));
         assertEquals("masking", DeadLetterPolicy.stageOf("edit-grounded"));
         assertEquals("the inpainting stage could not process this job after 4 attempts; resubmit it",
                 DeadLetterPolicy.reason("edit-masked", 4));

@@ -256,7 +256,7 @@ class PipelineEndToEndTest {
         Map<String, List<ConsumerRecord<String, String>>> byTopic = readAllTopics();
         int checked = 0;
         for (String topic : List.of("edit-requested", "edit-classified", "edit-grounded", "edit-masked",
-                "edit-masked-cpu", "edit-completed", "edit-failed")) {
+                "edit-masked-cpu", "edit-masked-bulk", "edit-completed", "edit-failed")) {
             JsonSchema schema = factory.getSchema(SchemaLocation.of(schemas.resolve(topic + ".json").toUri().toString()));
             for (var record : byTopic.getOrDefault(topic, List.of())) {
                 var errors = schema.validate(JSON.readTree(record.value()));
@@ -424,7 +424,7 @@ class PipelineEndToEndTest {
         String otherVersion = sample.replace("\"schemaVersion\":1", "\"schemaVersion\":99");
         String unknownJob = sample.replace(finishedJob, "00000000-0000-0000-0000-000000000000");
         List<String> topics = List.of("edit-requested", "edit-classified", "edit-grounded", "edit-masked",
-                "edit-masked-cpu", "edit-completed", "edit-failed");
+                "edit-masked-cpu", "edit-masked-bulk", "edit-completed", "edit-failed");
         try (var producer = producer()) {
             for (String topic : topics) {
                 producer.send(new ProducerRecord<>(topic, "poison", "{not json")).get();
@@ -713,7 +713,12 @@ class PipelineEndToEndTest {
         assertEquals(first.path("label").asText(), added.path("object").asText(), added.toString());
 
         Map<String, List<ConsumerRecord<String, String>>> byTopic = readAllTopics();
-        for (String topic : List.of("dataset-requested", "dataset-removed", "dataset-completed")) {
+        // The removals took the bulk lane (edit-masked-bulk), never the edits' edit-masked.
+        for (var record : byTopic.getOrDefault("edit-masked", List.of())) {
+            assertFalse(JSON.readTree(record.value()).path("dataset").isObject(),
+                    "a dataset removal was queued with the edits: " + record.value());
+        }
+        for (String topic : List.of("dataset-requested", "dataset-removed", "dataset-completed", "edit-masked-bulk")) {
             JsonSchema schema = schema(topic + ".json");
             List<ConsumerRecord<String, String>> records = byTopic.getOrDefault(topic, List.of());
             assertFalse(records.isEmpty(), "nothing on " + topic);

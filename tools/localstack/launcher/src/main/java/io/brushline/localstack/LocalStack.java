@@ -29,7 +29,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class LocalStack implements AutoCloseable {
 
     public static final List<String> TOPICS = List.of(
-            "edit-requested", "edit-classified", "edit-grounded", "edit-masked", "edit-masked-cpu", "edit-completed",
+            "edit-requested", "edit-classified", "edit-grounded", "edit-masked", "edit-masked-cpu", "edit-masked-bulk", "edit-completed",
             "edit-failed", "edit-dead-letter", "dataset-requested", "dataset-removed", "dataset-completed");
     public static final List<String> SERVICES = List.of(
             "gateway", "classifier", "grounding", "masking", "inpainting", "notifier");
