@@ -41,7 +41,8 @@ public class InpaintingStage extends PaintingStageBase {
             throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a mask");
         }
         var painted = painting.paint(job.jobId(), job.instruction(), store.get(job.source().key()), store.get(job.mask().key()),
-                job.classification(), job.mask().featherPx());
+                job.classification(), job.mask().featherPx(),
+                job.dataset() != null ? PaintBatcher.Lane.BULK : PaintBatcher.Lane.EDITS);
         // The job record names the painter that ran; the classical fill is the one that needs no model.
         String tier = painted.painter().startsWith("classical") ? Operation.CPU : Operation.GENERATIVE;
         return job.withResult(storeResult(job, painted.png(), painted.width(), painted.height()))

@@ -12,9 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.opencv.core.Mat;
 
@@ -26,13 +29,37 @@ import org.opencv.core.Mat;
  * until its own result is ready; requests a painter cannot batch (the classical fills, which need no
  * accelerator) are painted on the caller's thread. A batch that fails fails each of its jobs; one that
  * runs out of memory fails them with {@link #OUT_OF_MEMORY}, so that no job is left waiting.
+ *
+ * <p>Batches waiting for the accelerator run edits first: a batch with a job of the {@link Lane#EDITS}
+ * lane goes ahead of the {@link Lane#BULK} ones queued before it (a dataset's removals), which keep
+ * their order among themselves.
  */
 public final class PaintBatcher implements AutoCloseable {
 
     /** The failure code of the jobs of a batch that ran out of (accelerator) memory. */
     public static final String OUT_OF_MEMORY = "gpu_out_of_memory";
 
-    private record Pending(PaintRequest request, CompletableFuture<Mat> result) {
+    /** Whose job it is: a client's edit, or bulk work (a dataset's removals) that gives way to edits. */
+    public enum Lane {
+        EDITS, BULK
+    }
+
+    private record Pending(PaintRequest request, Lane lane, CompletableFuture<Mat> result) {
+    }
+
+    /** A batch handed to the accelerator: edits before bulk, then in the order they were handed over. */
+    private record Queued(Lane lane, long order, Runnable batch) implements Runnable, Comparable<Queued> {
+
+        @Override
+        public void run() {
+            batch.run();
+        }
+
+        @Override
+        public int compareTo(Queued other) {
+            int byLane = lane.compareTo(other.lane);
+            return byLane != 0 ? byLane : Long.compare(order, other.order);
+        }
     }
 
     private record GroupKey(Painter painter, Object key) {
@@ -49,7 +76,9 @@ public final class PaintBatcher implements AutoCloseable {
     private final Map<GroupKey, List<Pending>> open = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             daemon("paint-batch-timer"));
-    private final ExecutorService accelerator = Executors.newSingleThreadExecutor(daemon("paint-batch"));
+    private final ExecutorService accelerator = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new PriorityBlockingQueue<>(), daemon("paint-batch"));
+    private final AtomicLong handedOver = new AtomicLong();
     private final RunListener listener;
     /** Set by {@link #close()}: from then on jobs are painted on their caller's thread. */
     private volatile boolean closing;
@@ -72,7 +101,12 @@ public final class PaintBatcher implements AutoCloseable {
         this.listener = listener;
     }
 
+    /** Paints a client's edit. */
     public Mat paint(Painter painter, PaintRequest request) {
+        return paint(painter, request, Lane.EDITS);
+    }
+
+    public Mat paint(Painter painter, PaintRequest request, Lane lane) {
         Optional<Object> key = painter.batchKey(request);
         if (key.isEmpty()) {
             return timed(() -> painter.paint(request));
@@ -84,7 +118,7 @@ public final class PaintBatcher implements AutoCloseable {
             }
         }
         GroupKey group = new GroupKey(painter, key.get());
-        Pending pending = new Pending(request, new CompletableFuture<>());
+        Pending pending = new Pending(request, lane, new CompletableFuture<>());
         synchronized (open) {
             List<Pending> batch = open.computeIfAbsent(group, g -> new ArrayList<>());
             batch.add(pending);
@@ -124,7 +158,8 @@ public final class PaintBatcher implements AutoCloseable {
             }
             open.remove(group);
         }
-        accelerator.execute(() -> {
+        Lane lane = batch.stream().anyMatch(p -> p.lane() == Lane.EDITS) ? Lane.EDITS : Lane.BULK;
+        accelerator.execute(new Queued(lane, handedOver.incrementAndGet(), () -> {
             try {
                 List<Mat> painted;
                 synchronized (device) {
@@ -141,7 +176,7 @@ public final class PaintBatcher implements AutoCloseable {
                         + "; try again, and if it keeps failing, paint smaller images or fewer at a time") : e;
                 batch.forEach(p -> p.result().completeExceptionally(failure));
             }
-        });
+        }));
     }
 
     /** Java's heap, or the accelerator's memory as libtorch reports it ("CUDA out of memory"). */

@@ -32,9 +32,10 @@ public final class PaintingService {
 
     /**
      * @param featherPx how far inside the mask the painted pixels fade in (decided by the masking stage)
+     * @param lane whether the job gives way to edits at the painter (a dataset's removal)
      */
     public Painted paint(String jobId, String instruction, byte[] sourceBytes, byte[] maskBytes, Classification classification,
-            int featherPx) {
+            int featherPx, PaintBatcher.Lane lane) {
         if (classification == null || classification.category() == null) {
             throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a category");
         }
@@ -48,7 +49,7 @@ public final class PaintingService {
                         + " but the source image is " + source.cols() + "x" + source.rows());
             }
             // The batcher returns only once the painter is done with the request's matrices.
-            Mat painted = scope.add(batcher.paint(painter, request(jobId, instruction, source, mask, classification)));
+            Mat painted = scope.add(batcher.paint(painter, request(jobId, instruction, source, mask, classification), lane));
             Mat result = scope.add(PasteBack.compose(source, painted, mask, featherPx));
             return new Painted(ImageCodec.encodePng(result), result.cols(), result.rows(), painter.name());
         }

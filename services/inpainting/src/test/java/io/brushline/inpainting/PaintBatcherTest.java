@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,7 +31,7 @@ class PaintBatcherTest {
     }
 
     /** Batches by image width; paints each image with its seed as colour; records the batch sizes. */
-    private static final class RecordingPainter implements Painter {
+    private static class RecordingPainter implements Painter {
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
 
         @Override
@@ -154,6 +155,49 @@ class PaintBatcherTest {
             consumers.shutdownNow();
         }
         assertEquals(1, model.mostAtOnce.get());
+    }
+
+    /** Paints one request per batch; the first batch waits until released; records the seeds in order. */
+    private static final class GatedPainter extends RecordingPainter {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<Long> order = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<Mat> paintAll(List<PaintRequest> requests) {
+            started.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            requests.forEach(r -> order.add(r.seed()));
+            return super.paintAll(requests);
+        }
+    }
+
+    @Test
+    void anEditWaitingForTheAcceleratorGoesAheadOfBulkWorkQueuedBeforeIt() throws Exception {
+        var painter = new GatedPainter();
+        ExecutorService consumers = Executors.newFixedThreadPool(4);
+        try (var batcher = new PaintBatcher(1, Duration.ofMillis(10))) {
+            // Different widths: each request is a batch of its own.
+            var running = consumers.submit(() -> batcher.paint(painter, request(8, 1), PaintBatcher.Lane.BULK));
+            assertTrue(painter.started.await(10, TimeUnit.SECONDS));
+            var bulk = consumers.submit(() -> batcher.paint(painter, request(12, 2), PaintBatcher.Lane.BULK));
+            var laterBulk = consumers.submit(() -> batcher.paint(painter, request(14, 3), PaintBatcher.Lane.BULK));
+            Thread.sleep(200);
+            var edit = consumers.submit(() -> batcher.paint(painter, request(16, 4)));
+            Thread.sleep(200);
+            painter.release.countDown();
+            for (Future<Mat> result : List.of(running, bulk, laterBulk, edit)) {
+                result.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            consumers.shutdownNow();
+        }
+        assertEquals(List.of(1L, 4L, 2L, 3L), painter.order,
+                "the edit runs right after the batch that was painting; bulk batches keep their order");
     }
 
     @Test

@@ -35,7 +35,7 @@ class PaintingServiceTest {
     void removeFillsTheHoleAndKeepsEverythingElse() {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
-        var painted = service.paint("job-1", "remove the dog", source, mask, remove("dog"), 4);
+        var painted = service.paint("job-1", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS);
 
         Mat sourceImage = ImageCodec.decodeColor(source, "source");
         Mat maskImage = ImageCodec.decodeMask(mask, "mask");
@@ -53,7 +53,7 @@ class PaintingServiceTest {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
         var local = new Classification(Category.LOCAL, "dog", "a cat on a bench", null, null, "rules");
-        var failure = assertThrows(StageFailure.class, () -> service.paint("job-2", "make the dog a cat", source, mask, local, 4));
+        var failure = assertThrows(StageFailure.class, () -> service.paint("job-2", "make the dog a cat", source, mask, local, 4, PaintBatcher.Lane.EDITS));
         assertEquals(FailureCodes.NO_PAINTER, failure.code());
         assertTrue(failure.getMessage().contains("brushline.inpainting.diffusion.model-dir"), failure.getMessage());
     }
@@ -62,7 +62,7 @@ class PaintingServiceTest {
     void aMaskOfAnotherSizeIsRefused() {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_person__person.png");
-        var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", "remove the dog", source, mask, remove("dog"), 4));
+        var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS));
         assertTrue(failure.getMessage().contains("256x256"), failure.getMessage());
     }
 
@@ -79,7 +79,7 @@ class PaintingServiceTest {
                 new PaintBatcher(1, Duration.ZERO));
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
-        var painted = releasing.paint("job-5", "remove the dog", source, mask, remove("dog"), 4);
+        var painted = releasing.paint("job-5", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS);
 
         assertEquals(ImageCodec.decodeColor(source, "source").cols(), painted.width());
         assertEquals(3, seen.size());
