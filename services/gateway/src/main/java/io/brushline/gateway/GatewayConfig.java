@@ -36,7 +36,8 @@ public interface GatewayConfig {
 
     /**
      * How often failures that the job queue did not take at submission are sent again (read by
-     * {@link FailureOutbox}'s {@code @Scheduled} trigger).
+     * {@link FailureOutbox}'s {@code @Scheduled} trigger), and how long after a failed send the next
+     * ones are held without trying.
      */
     @WithDefault("15s")
     Duration resendFailuresEvery();

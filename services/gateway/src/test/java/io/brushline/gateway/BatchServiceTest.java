@@ -22,12 +22,14 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +71,12 @@ class BatchServiceTest {
         jobs = fixture.jobs;
         storage = fixture.storage;
         batchStore = new BatchStore(redis, fixture.common);
-        failures = new FailureOutbox(redis, jobs, JSON, failed.emitter());
+        buildServices();
+    }
+
+    /** The services under test, from the fixture's settings as they are now. */
+    private void buildServices() {
+        failures = new FailureOutbox(redis, jobs, JSON, failed.emitter(), fixture.gateway);
         edits = new EditService(fixture.inspector, storage, jobs, fixture.gateway, requested.emitter(), failures,
                 fixture.policy);
         batches = new BatchService(edits, batchStore, jobs, fixture.manifestImages, fixture.gateway, limits);
@@ -330,6 +337,28 @@ class BatchServiceTest {
     }
 
     @Test
+    void onceTheQueueRefusesAFailureTheOthersAreHeldWithoutWaitingForIt() {
+        fixture.gateway.resendFailuresEvery = Duration.ofMinutes(1);
+        buildServices();
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> true;
+        failed.refuse = job -> true;
+        String body = """
+                {"instruction": "sepia", "items": [
+                  {"image_url": "%1$s/photo?a=0"}, {"image_url": "%1$s/photo?a=1"}, {"image_url": "%1$s/photo?a=2"}
+                ]}""".formatted(base);
+
+        var partly = assertThrows(CutShort.class, () -> batches.submit(manifest(body, null)));
+
+        assertEquals(List.of(0, 1, 2), partly.indexes());
+        assertEquals(1, failed.attempts.get(), "the queue was tried once, not once per item (10 s each when down)");
+        assertEquals(3, redis.hlen(FailureOutbox.HELD));
+        failed.refuse = job -> false;
+        assertEquals(0, failures.resendHeld(), "until the breaker's delay has passed nothing is tried");
+        assertEquals(1, failed.attempts.get());
+    }
+
+    @Test
     void aHeldFailureWhoseJobHasExpiredIsForgotten() {
         limits.submitConcurrency = 1;
         requested.refuse = job -> true;
@@ -348,7 +377,7 @@ class BatchServiceTest {
     /** The batch id the next keyed submission will get: claims the key first, as a crashed call would have. */
     private String batchIdOf(String key) {
         String id = "batch-" + key;
-        batchStore.claimIdempotencyKey("acme", key, id, java.time.Duration.ofHours(1));
+        batchStore.claimIdempotencyKey("acme", key, id, Duration.ofHours(1));
         return id;
     }
 
@@ -538,13 +567,13 @@ class BatchServiceTest {
     static BrushlineConfig commonConfig() {
         ClassLoader loader = BrushlineConfig.class.getClassLoader();
         Object redisSettings = Proxy.newProxyInstance(loader, new Class<?>[] {BrushlineConfig.Redis.class},
-                (proxy, method, args) -> method.getName().equals("jobTtl") ? java.time.Duration.ofDays(7)
+                (proxy, method, args) -> method.getName().equals("jobTtl") ? Duration.ofDays(7)
                         : "redis://localhost:6379");
         Object storageSettings = Proxy.newProxyInstance(loader, new Class<?>[] {BrushlineConfig.Storage.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "endpoint" -> "http://localhost:9000";
                     case "region" -> "us-east-1";
-                    case "presignTtl" -> java.time.Duration.ofHours(1);
+                    case "presignTtl" -> Duration.ofHours(1);
                     default -> "brushline";
                 });
         return (BrushlineConfig) Proxy.newProxyInstance(loader, new Class<?>[] {BrushlineConfig.class},
@@ -591,10 +620,12 @@ class BatchServiceTest {
     static final class Recorder {
         final List<EditJob> sent = Collections.synchronizedList(new ArrayList<>());
         volatile Predicate<EditJob> refuse = job -> false;
+        final AtomicInteger attempts = new AtomicInteger();
 
         MutinyEmitter<EditJob> emitter() {
             return InMemoryChannel.of(message -> {
                 EditJob job = message.getPayload();
+                attempts.incrementAndGet();
                 if (refuse.test(job)) {
                     throw new IllegalStateException("broker unreachable");
                 }

@@ -73,7 +73,7 @@ class DatasetServiceTest {
         datasetStore = new DatasetStore(redis, fixture.common);
         var editsSent = new BatchServiceTest.Recorder();
         edits = new EditService(fixture.inspector, storage, jobs, gateway, editsSent.emitter(),
-                new FailureOutbox(redis, jobs, JSON, editsSent.emitter()), fixture.policy);
+                new FailureOutbox(redis, jobs, JSON, editsSent.emitter(), gateway), fixture.policy);
         datasets = new DatasetService(edits, datasetStore, jobs, storage, fixture.manifestImages,
                 fixture.inspector, redis, requested.emitter(), gateway, limits, JSON);
     }

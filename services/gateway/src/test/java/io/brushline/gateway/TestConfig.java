@@ -17,6 +17,8 @@ final class TestConfig implements GatewayConfig {
     Duration imageFetchTimeout = Duration.ofSeconds(2);
     int concurrentImageChecks = 2;
     Duration imageCheckWait = Duration.ofSeconds(60);
+    /** No wait after a refused send: a test's next send is tried at once. */
+    Duration resendFailuresEvery = Duration.ZERO;
 
     static TestConfig gateway(long maxBytes, long maxPixels, Map<String, String> apiKeys) {
         TestConfig config = new TestConfig();
@@ -55,7 +57,7 @@ final class TestConfig implements GatewayConfig {
     }
 
     public Duration resendFailuresEvery() {
-        return Duration.ofSeconds(15);
+        return resendFailuresEvery;
     }
 
     public Duration progressPollInterval() {
