@@ -416,8 +416,10 @@ public class DatasetService {
         }
         String reason = "the dataset's submission was cut short before this image was sent (" + what
                 + "); submit it again";
+        // Once the queue has refused one, the others are counted here without waiting for its timeout each.
+        boolean trySending = true;
         for (int image : notSent) {
-            notSubmitted(datasetId, image, tenant, traceparent, reason);
+            trySending = notSubmitted(datasetId, image, tenant, traceparent, reason, trySending);
         }
         throw partlySent(cause, "dataset " + datasetId + " was cut short (" + what + "): " + notSent.size()
                 + " of " + sources.size() + " images were not sent (" + shown + "). They are counted as failed "
@@ -542,14 +544,21 @@ public class DatasetService {
      * when the queue takes it (storage was what failed), so the survey counts it as any failed image;
      * else counted here directly. Counted here, the image cannot finish the dataset (only the grounding
      * service writes its files): when it was the last, the grounding service's sweep finishes the dataset.
+     *
+     * @param trySending false to count it here at once (the queue has just refused another)
+     * @return whether the queue took it
      */
-    private void notSubmitted(String datasetId, int image, String tenant, String traceparent, String reason) {
-        try {
-            sendRecord(datasetId, image, tenant, placeholder(datasetId, image),
-                    new Failure("submit", "not_submitted", reason), traceparent);
-            return;
-        } catch (RuntimeException e) {
-            LOG.warnf("dataset %s image %d: its failure could not be sent, counting it directly", datasetId, image);
+    private boolean notSubmitted(String datasetId, int image, String tenant, String traceparent, String reason,
+            boolean trySending) {
+        if (trySending) {
+            try {
+                sendRecord(datasetId, image, tenant, placeholder(datasetId, image),
+                        new Failure("submit", "not_submitted", reason), traceparent);
+                return true;
+            } catch (RuntimeException e) {
+                LOG.warnf("dataset %s image %d: its failure could not be sent, counting it directly", datasetId,
+                        image);
+            }
         }
         try {
             if (datasets.recordFailedImage(datasetId, image, failureJson("not_submitted", reason)) == 0) {
@@ -560,6 +569,7 @@ public class DatasetService {
             LOG.warnf("dataset %s image %d: could not be counted as not submitted: %s", datasetId, image,
                     e.getMessage());
         }
+        return false;
     }
 
     private String failureJson(String code, String message) {

@@ -536,6 +536,25 @@ class DatasetServiceTest {
     }
 
     @Test
+    void withoutAKeyAndTheQueueDownTheQueueIsNotTriedOncePerImage() {
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> true;
+
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest("""
+                {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"},
+                           {"image_url": "%1$s/photo?2"}]}""".formatted(base), null)));
+
+        assertEquals(List.of(0, 1, 2), cut.indexes());
+        assertEquals(2, requested.attempts.get(), "image 0's survey and its failure were tried, the others not: "
+                + "each try waits for the queue's timeout (10 s) when it is down");
+        Map<String, String> hash = datasetStore.get(cut.id());
+        for (int image = 0; image < 3; image++) {
+            assertTrue(hash.get("failed." + image).contains("\"error\":\"not_submitted\""), hash.toString());
+        }
+        assertEquals("0", hash.get("remaining"));
+    }
+
+    @Test
     void withoutAKeyAndStorageDownTheImagesAreSentAsNotSubmittedForTheSurveyToCount() {
         storage.down = true;
 
