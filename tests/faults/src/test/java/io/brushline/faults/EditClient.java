@@ -56,21 +56,20 @@ final class EditClient {
      * answer may take long, since it comes once every item is queued.
      */
     Accepted submitBatch(String manifestJson, String idempotencyKey) throws InterruptedException {
-        return sendUntilAccepted(() -> HttpRequest.newBuilder(URI.create(base + "/v1/batches"))
-                .timeout(Duration.ofMinutes(5))
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(manifestJson))
-                .build(), idempotencyKey);
+        return sendUntilAccepted(() -> batchRequest(manifestJson).header("Idempotency-Key", idempotencyKey).build(),
+                idempotencyKey);
     }
 
     /** One attempt at {@code POST /v1/batches} without an Idempotency-Key, as a client that does not retry makes. */
     HttpResponse<String> submitBatchOnce(String manifestJson) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/batches"))
-                .timeout(Duration.ofMinutes(2))
+        return http.send(batchRequest(manifestJson).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder batchRequest(String manifestJson) {
+        return HttpRequest.newBuilder(URI.create(base + "/v1/batches"))
+                .timeout(Duration.ofMinutes(5))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(manifestJson))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(manifestJson));
     }
 
     /** An accepted submission: the answer's body, when the first attempt started and how many it took. */
