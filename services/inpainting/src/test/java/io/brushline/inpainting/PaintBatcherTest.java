@@ -11,6 +11,7 @@ import io.brushline.common.stage.StageFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
@@ -179,25 +181,41 @@ class PaintBatcherTest {
     @Test
     void anEditWaitingForTheAcceleratorGoesAheadOfBulkWorkQueuedBeforeIt() throws Exception {
         var painter = new GatedPainter();
-        ExecutorService consumers = Executors.newFixedThreadPool(4);
         try (var batcher = new PaintBatcher(1, Duration.ofMillis(10))) {
             // Different widths: each request is a batch of its own.
-            var running = consumers.submit(() -> batcher.paint(painter, request(8, 1), PaintBatcher.Lane.BULK));
+            var running = CompletableFuture.supplyAsync(
+                    () -> batcher.paint(painter, request(8, 1), PaintBatcher.Lane.BULK));
             assertTrue(painter.started.await(10, TimeUnit.SECONDS));
-            var bulk = consumers.submit(() -> batcher.paint(painter, request(12, 2), PaintBatcher.Lane.BULK));
-            var laterBulk = consumers.submit(() -> batcher.paint(painter, request(14, 3), PaintBatcher.Lane.BULK));
-            Thread.sleep(200);
-            var edit = consumers.submit(() -> batcher.paint(painter, request(16, 4)));
-            Thread.sleep(200);
+            var bulk = queued(() -> batcher.paint(painter, request(12, 2), PaintBatcher.Lane.BULK));
+            var laterBulk = queued(() -> batcher.paint(painter, request(14, 3), PaintBatcher.Lane.BULK));
+            var edit = queued(() -> batcher.paint(painter, request(16, 4)));
             painter.release.countDown();
             for (Future<Mat> result : List.of(running, bulk, laterBulk, edit)) {
                 result.get(10, TimeUnit.SECONDS);
             }
-        } finally {
-            consumers.shutdownNow();
         }
         assertEquals(List.of(1L, 4L, 2L, 3L), painter.order,
                 "the edit runs right after the batch that was painting; bulk batches keep their order");
+    }
+
+    /**
+     * Starts a paint on a thread of its own and returns once that thread waits for its result, that is
+     * once its batch has been handed to the accelerator.
+     */
+    private static CompletableFuture<Mat> queued(Supplier<Mat> paint) throws InterruptedException {
+        var result = new CompletableFuture<Mat>();
+        Thread caller = new Thread(() -> {
+            try {
+                result.complete(paint.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        caller.start();
+        while (caller.getState() != Thread.State.WAITING && !result.isDone()) {
+            Thread.sleep(5);
+        }
+        return result;
     }
 
     @Test
