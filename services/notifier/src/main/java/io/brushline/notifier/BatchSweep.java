@@ -35,7 +35,7 @@ public class BatchSweep {
 
     /** Completes every batch found at zero before {@code reachedZeroBefore} and not completed since. */
     void completeUnfinished(Instant reachedZeroBefore) {
-        UnfinishedSweep.finishEach("batch", batches.unfinishedSince(reachedZeroBefore),
-                batchId -> !batches.get(batchId).isEmpty(), batches::forgetUnfinished, completion::complete);
+        UnfinishedSweep.finishEach("batch", batches.unfinished(), reachedZeroBefore,
+                batchId -> !batches.get(batchId).isEmpty(), completion::complete);
     }
 }

@@ -185,16 +185,16 @@ class BatchCompletionTest {
 
         sweep.completeUnfinished(later);
         assertEquals(0, deliveries(), "storage is still down: nothing is announced");
-        assertEquals(List.of("b5"), parts.batches.unfinishedSince(later), "the next sweep tries again");
+        assertEquals(List.of("b5"), parts.batches.unfinished().since(later), "the next sweep tries again");
         storageDown = false;
-        assertEquals(List.of(), parts.batches.unfinishedSince(Instant.now().minusSeconds(60)),
+        assertEquals(List.of(), parts.batches.unfinished().since(Instant.now().minusSeconds(60)),
                 "a batch is swept only after the grace: whoever counts the last item completes it within it");
         sweep.completeUnfinished(later);
 
         assertEquals(1, deliveries(), "batch webhooks scheduled");
         assertEquals(2, new String(stored.get("batches/b5/manifest.jsonl"), StandardCharsets.UTF_8).split("\n").length);
         assertNotNull(parts.batches.get("b5").get("completedAt"));
-        assertEquals(List.of(), parts.batches.unfinishedSince(later), "a completed batch is no longer unfinished");
+        assertEquals(List.of(), parts.batches.unfinished().since(later), "a completed batch is no longer unfinished");
         sweep.completeUnfinished(later);
         assertEquals(1, deliveries());
     }
@@ -208,11 +208,11 @@ class BatchCompletionTest {
         assertEquals(0, parts.batches.countTerminal("b7", 0));
         parts.redis.del("brushline:batch:b7");
         Instant later = Instant.now().plusSeconds(120);
-        assertEquals(List.of("b7"), parts.batches.unfinishedSince(later));
+        assertEquals(List.of("b7"), parts.batches.unfinished().since(later));
 
         sweep.completeUnfinished(later);
 
-        assertEquals(List.of(), parts.batches.unfinishedSince(later));
+        assertEquals(List.of(), parts.batches.unfinished().since(later));
         assertNull(stored.get("batches/b7/manifest.jsonl"));
     }
 

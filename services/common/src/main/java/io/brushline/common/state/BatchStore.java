@@ -3,7 +3,6 @@ package io.brushline.common.state;
 import io.brushline.common.BrushlineConfig;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -72,9 +71,7 @@ public class BatchStore {
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
             end
             local remaining = tonumber(redis.call('HGET', KEYS[1], 'remaining'))
-            if remaining == 0 and redis.call('HEXISTS', KEYS[1], 'completedAt') == 0 then
-              redis.call('ZADD', KEYS[3], 'NX', tonumber(ARGV[4]), ARGV[3])
-            end
+            """ + UnfinishedSet.listAtZero(1, 3, 4, 3) + """
             return remaining
             """;
 
@@ -82,22 +79,13 @@ public class BatchStore {
      * KEYS: batch hash, unfinished set. ARGV: ttl millis, now (ISO-8601), manifest key, batch id. The
      * first completion time stays.
      */
-    private static final String COMPLETE_SCRIPT = """
-            redis.call('ZREM', KEYS[2], ARGV[4])
+    private static final String COMPLETE_SCRIPT = UnfinishedSet.unlist(2, 4) + """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             redis.call('HSETNX', KEYS[1], 'completedAt', ARGV[2])
             redis.call('HSET', KEYS[1], 'manifestKey', ARGV[3])
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
             """;
-
-    /**
-     * The batches whose count reached zero and that are not completed yet, scored by when the count was
-     * first found at zero. Whoever counts the last item completes the batch at once; one that stays here
-     * could not be completed then (storage down past every retry and replay of the event), and the
-     * notifier's sweep completes it.
-     */
-    static final String UNFINISHED = "brushline:batches:unfinished";
 
     /** What a new batch is made of. */
     public record NewBatch(String id, String tenant, List<String> jobIds, Map<String, String> fields,
@@ -135,10 +123,12 @@ public class BatchStore {
 
     private final RedisCommands<String, String> redis;
     private final Duration ttl;
+    private final UnfinishedSet unfinished;
 
     public BatchStore(RedisCommands<String, String> redis, BrushlineConfig config) {
         this.redis = redis;
         this.ttl = config.redis().jobTtl();
+        this.unfinished = new UnfinishedSet(redis, "brushline:batches:unfinished");
     }
 
     static String key(String batchId) {
@@ -247,7 +237,7 @@ public class BatchStore {
      */
     public long countTerminal(String batchId, int index) {
         Long remaining = redis.eval(COUNT_SCRIPT, ScriptOutputType.INTEGER,
-                new String[] {key(batchId), key(batchId) + ":counted", UNFINISHED}, String.valueOf(index),
+                new String[] {key(batchId), key(batchId) + ":counted", unfinished.key()}, String.valueOf(index),
                 String.valueOf(ttl.toMillis()), batchId, String.valueOf(System.currentTimeMillis()));
         return remaining == null ? -1 : remaining;
     }
@@ -296,19 +286,17 @@ public class BatchStore {
      * time is the first one recorded: repeating this after a crash does not move it.
      */
     public void markCompleted(String batchId, String tenant, String manifestKey) {
-        redis.eval(COMPLETE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(batchId), UNFINISHED},
+        redis.eval(COMPLETE_SCRIPT, ScriptOutputType.INTEGER, new String[] {key(batchId), unfinished.key()},
                 String.valueOf(ttl.toMillis()), Instant.now().toString(), manifestKey, batchId);
         redis.zrem(inFlightKey(tenant), batchId);
     }
 
-    /** The batches whose count was found at zero before {@code before} and that are not completed yet. */
-    public List<String> unfinishedSince(Instant before) {
-        return redis.zrangebyscore(UNFINISHED, Range.create(0d, (double) before.toEpochMilli()));
-    }
-
-    /** Forgets an unfinished batch that can no longer be completed (its record expired). */
-    public void forgetUnfinished(String batchId) {
-        redis.zrem(UNFINISHED, batchId);
+    /**
+     * The batches counted to zero and not completed: one stays there when storage was down past every
+     * retry and replay of its last event, and the notifier's sweep completes it.
+     */
+    public UnfinishedSet unfinished() {
+        return unfinished;
     }
 
     /** Frees the batch's slot among the tenant's running batches (a submission cut short). */

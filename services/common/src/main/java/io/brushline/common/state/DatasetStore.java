@@ -3,7 +3,6 @@ package io.brushline.common.state;
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.messages.DatasetDrops;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,9 +70,7 @@ public class DatasetStore {
               redis.call('PEXPIRE', KEYS[1], ARGV[1])
             end
             local remaining = tonumber(redis.call('HGET', KEYS[1], 'remaining'))
-            if remaining == 0 and redis.call('HEXISTS', KEYS[1], 'completedAt') == 0 then
-              redis.call('ZADD', KEYS[4], 'NX', tonumber(ARGV[7]), ARGV[6])
-            end
+            """ + UnfinishedSet.listAtZero(1, 4, 7, 6) + """
             return remaining
             """;
 
@@ -81,8 +78,7 @@ public class DatasetStore {
      * KEYS: dataset hash, unfinished set, tenant's in-flight set. ARGV: ttl millis, now (ISO-8601), dataset
      * id. The first completion time stays; answers it.
      */
-    private static final String COMPLETE_SCRIPT = """
-            redis.call('ZREM', KEYS[2], ARGV[3])
+    private static final String COMPLETE_SCRIPT = UnfinishedSet.unlist(2, 3) + """
             redis.call('ZREM', KEYS[3], ARGV[3])
             if redis.call('EXISTS', KEYS[1]) == 0 then return false end
             redis.call('HSETNX', KEYS[1], 'completedAt', ARGV[2])
@@ -90,24 +86,18 @@ public class DatasetStore {
             return redis.call('HGET', KEYS[1], 'completedAt')
             """;
 
-    /**
-     * The datasets whose count reached zero and that are not completed yet, scored by when the count was
-     * first found at zero. The one who finds zero finishes the dataset at once; a dataset that stays here
-     * was counted to its end where nothing finishes it (the gateway, counting images it could not send)
-     * or by a service that stopped before finishing it, and the grounding service's sweep finishes it.
-     */
-    static final String UNFINISHED = "brushline:datasets:unfinished";
-
     /** Counters of the dataset hash: pairs kept, and those of them kept without the detector's check. */
     public static final String PAIRS_KEPT = "pairs.kept";
     public static final String PAIRS_UNVERIFIED = "pairs.unverified";
 
     private final RedisCommands<String, String> redis;
     private final Duration ttl;
+    private final UnfinishedSet unfinished;
 
     public DatasetStore(RedisCommands<String, String> redis, BrushlineConfig config) {
         this.redis = redis;
         this.ttl = config.redis().jobTtl();
+        this.unfinished = new UnfinishedSet(redis, "brushline:datasets:unfinished");
     }
 
     static String key(String datasetId) {
@@ -227,7 +217,7 @@ public class DatasetStore {
             args.add(String.valueOf(increment));
         });
         Long remaining = redis.eval(COUNT_SCRIPT, ScriptOutputType.INTEGER,
-                new String[] {key(datasetId), key(datasetId) + ":counted", key(datasetId) + ":rows", UNFINISHED},
+                new String[] {key(datasetId), key(datasetId) + ":counted", key(datasetId) + ":rows", unfinished.key()},
                 args.toArray(String[]::new));
         return remaining == null ? -1 : remaining;
     }
@@ -262,18 +252,17 @@ public class DatasetStore {
      */
     public String markCompleted(String datasetId, String tenant) {
         return redis.eval(COMPLETE_SCRIPT, ScriptOutputType.VALUE,
-                new String[] {key(datasetId), UNFINISHED, inFlightKey(tenant)},
+                new String[] {key(datasetId), unfinished.key(), inFlightKey(tenant)},
                 String.valueOf(ttl.toMillis()), Instant.now().toString(), datasetId);
     }
 
-    /** The datasets whose count was found at zero before {@code before} and that are not completed yet. */
-    public List<String> unfinishedSince(Instant before) {
-        return redis.zrangebyscore(UNFINISHED, Range.create(0d, (double) before.toEpochMilli()));
-    }
-
-    /** Forgets an unfinished dataset that can no longer be finished (its record expired). */
-    public void forgetUnfinished(String datasetId) {
-        redis.zrem(UNFINISHED, datasetId);
+    /**
+     * The datasets counted to zero and not finished: one stays there when it was counted to its end where
+     * nothing finishes it (the gateway, counting images it could not send) or by a service that stopped
+     * before finishing it, and the grounding service's sweep finishes it.
+     */
+    public UnfinishedSet unfinished() {
+        return unfinished;
     }
 
     /** The dataset webhook's delivery status (pending, delivered, gone, exhausted, refused). */

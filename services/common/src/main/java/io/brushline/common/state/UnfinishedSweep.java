@@ -1,6 +1,6 @@
 package io.brushline.common.state;
 
-import java.util.List;
+import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -20,13 +20,13 @@ public final class UnfinishedSweep {
 
     /**
      * @param kind what is finished ("batch", "dataset"), for the log
-     * @param unfinished the ids listed as unfinished for longer than the grace
+     * @param reachedZeroBefore the end of the grace: those counted to zero later may still be finishing
      */
-    public static void finishEach(String kind, List<String> unfinished, Predicate<String> exists,
-            Consumer<String> forget, Consumer<String> finish) {
-        for (String id : unfinished) {
+    public static void finishEach(String kind, UnfinishedSet unfinished, Instant reachedZeroBefore,
+            Predicate<String> exists, Consumer<String> finish) {
+        for (String id : unfinished.since(reachedZeroBefore)) {
             if (!exists.test(id)) {
-                forget.accept(id);
+                unfinished.forget(id);
                 continue;
             }
             LOG.infof("%s %s has counted its last event but was not finished; finishing it", kind, id);

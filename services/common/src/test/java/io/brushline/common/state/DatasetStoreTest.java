@@ -80,20 +80,20 @@ class DatasetStoreTest {
         datasets.create("d4", "acme", 2, Map.of());
         datasets.create("d5", "acme", 1, Map.of());
         assertEquals(1, datasets.recordFailedImage("d4", 0, "{}"));
-        assertEquals(List.of(), datasets.unfinishedSince(Instant.now().plusSeconds(1)), "d4 is not at zero yet");
+        assertEquals(List.of(), datasets.unfinished().since(Instant.now().plusSeconds(1)), "d4 is not at zero yet");
 
         assertEquals(0, datasets.recordFailedImage("d4", 1, "{}"));
         assertEquals(0, datasets.recordSurvey("d5", 0, 0, 0, Map.of()));
         assertEquals(0, datasets.recordSurvey("d5", 0, 0, 0, Map.of()), "a redelivered last event");
-        assertEquals(List.of("d4", "d5"), datasets.unfinishedSince(Instant.now().plusSeconds(1)).stream().sorted()
+        assertEquals(List.of("d4", "d5"), datasets.unfinished().since(Instant.now().plusSeconds(1)).stream().sorted()
                 .toList());
-        assertEquals(List.of(), datasets.unfinishedSince(Instant.now().minusSeconds(60)),
+        assertEquals(List.of(), datasets.unfinished().since(Instant.now().minusSeconds(60)),
                 "found at zero only now, not a minute ago");
 
         datasets.markCompleted("d5", "acme");
         assertEquals(0, datasets.recordSurvey("d5", 0, 0, 0, Map.of()), "an event after completion");
-        assertEquals(List.of("d4"), datasets.unfinishedSince(Instant.now().plusSeconds(1)));
-        datasets.forgetUnfinished("d4");
-        assertEquals(List.of(), datasets.unfinishedSince(Instant.now().plusSeconds(1)));
+        assertEquals(List.of("d4"), datasets.unfinished().since(Instant.now().plusSeconds(1)));
+        datasets.unfinished().forget("d4");
+        assertEquals(List.of(), datasets.unfinished().since(Instant.now().plusSeconds(1)));
     }
 }

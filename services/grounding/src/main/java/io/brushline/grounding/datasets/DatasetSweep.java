@@ -37,7 +37,7 @@ public class DatasetSweep {
 
     /** Finishes every dataset found at zero before {@code reachedZeroBefore} and not completed since. */
     private void finishUnfinished(Instant reachedZeroBefore) {
-        UnfinishedSweep.finishEach("dataset", datasets.unfinishedSince(reachedZeroBefore),
-                datasetId -> !datasets.get(datasetId).isEmpty(), datasets::forgetUnfinished, finisher::finish);
+        UnfinishedSweep.finishEach("dataset", datasets.unfinished(), reachedZeroBefore,
+                datasetId -> !datasets.get(datasetId).isEmpty(), finisher::finish);
     }
 }
