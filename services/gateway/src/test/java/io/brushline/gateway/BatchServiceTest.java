@@ -76,7 +76,7 @@ class BatchServiceTest {
 
     /** The services under test, from the fixture's settings as they are now. */
     private void buildServices() {
-        failures = new FailureOutbox(redis, jobs, JSON, failed.emitter(), fixture.gateway);
+        failures = new FailureOutbox(redis, jobs, JSON, failed.emitter(), new QueueBreaker(fixture.gateway));
         edits = new EditService(fixture.inspector, storage, jobs, fixture.gateway, requested.emitter(), failures,
                 fixture.policy);
         batches = new BatchService(edits, batchStore, jobs, fixture.manifestImages, fixture.gateway, limits);
