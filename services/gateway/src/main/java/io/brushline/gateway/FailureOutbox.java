@@ -80,7 +80,9 @@ public class FailureOutbox {
         int sent = 0;
         for (Map.Entry<String, String> entry : held.entrySet()) {
             String jobId = entry.getKey();
-            if (jobs.state(jobId).isEmpty() || jobs.isEnqueued(jobId)) {
+            // one read: the job's hash (empty once it has expired) with the mark JobStore.markEnqueued writes
+            Map<String, String> job = jobs.get(jobId);
+            if (job.isEmpty() || "1".equals(job.get("enqueued"))) {
                 redis.hdel(HELD, jobId);
                 continue;
             }

@@ -374,6 +374,22 @@ class BatchServiceTest {
         assertEquals(0, redis.hlen(FailureOutbox.HELD));
     }
 
+    @Test
+    void aHeldFailureWhoseJobAnotherInstanceQueuedMeanwhileIsForgotten() {
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> true;
+        failed.refuse = job -> true;
+        var partly = assertThrows(CutShort.class, () -> batches.submit(manifest(
+                "{\"instruction\": \"sepia\", \"items\": [{\"image_url\": \"" + url("/photo") + "\"}]}", null)));
+        jobs.markEnqueued(BatchStore.itemJobId(partly.id(), 0));
+        failed.refuse = any -> false;
+
+        assertEquals(0, failures.resendHeld());
+
+        assertEquals(List.of(), failed.sent, "sent once already, by the other instance");
+        assertEquals(0, redis.hlen(FailureOutbox.HELD));
+    }
+
     /** The batch id the next keyed submission will get: claims the key first, as a crashed call would have. */
     private String batchIdOf(String key) {
         String id = "batch-" + key;
