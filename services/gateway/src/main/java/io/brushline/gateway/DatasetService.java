@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
@@ -91,11 +92,12 @@ public class DatasetService {
     private final BatchConfig limits;
     private final ObjectMapper json;
     private final SubmissionLock submissionLock;
+    private final QueueBreaker breaker;
 
     public DatasetService(EditService edits, DatasetStore datasets, JobStore jobs, ObjectStore storage,
             ManifestImages images, ImageInspector inspector, RedisCommands<String, String> redis,
             @Channel("dataset-requested") MutinyEmitter<EditJob> requested, GatewayConfig gateway,
-            BatchConfig limits, ObjectMapper json) {
+            BatchConfig limits, ObjectMapper json, QueueBreaker breaker) {
         this.edits = edits;
         this.datasets = datasets;
         this.jobs = jobs;
@@ -108,6 +110,7 @@ public class DatasetService {
         this.limits = limits;
         this.json = json;
         this.submissionLock = new SubmissionLock(jobs, SUBMISSION_LEASE, SUBMISSION_WAIT);
+        this.breaker = breaker;
     }
 
     // ---- reading the request ----
@@ -416,10 +419,8 @@ public class DatasetService {
         }
         String reason = "the dataset's submission was cut short before this image was sent (" + what
                 + "); submit it again";
-        // Once the queue has refused one, the others are counted here without waiting for its timeout each.
-        boolean trySending = true;
         for (int image : notSent) {
-            trySending = notSubmitted(datasetId, image, tenant, traceparent, reason, trySending);
+            notSubmitted(datasetId, image, tenant, traceparent, reason);
         }
         throw partlySent(cause, "dataset " + datasetId + " was cut short (" + what + "): " + notSent.size()
                 + " of " + sources.size() + " images were not sent (" + shown + "). They are counted as failed "
@@ -524,10 +525,7 @@ public class DatasetService {
     /** Sends the survey request of image {@code index} and notes it sent; a 503 if the queue is unreachable. */
     private void sendRecord(String datasetId, int index, String tenant, ImageRef image, Failure failure,
             String traceparent) {
-        EditJob job = new EditJob(EditJob.SCHEMA_VERSION, datasetId + "-" + index, tenant, 1, traceparent,
-                Instant.now().toString(), DatasetItem.SURVEY_INSTRUCTION, image, null, null, null, null, null, null,
-                failure, null)
-                .withDataset(DatasetItem.survey(datasetId, index));
+        EditJob job = surveyRequest(datasetId, index, tenant, image, failure, traceparent);
         try {
             requested.sendMessageAndAwait(StageProcessor.keyed(job));
         } catch (RuntimeException e) {
@@ -535,6 +533,18 @@ public class DatasetService {
             throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
                     "the job queue is unreachable right now; retry later");
         }
+        noteSent(datasetId, index);
+    }
+
+    private static EditJob surveyRequest(String datasetId, int index, String tenant, ImageRef image,
+            Failure failure, String traceparent) {
+        return new EditJob(EditJob.SCHEMA_VERSION, datasetId + "-" + index, tenant, 1, traceparent,
+                Instant.now().toString(), DatasetItem.SURVEY_INSTRUCTION, image, null, null, null, null, null, null,
+                failure, null)
+                .withDataset(DatasetItem.survey(datasetId, index));
+    }
+
+    private void noteSent(String datasetId, int index) {
         redis.sadd(sentKey(datasetId), String.valueOf(index));
         redis.expire(sentKey(datasetId), gateway.idempotencyTtl());
     }
@@ -545,20 +555,22 @@ public class DatasetService {
      * else counted here directly. Counted here, the image cannot finish the dataset (only the grounding
      * service writes its files): when it was the last, the grounding service's sweep finishes the dataset.
      *
-     * @param trySending false to count it here at once (the queue has just refused another)
-     * @return whether the queue took it
+     * <p>The send goes through the {@link QueueBreaker}: once the queue has refused one (this dataset's,
+     * or any send through it within {@code resend-failures-every}), the others are counted here at once
+     * instead of each waiting for Kafka's timeout.
      */
-    private boolean notSubmitted(String datasetId, int image, String tenant, String traceparent, String reason,
-            boolean trySending) {
-        if (trySending) {
-            try {
-                sendRecord(datasetId, image, tenant, placeholder(datasetId, image),
-                        new Failure("submit", "not_submitted", reason), traceparent);
-                return true;
-            } catch (RuntimeException e) {
-                LOG.warnf("dataset %s image %d: its failure could not be sent, counting it directly", datasetId,
-                        image);
-            }
+    private void notSubmitted(String datasetId, int image, String tenant, String traceparent, String reason) {
+        try {
+            EditJob job = surveyRequest(datasetId, image, tenant, placeholder(datasetId, image),
+                    new Failure("submit", "not_submitted", reason), traceparent);
+            breaker.send(() -> requested.sendMessageAndAwait(StageProcessor.keyed(job)));
+            noteSent(datasetId, image);
+            return;
+        } catch (CircuitBreakerOpenException e) {
+            // the queue refused a send just now: not tried, counted directly, without a line per image
+        } catch (RuntimeException e) {
+            LOG.warnf("dataset %s image %d: its failure could not be sent, counting it directly: %s", datasetId,
+                    image, e.getMessage());
         }
         try {
             if (datasets.recordFailedImage(datasetId, image, failureJson("not_submitted", reason)) == 0) {
@@ -569,7 +581,6 @@ public class DatasetService {
             LOG.warnf("dataset %s image %d: could not be counted as not submitted: %s", datasetId, image,
                     e.getMessage());
         }
-        return false;
     }
 
     private String failureJson(String code, String message) {

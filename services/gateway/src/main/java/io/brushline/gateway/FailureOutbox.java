@@ -7,10 +7,8 @@ import io.brushline.common.stage.StageProcessor;
 import io.brushline.common.state.JobStore;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
@@ -22,9 +20,10 @@ import org.jboss.logging.Logger;
  * until Kafka takes it. Without that, a batch cut short because Kafka was down would never be counted to
  * its end once Kafka was back: no manifest, no batch webhook, no webhook for those items.
  *
- * <p>Sends go through a circuit breaker: once one fails, the next ones are held at once, without waiting
- * for Kafka's timeout (10 s each), until a send is tried again after {@code resend-failures-every}. So a
- * batch of a thousand items cut short answers in seconds, not in hours.
+ * <p>Sends go through the {@link QueueBreaker}, which the records of a dataset's images not submitted
+ * share: once a send through it fails, the next ones are held at once, without waiting for Kafka's
+ * timeout (10 s each), until a send is tried again after {@code resend-failures-every}. So a batch of a
+ * thousand items cut short answers in seconds, not in hours.
  *
  * <p>Several gateway instances may send the same held failure at once; that is harmless, since the
  * notifier counts a batch item once and keeps one delivery per job.
@@ -39,21 +38,15 @@ public class FailureOutbox {
     private final JobStore jobs;
     private final ObjectMapper json;
     private final MutinyEmitter<EditJob> failed;
-    private final Guard breaker;
+    private final QueueBreaker breaker;
 
     public FailureOutbox(RedisCommands<String, String> redis, JobStore jobs, ObjectMapper json,
-            @Channel("edit-failed") MutinyEmitter<EditJob> failed, GatewayConfig config) {
+            @Channel("edit-failed") MutinyEmitter<EditJob> failed, QueueBreaker breaker) {
         this.redis = redis;
         this.jobs = jobs;
         this.json = json;
         this.failed = failed;
-        this.breaker = Guard.create()
-                .withCircuitBreaker()
-                .requestVolumeThreshold(1)
-                .failureRatio(1)
-                .delay(config.resendFailuresEvery().toMillis(), ChronoUnit.MILLIS)
-                .done()
-                .build();
+        this.breaker = breaker;
     }
 
     /**
@@ -87,7 +80,9 @@ public class FailureOutbox {
         int sent = 0;
         for (Map.Entry<String, String> entry : held.entrySet()) {
             String jobId = entry.getKey();
-            if (jobs.state(jobId).isEmpty() || jobs.isEnqueued(jobId)) {
+            // one read: the job's hash (empty once it has expired) with the mark JobStore.markEnqueued writes
+            Map<String, String> job = jobs.get(jobId);
+            if (job.isEmpty() || "1".equals(job.get("enqueued"))) {
                 redis.hdel(HELD, jobId);
                 continue;
             }
@@ -113,10 +108,7 @@ public class FailureOutbox {
 
     /** Sends unless the breaker is open (a send failed within the last {@code resend-failures-every}). */
     private void sendNow(EditJob job) {
-        breaker.get(() -> {
-            failed.sendMessageAndAwait(StageProcessor.keyed(job));
-            return null;
-        }, Void.class);
+        breaker.send(() -> failed.sendMessageAndAwait(StageProcessor.keyed(job)));
     }
 
     private void hold(EditJob job) {

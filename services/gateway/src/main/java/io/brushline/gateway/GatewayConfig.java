@@ -36,8 +36,9 @@ public interface GatewayConfig {
 
     /**
      * How often failures that the job queue did not take at submission are sent again (read by
-     * {@link FailureOutbox}'s {@code @Scheduled} trigger), and how long after a failed send the next
-     * ones are held without trying.
+     * {@link FailureOutbox}'s {@code @Scheduled} trigger), and how long after a failed send through the
+     * {@link QueueBreaker} the next ones (those failures, a dataset's records of images not submitted)
+     * fail at once without trying the queue.
      */
     @WithDefault("15s")
     Duration resendFailuresEvery();

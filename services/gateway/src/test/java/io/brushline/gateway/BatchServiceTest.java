@@ -76,7 +76,7 @@ class BatchServiceTest {
 
     /** The services under test, from the fixture's settings as they are now. */
     private void buildServices() {
-        failures = new FailureOutbox(redis, jobs, JSON, failed.emitter(), fixture.gateway);
+        failures = new FailureOutbox(redis, jobs, JSON, failed.emitter(), new QueueBreaker(fixture.gateway));
         edits = new EditService(fixture.inspector, storage, jobs, fixture.gateway, requested.emitter(), failures,
                 fixture.policy);
         batches = new BatchService(edits, batchStore, jobs, fixture.manifestImages, fixture.gateway, limits);
@@ -371,6 +371,22 @@ class BatchServiceTest {
         assertEquals(0, failures.resendHeld());
 
         assertEquals(List.of(), failed.sent);
+        assertEquals(0, redis.hlen(FailureOutbox.HELD));
+    }
+
+    @Test
+    void aHeldFailureWhoseJobAnotherInstanceQueuedMeanwhileIsForgotten() {
+        limits.submitConcurrency = 1;
+        requested.refuse = job -> true;
+        failed.refuse = job -> true;
+        var partly = assertThrows(CutShort.class, () -> batches.submit(manifest(
+                "{\"instruction\": \"sepia\", \"items\": [{\"image_url\": \"" + url("/photo") + "\"}]}", null)));
+        jobs.markEnqueued(BatchStore.itemJobId(partly.id(), 0));
+        failed.refuse = any -> false;
+
+        assertEquals(0, failures.resendHeld());
+
+        assertEquals(List.of(), failed.sent, "sent once already, by the other instance");
         assertEquals(0, redis.hlen(FailureOutbox.HELD));
     }
 

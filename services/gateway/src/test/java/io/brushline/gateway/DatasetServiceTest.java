@@ -22,6 +22,7 @@ import io.brushline.common.testing.RedisServerExtension;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Comparator;
@@ -50,6 +51,7 @@ class DatasetServiceTest {
     private RedisCommands<String, String> redis;
     private String base;
     private final BatchServiceTest.Recorder requested = new BatchServiceTest.Recorder();
+    private final BatchServiceTest.Recorder editsSent = new BatchServiceTest.Recorder();
     private final BatchServiceTest.Limits limits = new BatchServiceTest.Limits();
     private JobStore jobs;
     private DatasetStore datasetStore;
@@ -71,11 +73,14 @@ class DatasetServiceTest {
         jobs = fixture.jobs;
         storage = fixture.storage;
         datasetStore = new DatasetStore(redis, fixture.common);
-        var editsSent = new BatchServiceTest.Recorder();
+        // As deployed: after a refused send the breaker stays open a while (at zero it would never hold one).
+        gateway.resendFailuresEvery = Duration.ofMinutes(1);
+        // One breaker for edit-failed and dataset-requested, as the application has one QueueBreaker.
+        var breaker = new QueueBreaker(gateway);
         edits = new EditService(fixture.inspector, storage, jobs, gateway, editsSent.emitter(),
-                new FailureOutbox(redis, jobs, JSON, editsSent.emitter(), gateway), fixture.policy);
+                new FailureOutbox(redis, jobs, JSON, editsSent.emitter(), breaker), fixture.policy);
         datasets = new DatasetService(edits, datasetStore, jobs, storage, fixture.manifestImages,
-                fixture.inspector, redis, requested.emitter(), gateway, limits, JSON);
+                fixture.inspector, redis, requested.emitter(), gateway, limits, JSON, breaker);
     }
 
     @AfterEach
@@ -552,6 +557,29 @@ class DatasetServiceTest {
             assertTrue(hash.get("failed." + image).contains("\"error\":\"not_submitted\""), hash.toString());
         }
         assertEquals("0", hash.get("remaining"));
+    }
+
+    @Test
+    void afterEditFailedRefusedASendADatasetCutShortCountsItsImagesWithoutTryingTheQueue() {
+        limits.submitConcurrency = 1;
+        editsSent.refuse = job -> true;
+        var refused = assertThrows(ApiException.class, () -> edits.failAs("job-1", "acme", "sepia", null,
+                "invalid_image", "the image is damaged", Map.of()));
+        assertEquals(503, refused.status().getStatusCode());
+        // only image 1's survey is refused: its not_submitted record would be taken if it were tried
+        requested.refuse = job -> job.dataset().image() == 1 && job.failure() == null;
+
+        var cut = assertThrows(CutShort.class, () -> datasets.submit(manifest("""
+                {"items": [{"image_url": "%1$s/photo?0"}, {"image_url": "%1$s/photo?1"}]}""".formatted(base), null)));
+
+        assertEquals(List.of(1), cut.indexes());
+        assertEquals(2, requested.attempts.get(), "both surveys were tried, image 1's failure not: the breaker "
+                + "that edit-failed's refusal opened holds the dataset's records too");
+        assertEquals(List.of(0), requested.sent.stream().map(job -> job.dataset().image()).toList());
+        Map<String, String> hash = datasetStore.get(cut.id());
+        assertTrue(hash.get("failed.1").contains("\"error\":\"not_submitted\""), hash.toString());
+        assertEquals("1", hash.get("remaining"), "image 1 was counted at the gateway; only image 0's survey is "
+                + "awaited");
     }
 
     @Test
