@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
@@ -132,7 +133,12 @@ public class EditService {
             try {
                 failures.send(job);
             } catch (RuntimeException e) {
-                LOG.errorf(e, "failed job %s could not be sent; it is held and sent again later", jobId);
+                // held either way; while the breaker is open (a send was refused just now) a batch cut short
+                // would log one line per item, so only a refused send is logged
+                if (!(e instanceof CircuitBreakerOpenException)) {
+                    LOG.warnf("failed job %s could not be sent; it is held and sent again later: %s", jobId,
+                            e.getMessage());
+                }
                 throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "queue_unavailable",
                         "the job queue is unreachable right now; retry later");
             }

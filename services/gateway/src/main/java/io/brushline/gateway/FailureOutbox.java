@@ -80,9 +80,8 @@ public class FailureOutbox {
         int sent = 0;
         for (Map.Entry<String, String> entry : held.entrySet()) {
             String jobId = entry.getKey();
-            // one read: the job's hash (empty once it has expired) with the mark JobStore.markEnqueued writes
-            Map<String, String> job = jobs.get(jobId);
-            if (job.isEmpty() || "1".equals(job.get("enqueued"))) {
+            Map<String, String> job = jobs.get(jobId); // empty once it has expired
+            if (job.isEmpty() || JobStore.isEnqueued(job)) {
                 redis.hdel(HELD, jobId);
                 continue;
             }

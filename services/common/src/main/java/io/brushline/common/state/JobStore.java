@@ -294,14 +294,21 @@ public class JobStore {
         update(jobId, Map.of("webhook", status));
     }
 
+    private static final String ENQUEUED = "enqueued";
+
     /** Records that the job's first message is durable in Kafka: from now on it moves by itself. */
     public void markEnqueued(String jobId) {
-        update(jobId, Map.of("enqueued", "1"));
+        update(jobId, Map.of(ENQUEUED, "1"));
     }
 
     /** Whether the job exists and its submission completed (see {@link #markEnqueued}). */
     public boolean isEnqueued(String jobId) {
-        return "1".equals(redis.hget(jobKey(jobId), "enqueued"));
+        return "1".equals(redis.hget(jobKey(jobId), ENQUEUED));
+    }
+
+    /** Whether the job read with {@link #get} has its submission completed (see {@link #markEnqueued}). */
+    public static boolean isEnqueued(Map<String, String> job) {
+        return "1".equals(job.get(ENQUEUED));
     }
 
     /** Everything known about the job, or an empty map when there is no such job. */
