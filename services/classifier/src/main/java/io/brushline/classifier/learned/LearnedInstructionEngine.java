@@ -151,6 +151,14 @@ public class LearnedInstructionEngine implements InstructionEngine {
             rule = "the instruction names no object, only the picture itself";
             details = phrases.understandAs(parsed, category, image);
             object = null;
+        } else if (category == Category.GLOBAL && rule == null) {
+            Classification local = phrases.understandAs(parsed, Category.LOCAL, image);
+            if (namesAThingToChange(local.object(), text)) {
+                category = Category.LOCAL;
+                rule = "a thing in the picture is named as the one to change";
+                details = local;
+                object = resolveObject(local.object(), text, category);
+            }
         }
         List<String> others = object == null ? List.of() : otherObjects(text, object);
         Decision decision = new Decision(round(p[category.ordinal()]), nearest(v), rule, others.isEmpty() ? null : others);
@@ -222,6 +230,28 @@ public class LearnedInstructionEngine implements InstructionEngine {
             }
         }
         return true;
+    }
+
+    /**
+     * The other side of {@link #namesOnlyThePicture}: a whole-picture answer for an instruction that opens
+     * by naming one thing in the picture, with "the" or a possessive, as what to change ("make the car
+     * matte black", "darken the jacket", "the woman's lipstick should be darker") is a local edit. Not when
+     * a word of that phrase is the picture or a property of it ("boost the saturation", "elevate the light
+     * levels", "make the whole picture ..."), and not for a thing named later ("explore the interplay of
+     * light and shadow", "... and recover the highlights").
+     */
+    static boolean namesAThingToChange(String object, String text) {
+        if (object == null || object.isBlank()) {
+            return false;
+        }
+        for (String word : object.split(" ")) {
+            if (PICTURE_WORDS.contains(word) || WHOLE_WORDS.contains(word) || DEGRADATIONS.contains(word)
+                    || RuleBasedInstructionEngine.isPictureProperty(word)) {
+                return false;
+            }
+        }
+        return Pattern.compile("^(?:[a-z]+\\s+)?(?:the|his|her|their|my|our|your|[a-z]+'s)\\s+"
+                + Pattern.quote(object) + "\\b").matcher(text).find();
     }
 
     /** "remove him" is about a person; objects the whole image stands for are dropped. */

@@ -132,7 +132,7 @@ final class Lexicon {
             "clarity", "clear", "clearer", "visibility", "quality", "details", "detail", "crisp", "crispness",
             "definition", "resolution", "vibrance", "appeal", "pristine", "cleaner", "refined", "polished",
             "features", "illuminating", "contrast", "gloom", "gloomy", "shadows", "light-levels", "luminous",
-            "vividness", "vivid");
+            "vividness", "vivid", "saturation");
 
     /** Words that point at something the client marked instead of naming it. */
     static final Set<String> POINTING_PRONOUNS = Set.of("this", "that", "it", "them", "these", "those");

@@ -81,6 +81,19 @@ public class RuleBasedInstructionEngine implements InstructionEngine {
     }
 
     /**
+     * Whether a word names a property of the whole picture rather than a thing in it: its light, colours,
+     * style, atmosphere, quality, a degradation or something abstract ("the lighting", "the colours", "the
+     * mood", "the haze", "the essence").
+     */
+    public static boolean isPictureProperty(String word) {
+        return Lexicon.QUALITY_WORDS.contains(word) || Lexicon.HUE_WORDS.contains(word)
+                || Lexicon.STYLE_WORDS.contains(word) || Lexicon.EFFECT_WORDS.contains(word)
+                || Lexicon.ATMOSPHERE_WORDS.contains(word) || Lexicon.DEGRADATIONS.contains(word)
+                || Lexicon.IMAGE_WORDS.contains(word) || Lexicon.SCENE_HEADS.contains(word)
+                || Lexicon.BACKGROUND_WORDS.contains(word) || Lexicon.ABSTRACT_NOUNS.contains(word);
+    }
+
+    /**
      * Object, target prompt and placement for an instruction whose category was decided elsewhere (by
      * the learned engine): only the cues of that category are tried, and when none fits, the first
      * concrete noun phrase is the object.

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The learned engine on rows it never trained on: the public file's test split and the two unseen
+ * The learned engine on rows it never trained on: the public file's test split and the five unseen
  * sets written for this project. The thresholds are the goals; the figures are printed.
  */
 class LearnedEngineEvaluationTest {
@@ -52,6 +52,25 @@ class LearnedEngineEvaluationTest {
         Evaluation e = unseen("unseen-instructions-c.tsv");
         assertTrue(e.rows() >= 120);
         assertTrue(e.accuracy() >= 0.88, "accuracy " + e.accuracy());
+    }
+
+    /**
+     * Written and scored before any change (88.00 %: docs/classifier.md, "Sets D and E"); its misses and
+     * E's then prompted the rule for a thing named as the one to change. The floor is below both figures.
+     */
+    @Test
+    void fourthUnseenSet() throws Exception {
+        Evaluation e = unseen("unseen-instructions-d.tsv");
+        assertTrue(e.rows() >= 150);
+        assertTrue(e.accuracy() >= 0.86, "accuracy " + e.accuracy());
+    }
+
+    /** Written with D, scored before any change (88.00 %); balanced, 20 rows per category. */
+    @Test
+    void fifthUnseenSet() throws Exception {
+        Evaluation e = unseen("unseen-instructions-e.tsv");
+        assertTrue(e.rows() >= 100);
+        assertTrue(e.accuracy() >= 0.86, "accuracy " + e.accuracy());
     }
 
     /** The scene rules' goal: background edits recognised on every unseen set. */

@@ -72,6 +72,23 @@ class WholeImageSubjectTest {
     }
 
     /**
+     * A sentence that opens by naming a thing with "the" or a possessive edits that thing, even where the
+     * model's answer was the whole picture; a property of the picture or a thing named later does not.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tint the kettle navy|kettle|true",
+        "the girl's scarf should look brighter|scarf|true",
+        "dim the lamp a little|lamp|true",
+        "boost the saturation|saturation|false",
+        "raise the brightness levels|brightness levels|false",
+        "explore the mood of the harbour at dawn|harbour|false",
+        "give the whole picture a soft glow|whole picture|false"})
+    void aThingNamedAsTheOneToChange(String text, String object, boolean aThing) {
+        assertEquals(aThing, LearnedInstructionEngine.namesAThingToChange(object, text), text);
+    }
+
+    /**
      * "everything behind the dog" is a region and "the photo on the wall" a thing: neither is the
      * whole picture, so no whole-image operation may run ("blur" would sharpen the whole image).
      */
