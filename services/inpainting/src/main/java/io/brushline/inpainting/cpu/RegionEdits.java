@@ -15,15 +15,22 @@ import org.opencv.imgproc.Imgproc;
  */
 final class RegionEdits {
 
-    /** How far the object's mean lightness moves toward the requested colour's; the rest is its shading. */
+    /**
+     * How far the object's mean lightness moves toward the requested colour's, for a fully saturated
+     * colour (the hue carries the request; the rest is the object's shading) and for black, white or grey
+     * (lightness is all the request says: "matte black" left at 0.3 gave a mid-grey car). Colours between
+     * move by their share of saturation.
+     */
     private static final double LIGHTNESS_PULL = 0.3;
+    private static final double ACHROMATIC_LIGHTNESS_PULL = 0.8;
 
     private RegionEdits() {
     }
 
     /**
      * Recolours in CIE Lab: every pixel gets the requested colour's hue, its lightness keeps the
-     * object's shading (only the mean moves a little toward the requested lightness), and its chroma is
+     * object's shading (only the mean moves toward the requested lightness: a little for a saturated
+     * colour, most of the way for black, white or grey), and its chroma is
      * the requested colour's share of the most that sRGB can show at that lightness, so no pixel
      * clips (clipping would shift hue and lightness).
      *
@@ -47,7 +54,8 @@ final class RegionEdits {
         Core.split(lab, channels);
         double meanL = Core.mean(channels.get(0), mask).val[0];
         Mat lightness = new Mat();
-        channels.get(0).convertTo(lightness, CvType.CV_8U, 1, LIGHTNESS_PULL * (targetLab[0] - meanL));
+        double pull = LIGHTNESS_PULL + (1 - share) * (ACHROMATIC_LIGHTNESS_PULL - LIGHTNESS_PULL);
+        channels.get(0).convertTo(lightness, CvType.CV_8U, 1, pull * (targetLab[0] - meanL));
         // a and b as functions of lightness, applied as lookup tables
         Mat aTable = new Mat(1, 256, CvType.CV_8U);
         Mat bTable = new Mat(1, 256, CvType.CV_8U);

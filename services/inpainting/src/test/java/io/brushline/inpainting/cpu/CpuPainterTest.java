@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfDouble;
 import org.opencv.core.Scalar;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -160,6 +161,32 @@ class CpuPainterTest {
         assertTrue(off <= 10, image + " to " + colour + ": mean hue " + achieved + ", requested " + requested);
         double ssim = ssimOfLightnessInside(source, result, mask);
         assertTrue(ssim >= 0.9, image + " to " + colour + ": SSIM of L inside the mask " + ssim);
+    }
+
+    /**
+     * Black, white and grey say nothing but lightness: the object's mean lightness goes over half the way
+     * there (a black car must not come out mid-grey), and its shading stays (it is not one flat tone).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "iopaint_dog_on_bench.jpg, masks/iopaint_dog_on_bench__dog.png, #000000, 0",
+        "brushnet_cake.jpg, masks/brushnet_cake__cake.png, #000000, 0",
+        "brushnet_cake.jpg, masks/brushnet_cake__cake.png, #ffffff, 255",
+    })
+    void blackOrWhiteMovesTheLightnessMostOfTheWay(String image, String maskFile, String colour, double targetL) {
+        Mat source = ImageCodec.decodeColor(TestImages.bytes(image), "photo");
+        Mat mask = ImageCodec.decodeMask(TestImages.bytes(maskFile), "mask");
+        Mat result = painter.paint(CpuOperation.RECOLOUR, Map.of("colour", colour), source, mask, FEATHER,
+                () -> null).image();
+        double before = Core.mean(lightness(source), mask).val[0];
+        double after = Core.mean(lightness(result), mask).val[0];
+        assertTrue(Math.abs(after - targetL) <= 0.5 * Math.abs(before - targetL),
+                image + " to " + colour + ": mean L " + before + " -> " + after);
+        MatOfDouble mean = new MatOfDouble();
+        MatOfDouble deviation = new MatOfDouble();
+        Core.meanStdDev(lightness(result), mean, deviation, mask);
+        assertTrue(deviation.get(0, 0)[0] >= 8, image + " to " + colour + ": shading kept, L deviation "
+                + deviation.get(0, 0)[0]);
     }
 
     private static double hueOf(String hex) {
