@@ -250,7 +250,7 @@ public class LearnedInstructionEngine implements InstructionEngine {
                 return false;
             }
         }
-        return Pattern.compile("^(?:[a-z]+\\s+)?(?:the|his|her|their|my|our|your|[a-z]+'s)\\s+"
+        return Pattern.compile("^(?:[a-z]+\\s+)?(?:" + String.join("|", OWNERS) + "|[a-z]+'s)\\s+"
                 + Pattern.quote(object) + "\\b").matcher(text).find();
     }
 
