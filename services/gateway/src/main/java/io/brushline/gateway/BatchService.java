@@ -434,6 +434,7 @@ public class BatchService {
         }
         if (JobView.publishedResultKey(job) != null) {
             item.put("result_url", "/v1/edits/" + jobId + "/result");
+            item.put("result_type", JobStore.resultType(job));
         }
         if (job.containsKey("reason") && JobState.FAILED.name().equals(job.get("state"))) {
             item.put("failure", Map.of("code", job.getOrDefault("failureCode", ""), "reason", job.get("reason")));

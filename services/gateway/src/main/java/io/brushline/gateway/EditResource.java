@@ -1,9 +1,9 @@
 package io.brushline.gateway;
 
 import io.brushline.common.state.JobStore;
-import io.smallrye.mutiny.Multi;
 import io.brushline.common.storage.MissingObjectException;
 import io.brushline.common.storage.ObjectStore;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -63,8 +63,9 @@ public class EditResource {
     @Operation(summary = "Submit an edit", description = "Multipart form: image (file) or image_url, instruction, optional "
             + "webhook_url, optional hints that replace detection: box (x1,y1,x2,y2), points ([[x,y],...]) or "
             + "mask (an image of the same size, white = edit); optional background_image (file) to put behind "
-            + "the subject of a background edit, scaled to cover the photo. Answers 202 with the job id; the same "
-            + "Idempotency-Key returns the same job.")
+            + "the subject of a background edit, scaled to cover the photo; optional output_format: png, jpeg or "
+            + "auto (the default: a JPEG photo gives a JPEG result, any other a PNG). Answers 202 with the job id; "
+            + "the same Idempotency-Key returns the same job.")
     public Response submit(
             @RestForm("image") FileUpload image,
             @RestForm("image_url") String imageUrl,
@@ -74,6 +75,7 @@ public class EditResource {
             @RestForm("points") String points,
             @RestForm("mask") FileUpload mask,
             @RestForm("background_image") FileUpload backgroundImage,
+            @RestForm("output_format") String outputFormat,
             @Parameter(description = "Retries with the same key return the job of the first call")
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         String tenant = tenants.tenant(authorization, apiKey);
@@ -88,7 +90,7 @@ public class EditResource {
         }
         var accepted = edits.submit(new EditService.Submission(tenant, instruction, imageBytes,
                 mask == null ? null : read(mask), box, points, webhookUrl, idempotencyKey,
-                backgroundImage == null ? null : read(backgroundImage)));
+                backgroundImage == null ? null : read(backgroundImage), outputFormat));
         String statusUrl = "/v1/edits/" + accepted.jobId();
         return Response.status(accepted.created() ? Response.Status.ACCEPTED : Response.Status.OK)
                 .location(URI.create(statusUrl))
@@ -106,11 +108,12 @@ public class EditResource {
 
     @GET
     @Path("/{id}/result")
-    @Produces({"image/png", MediaType.APPLICATION_JSON})
-    @Operation(summary = "The edited image (PNG), or with redirect=true a 307 to a presigned URL")
+    @Produces({"image/png", "image/jpeg", MediaType.APPLICATION_JSON})
+    @Operation(summary = "The edited image (PNG or JPEG, as result_type says), or with redirect=true a 307 to a "
+            + "presigned URL")
     public Response result(@PathParam("id") String id, @QueryParam("redirect") boolean redirect) {
         Map<String, String> job = existing(id);
-        return image(id, job, JobView.publishedResultKey(job), "the result", redirect);
+        return image(id, job, JobView.publishedResultKey(job), JobStore.resultType(job), "the result", redirect);
     }
 
     @GET
@@ -119,7 +122,7 @@ public class EditResource {
     @Operation(summary = "The mask the painter used (PNG, white = repainted)")
     public Response mask(@PathParam("id") String id, @QueryParam("redirect") boolean redirect) {
         Map<String, String> job = existing(id);
-        return image(id, job, job.get("maskKey"), "the mask", redirect);
+        return image(id, job, job.get("maskKey"), "image/png", "the mask", redirect);
     }
 
     @GET
@@ -145,7 +148,8 @@ public class EditResource {
         return JobView.of(id, jobs.get(id));
     }
 
-    private Response image(String id, Map<String, String> job, String key, String what, boolean redirect) {
+    private Response image(String id, Map<String, String> job, String key, String contentType, String what,
+            boolean redirect) {
         if (key == null) {
             throw new ApiException(Response.Status.CONFLICT, "not_ready",
                     what + " of job " + id + " is not available; the job is " + job.get("state"));
@@ -154,7 +158,7 @@ public class EditResource {
             return Response.temporaryRedirect(URI.create(storage.presignedGet(key))).build();
         }
         try {
-            return Response.ok(storage.get(key), "image/png").build();
+            return Response.ok(storage.get(key), contentType).build();
         } catch (MissingObjectException e) {
             throw new ApiException(Response.Status.GONE, "expired", what + " of job " + id + " is no longer stored");
         }

@@ -1,5 +1,6 @@
 package io.brushline.gateway;
 
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Hints;
@@ -48,12 +49,13 @@ public class EditService {
             String pointsHint,
             String webhookUrl,
             String idempotencyKey,
-            byte[] backgroundImage) {
+            byte[] backgroundImage,
+            String outputFormat) {
 
-        /** A submission without a background image. */
+        /** A submission without a background image, its result in the format its image's type gives. */
         public Submission(String tenant, String instruction, byte[] image, byte[] hintMask, String boxHint,
                 String pointsHint, String webhookUrl, String idempotencyKey) {
-            this(tenant, instruction, image, hintMask, boxHint, pointsHint, webhookUrl, idempotencyKey, null);
+            this(tenant, instruction, image, hintMask, boxHint, pointsHint, webhookUrl, idempotencyKey, null, null);
         }
     }
 
@@ -185,10 +187,14 @@ public class EditService {
             inspector.inspect(submission.backgroundImage(), "background_image");
         }
 
-        return new Validated(instruction, webhookUrl, image, new Hints(box, points, null));
+        ResultFormat resultFormat = ResultFormat.requested(submission.outputFormat(), image.contentType())
+                .orElseThrow(() -> ApiException.badRequest("invalid_output_format", "output_format must be png, "
+                        + "jpeg or auto, not '" + submission.outputFormat().strip() + "'"));
+        return new Validated(instruction, webhookUrl, image, new Hints(box, points, null), resultFormat);
     }
 
-    private record Validated(String instruction, String webhookUrl, ImageInspector.ImageInfo image, Hints hints) {
+    private record Validated(String instruction, String webhookUrl, ImageInspector.ImageInfo image, Hints hints,
+            ResultFormat resultFormat) {
     }
 
     /**
@@ -263,7 +269,7 @@ public class EditService {
                 Instant.now().toString(), validated.instruction(),
                 new ImageRef(ObjectKeys.source(jobId), image.contentType(), image.width(), image.height()),
                 hints.isEmpty() && hints.backgroundKey() == null ? null : hints, validated.webhookUrl(),
-                null, null, null, null, null, null);
+                null, null, null, null, null, null).withResultFormat(validated.resultFormat());
         jobs.create(job, tags);
         try {
             requested.sendMessageAndAwait(StageProcessor.keyed(job));

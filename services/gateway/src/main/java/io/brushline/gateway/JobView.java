@@ -1,6 +1,7 @@
 package io.brushline.gateway;
 
 import io.brushline.common.state.JobState;
+import io.brushline.common.state.JobStore;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +47,7 @@ final class JobView {
         }
         if (publishedResultKey(job) != null) {
             view.put("result_url", "/v1/edits/" + id + "/result");
+            view.put("result_type", JobStore.resultType(job));
         }
         if (job.containsKey("maskKey")) {
             view.put("mask_url", "/v1/edits/" + id + "/mask");

@@ -359,7 +359,7 @@ async function showResult(id, status) {
   after.src = resultUrl;
   const download = $('download-result');
   download.href = resultUrl;
-  download.download = `brushline-${id}.png`;
+  download.download = `brushline-${id}${status.result_type === 'image/jpeg' ? '.jpg' : '.png'}`;
   $('download-mask').hidden = !mask;
   $('mask-toggle').disabled = !mask;
   $('mask-toggle').checked = false;

@@ -1,5 +1,6 @@
 package io.brushline.inpainting;
 
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Operation;
 import io.brushline.common.stage.FailureCodes;
@@ -42,10 +43,11 @@ public class InpaintingStage extends PaintingStageBase {
         }
         var painted = painting.paint(job.jobId(), job.instruction(), store.get(job.source().key()), store.get(job.mask().key()),
                 job.classification(), job.mask().featherPx(),
-                job.dataset() != null ? PaintBatcher.Lane.BULK : PaintBatcher.Lane.EDITS);
+                job.dataset() != null ? PaintBatcher.Lane.BULK : PaintBatcher.Lane.EDITS,
+                ResultFormat.orDefault(job.resultFormat()));
         // The job record names the painter that ran; the classical fill is the one that needs no model.
         String tier = painted.painter().startsWith("classical") ? Operation.CPU : Operation.GENERATIVE;
-        return job.withResult(storeResult(job, painted.png(), painted.width(), painted.height()))
+        return job.withResult(storeResult(job, painted.format(), painted.encoded(), painted.width(), painted.height()))
                 .withOperation(new Operation(tier, painted.painter(), Map.of(), null));
     }
 }

@@ -1,6 +1,7 @@
 package io.brushline.inpainting;
 
 import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.imaging.MatScope;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
@@ -27,15 +28,16 @@ public final class PaintingService {
     }
 
     /** The encoded result and its size. */
-    public record Painted(byte[] png, int width, int height, String painter) {
+    public record Painted(byte[] encoded, ResultFormat format, int width, int height, String painter) {
     }
 
     /**
      * @param featherPx how far inside the mask the painted pixels fade in (decided by the masking stage)
      * @param lane whether the job gives way to edits at the painter (a dataset's removal)
+     * @param format what the result is encoded as
      */
     public Painted paint(String jobId, String instruction, byte[] sourceBytes, byte[] maskBytes, Classification classification,
-            int featherPx, PaintBatcher.Lane lane) {
+            int featherPx, PaintBatcher.Lane lane, ResultFormat format) {
         if (classification == null || classification.category() == null) {
             throw new StageFailure(FailureCodes.INTERNAL, "the job reached painting without a category");
         }
@@ -51,7 +53,8 @@ public final class PaintingService {
             // The batcher returns only once the painter is done with the request's matrices.
             Mat painted = scope.add(batcher.paint(painter, request(jobId, instruction, source, mask, classification), lane));
             Mat result = scope.add(PasteBack.compose(source, painted, mask, featherPx));
-            return new Painted(ImageCodec.encodePng(result), result.cols(), result.rows(), painter.name());
+            ResultFormat stored = format.forImage(result);
+            return new Painted(stored.encode(result), stored, result.cols(), result.rows(), painter.name());
         }
     }
 

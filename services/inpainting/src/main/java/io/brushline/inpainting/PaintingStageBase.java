@@ -1,5 +1,6 @@
 package io.brushline.inpainting;
 
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.ImageRef;
 import io.brushline.common.stage.StageProcessor;
@@ -9,6 +10,7 @@ import io.brushline.common.storage.ObjectStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.opencv.core.Mat;
 
 /**
  * What the two step-4 stages share around their own painting: the stage's name and state, storing the
@@ -29,11 +31,17 @@ public abstract class PaintingStageBase extends StageProcessor {
         super("paint", JobState.PAINTING);
     }
 
-    /** Stores {@code png} ({@code width x height}) as the job's result; what the job then refers to. */
-    protected ImageRef storeResult(EditJob job, byte[] png, int width, int height) {
-        String key = ObjectKeys.result(job.jobId());
-        store.put(key, png, "image/png");
-        return new ImageRef(key, "image/png", width, height);
+    /** Encodes {@code image} in the job's result format and stores it as the job's result. */
+    protected ImageRef storeResult(EditJob job, Mat image) {
+        ResultFormat format = ResultFormat.orDefault(job.resultFormat()).forImage(image);
+        return storeResult(job, format, format.encode(image), image.cols(), image.rows());
+    }
+
+    /** Stores {@code encoded} ({@code format}, {@code width x height}) as the job's result. */
+    protected ImageRef storeResult(EditJob job, ResultFormat format, byte[] encoded, int width, int height) {
+        String key = ObjectKeys.result(job.jobId(), format);
+        store.put(key, encoded, format.contentType());
+        return new ImageRef(key, format.contentType(), width, height);
     }
 
     @Override

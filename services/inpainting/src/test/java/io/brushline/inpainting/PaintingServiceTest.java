@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.messages.Category;
 import io.brushline.common.messages.Classification;
 import io.brushline.common.stage.FailureCodes;
@@ -35,11 +36,12 @@ class PaintingServiceTest {
     void removeFillsTheHoleAndKeepsEverythingElse() {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
-        var painted = service.paint("job-1", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS);
+        var painted = service.paint("job-1", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS,
+                ResultFormat.PNG);
 
         Mat sourceImage = ImageCodec.decodeColor(source, "source");
         Mat maskImage = ImageCodec.decodeMask(mask, "mask");
-        Mat result = ImageCodec.decodeColor(painted.png(), "result");
+        Mat result = ImageCodec.decodeColor(painted.encoded(), "result");
         assertEquals(sourceImage.cols(), painted.width());
         assertEquals(sourceImage.rows(), painted.height());
         assertEquals(0, TestImages.differingPixels(result, sourceImage, TestImages.inverted(maskImage)));
@@ -48,12 +50,32 @@ class PaintingServiceTest {
         assertEquals("classical-fsr-fast", painted.painter());
     }
 
+    /** A JPEG result keeps what the edit did not touch within JPEG's error, and is a JPEG file. */
+    @Test
+    void aJpegResultIsAJpegOfTheSameEdit() {
+        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
+        byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
+        var png = service.paint("job-6", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS,
+                ResultFormat.PNG);
+        var jpeg = service.paint("job-6", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS,
+                ResultFormat.JPEG);
+
+        assertEquals((byte) 0xFF, jpeg.encoded()[0]);
+        assertEquals((byte) 0xD8, jpeg.encoded()[1]);
+        assertTrue(jpeg.encoded().length < png.encoded().length / 2,
+                jpeg.encoded().length + " bytes against the PNG's " + png.encoded().length);
+        Mat lossless = ImageCodec.decodeColor(png.encoded(), "png result");
+        Mat lossy = ImageCodec.decodeColor(jpeg.encoded(), "jpeg result");
+        assertTrue(Core.PSNR(lossless, lossy) > 38, "PSNR " + Core.PSNR(lossless, lossy));
+    }
+
     @Test
     void categoriesWithoutAPainterFailWithTheReason() {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
         var local = new Classification(Category.LOCAL, "dog", "a cat on a bench", null, null, "rules");
-        var failure = assertThrows(StageFailure.class, () -> service.paint("job-2", "make the dog a cat", source, mask, local, 4, PaintBatcher.Lane.EDITS));
+        var failure = assertThrows(StageFailure.class, () -> service.paint("job-2", "make the dog a cat", source, mask,
+                local, 4, PaintBatcher.Lane.EDITS, ResultFormat.PNG));
         assertEquals(FailureCodes.NO_PAINTER, failure.code());
         assertTrue(failure.getMessage().contains("brushline.inpainting.diffusion.model-dir"), failure.getMessage());
     }
@@ -62,7 +84,8 @@ class PaintingServiceTest {
     void aMaskOfAnotherSizeIsRefused() {
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_person__person.png");
-        var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS));
+        var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", "remove the dog", source, mask,
+                remove("dog"), 4, PaintBatcher.Lane.EDITS, ResultFormat.PNG));
         assertTrue(failure.getMessage().contains("256x256"), failure.getMessage());
     }
 
@@ -79,7 +102,8 @@ class PaintingServiceTest {
                 new PaintBatcher(1, Duration.ZERO));
         byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
         byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
-        var painted = releasing.paint("job-5", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS);
+        var painted = releasing.paint("job-5", "remove the dog", source, mask, remove("dog"), 4,
+                PaintBatcher.Lane.EDITS, ResultFormat.PNG);
 
         assertEquals(ImageCodec.decodeColor(source, "source").cols(), painted.width());
         assertEquals(3, seen.size());

@@ -112,6 +112,7 @@ public class BatchCompletion {
         line.put("state", job.isEmpty() ? "EXPIRED" : job.get("state"));
         if (JobState.SUCCEEDED.name().equals(job.get("state")) && job.containsKey("resultKey")) {
             line.put("result_url", "/v1/edits/" + jobId + "/result");
+            line.put("result_type", JobStore.resultType(job));
         }
         if (JobState.FAILED.name().equals(job.get("state")) && job.containsKey("reason")) {
             line.put("failure", Map.of("code", job.getOrDefault("failureCode", ""), "reason", job.get("reason")));

@@ -135,6 +135,7 @@ public class NotifierStage {
         }
         if (state == JobState.SUCCEEDED && stored.containsKey("resultKey")) {
             data.put("result_url", "/v1/edits/" + jobId + "/result");
+            data.put("result_type", JobStore.resultType(stored));
         }
         if (state == JobState.FAILED && stored.containsKey("reason")) {
             data.put("failure", Map.of("stage", stored.getOrDefault("failureStage", ""),

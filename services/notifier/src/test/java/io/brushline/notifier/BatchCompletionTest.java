@@ -151,7 +151,8 @@ class BatchCompletionTest {
         String[] lines = new String(stored.get("batches/b1/manifest.jsonl"), StandardCharsets.UTF_8).split("\n");
         assertEquals(3, lines.length);
         assertEquals(JSON.readTree("{\"index\":0,\"job_id\":\"" + jobIds.get(0) + "\",\"state\":\"SUCCEEDED\","
-                + "\"result_url\":\"/v1/edits/" + jobIds.get(0) + "/result\",\"metadata\":{\"sku\":\"S-0\"}}"),
+                + "\"result_url\":\"/v1/edits/" + jobIds.get(0) + "/result\",\"result_type\":\"image/png\","
+                + "\"metadata\":{\"sku\":\"S-0\"}}"),
                 JSON.readTree(lines[0]));
         assertEquals(JSON.readTree("{\"code\":\"object_not_found\",\"reason\":\"no dog was found in the image\"}"),
                 JSON.readTree(lines[1]).get("failure"));

@@ -128,7 +128,8 @@ class FirstJobsEndToEndTest {
             }
             var result = api.get("/v1/edits/" + status.path("id").asText() + "/result");
             assertEquals(200, result.status(), status.toString());
-            Files.write(out.resolve(entry.getKey().category().toLowerCase() + ".png"), result.body());
+            String ending = status.path("result_type").asText().equals("image/jpeg") ? ".jpg" : ".png";
+            Files.write(out.resolve(entry.getKey().category().toLowerCase() + ending), result.body());
             BufferedImage picture = ImageIO.read(new ByteArrayInputStream(result.body()));
             assertEquals(status.path("width").asInt(), picture.getWidth(), status.toString());
             assertEquals(status.path("height").asInt(), picture.getHeight(), status.toString());

@@ -3,6 +3,7 @@ package io.brushline.common.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.BrushlineConfig;
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.EditJob;
 import io.brushline.common.messages.Failure;
@@ -124,6 +125,9 @@ public class JobStore {
         if (job.webhookUrl() != null) {
             fields.put("webhookUrl", job.webhookUrl());
         }
+        if (job.resultFormat() != null) {
+            fields.put("resultFormat", job.resultFormat().name());
+        }
         if (job.dataset() != null) {
             // kept whole, so that a removal whose message cannot be read still reaches its dataset
             fields.put("datasetId", job.dataset().datasetId());
@@ -146,6 +150,9 @@ public class JobStore {
         EditJob job = new EditJob(EditJob.SCHEMA_VERSION, jobId, f.get("tenant"), 1, f.get("traceparent"),
                 f.get("createdAt"),
                 f.get("instruction"), source, null, f.get("webhookUrl"), null, null, null, null, null, null);
+        if (f.containsKey("resultFormat")) {
+            job = job.withResultFormat(ResultFormat.valueOf(f.get("resultFormat")));
+        }
         String dataset = f.get(DATASET_FIELD);
         return Optional.of(dataset == null ? job : job.withDataset(datasetItem(dataset)));
     }
@@ -265,11 +272,17 @@ public class JobStore {
         }
         if (job.result() != null) {
             fields.put("resultKey", job.result().key());
+            fields.put("resultType", job.result().contentType());
         }
         if (job.failure() != null) {
             fields.putAll(failureFields(job.failure()));
         }
         return fields;
+    }
+
+    /** The media type of the result a job's hash names; results stored before it was recorded were all PNG. */
+    public static String resultType(Map<String, String> fields) {
+        return fields.getOrDefault("resultType", ResultFormat.PNG.contentType());
     }
 
     /** How a failure is kept on the job: written with the FAILED transition, so never on another end. */

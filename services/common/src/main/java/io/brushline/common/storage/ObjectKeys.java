@@ -1,5 +1,7 @@
 package io.brushline.common.storage;
 
+import io.brushline.common.imaging.ResultFormat;
+
 /** Where each job's images live; derived from the job id so that re-runs overwrite, never duplicate. */
 public final class ObjectKeys {
 
@@ -23,8 +25,8 @@ public final class ObjectKeys {
         return "jobs/" + jobId + "/mask.png";
     }
 
-    public static String result(String jobId) {
-        return "jobs/" + jobId + "/result.png";
+    public static String result(String jobId, ResultFormat format) {
+        return "jobs/" + jobId + "/result" + format.extension();
     }
 
     /**

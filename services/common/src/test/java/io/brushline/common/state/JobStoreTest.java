@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brushline.common.BrushlineConfig;
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetItem;
 import io.brushline.common.messages.EditJob;
@@ -67,5 +68,18 @@ class JobStoreTest {
         assertEquals(tag, rebuilt.dataset());
         assertEquals("ds1", jobs.get("j2").get("datasetId"));
         assertTrue(jobs.submitted("j1").isEmpty());
+    }
+
+    /** A job whose message cannot be read is failed from its record; its replay must paint what was asked. */
+    @Test
+    void aJobRebuiltFromItsRecordKeepsItsResultFormatAndItsResultsType() {
+        jobs.create(job("j3").withResultFormat(ResultFormat.JPEG));
+        assertEquals(ResultFormat.JPEG, jobs.submitted("j3").orElseThrow().resultFormat());
+
+        EditJob done = job("j3").withResult(new ImageRef("jobs/j3/result.jpg", "image/jpeg", 64, 48));
+        jobs.advance("j3", JobState.SUCCEEDED, JobStore.decidedFields(done));
+        assertEquals("image/jpeg", JobStore.resultType(jobs.get("j3")));
+        assertEquals("image/png", JobStore.resultType(Map.of("resultKey", "jobs/old/result.png")),
+                "results stored before their type was recorded were PNG");
     }
 }

@@ -3,6 +3,7 @@ package io.brushline.grounding.datasets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.imaging.ImageCodec;
 import io.brushline.common.imaging.MatScope;
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetDrops;
 import io.brushline.common.messages.DatasetItem;
@@ -240,7 +241,9 @@ public class DatasetSurveyStage {
                 request.tenant(), 1, request.traceparent(), request.createdAt(), "remove the " + object.label(),
                 request.source(), new Hints(object.box(), null, maskKey), null, null, null, null, null, null, null)
                 .withDataset(new DatasetItem(item.datasetId(), item.image(), k, object.label(), object.box(),
-                        object.score(), addBack, addBack.equals(template) ? null : template));
+                        object.score(), addBack, addBack.equals(template) ? null : template))
+                // A pair must differ only where the object was: a lossy result would differ everywhere.
+                .withResultFormat(ResultFormat.PNG);
     }
 
     private void failedImage(DatasetItem item, String code, String reason) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brushline.common.BrushlineConfig;
 import io.brushline.common.imaging.ImageCodec;
+import io.brushline.common.imaging.ResultFormat;
 import io.brushline.common.messages.Box;
 import io.brushline.common.messages.DatasetCompleted;
 import io.brushline.common.messages.DatasetItem;
@@ -205,6 +206,7 @@ class DatasetFlowTest {
         assertEquals(DOG.box(), dogRemoval.hints().box(), "the box is the hint: grounding does not search again");
         assertEquals(ObjectKeys.datasetSource("ds1", 0), dogRemoval.source().key());
         assertNull(dogRemoval.webhookUrl());
+        assertEquals(ResultFormat.PNG, dogRemoval.resultFormat(), "a pair differs only where the object was");
         assertEquals(new DatasetItem("ds1", 0, 0, "dog", DOG.box(), 0.91, "add a dog to the left of the vase",
                 null), dogRemoval.dataset());
         assertEquals("add a vase to the right of the car", removals.get(1).dataset().addInstruction());
@@ -269,7 +271,7 @@ class DatasetFlowTest {
         }
         assertTrue(Arrays.equals(stored.get(ObjectKeys.datasetSource("ds1", 0)),
                 stored.get(prefix + "images/000000-00-target.png")), "the target is the original's bytes");
-        assertTrue(Arrays.equals(stored.get(ObjectKeys.result(removals.get(0).jobId())),
+        assertTrue(Arrays.equals(stored.get(ObjectKeys.result(removals.get(0).jobId(), ResultFormat.PNG)),
                 stored.get(prefix + "images/000000-00-source.png")), "the source is the removal's result");
 
         String card = text(prefix + "README.md");
@@ -579,9 +581,9 @@ class DatasetFlowTest {
     /** A removal as it comes back from the pipeline: mask and result stored under the job's keys. */
     private EditJob removedAsThePipelineWould(EditJob removal, double coverage) {
         stored.put(ObjectKeys.mask(removal.jobId()), png());
-        stored.put(ObjectKeys.result(removal.jobId()), png());
+        stored.put(ObjectKeys.result(removal.jobId(), ResultFormat.PNG), png());
         return removal.withMask(new MaskRef(ObjectKeys.mask(removal.jobId()), 8, 4, coverage))
-                .withResult(new ImageRef(ObjectKeys.result(removal.jobId()), "image/png", W, H));
+                .withResult(new ImageRef(ObjectKeys.result(removal.jobId(), ResultFormat.PNG), "image/png", W, H));
     }
 
     private ConsumerRecord<String, String> requested(EditJob job) {

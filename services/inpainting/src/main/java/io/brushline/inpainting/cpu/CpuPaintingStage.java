@@ -47,7 +47,7 @@ public class CpuPaintingStage extends PaintingStageBase {
             var painted = painter.paint(cpu, operation.params(), source, mask, job.mask().featherPx(),
                     () -> scope.add(backgroundImage(job)));
             Mat image = scope.add(painted.image());
-            return job.withResult(storeResult(job, ImageCodec.encodePng(image), image.cols(), image.rows()))
+            return job.withResult(storeResult(job, image))
                     .withOperation(operation.withNote(painted.note()));
         }
     }
