@@ -2,6 +2,7 @@ package io.brushline.cli;
 
 import io.brushline.client.BrushlineClient;
 import io.brushline.client.EditRequest;
+import io.brushline.client.EditRequest.OutputFormat;
 import io.brushline.client.Job;
 import io.brushline.client.Submitted;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,12 +29,14 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code brushline edit PHOTO|FOLDER INSTRUCTION}. */
 @Command(name = "edit", mixinStandardHelpOptions = true,
         description = {"Edits a photo, or every photo of a folder, as the instruction says, and saves the results.",
-                "Each photo is submitted with an idempotency key made of its content, the instruction and the"
-                        + " hints, so running the same command again never edits a photo twice: photos whose"
-                        + " result exists are skipped, and jobs of an interrupted run are picked up where they are."},
+                "Each photo is submitted with an idempotency key made of its content, the instruction, the"
+                        + " hints and the format, so running the same command again never edits a photo twice:"
+                        + " photos whose result exists are skipped, and jobs of an interrupted run are picked up"
+                        + " where they are."},
         footer = {"", "Examples:",
                 "  brushline edit photo.jpg \"remove the dog\" --box 120,80,380,300 -o out.png",
-                "  brushline edit photos/ \"blur the background\" -o results/ --concurrency 8"})
+                "  brushline edit photos/ \"blur the background\" -o results/ --concurrency 8",
+                "  brushline edit photos/ \"make it black and white\" -o results/ --format png"})
 final class EditCommand implements Callable<Integer> {
 
     /** File name endings of the photos a folder run picks up. */
@@ -51,9 +55,15 @@ final class EditCommand implements Callable<Integer> {
     String instruction;
 
     @Option(names = {"-o", "--output"}, paramLabel = "PATH",
-            description = "Where to save: a file for one photo (default: NAME-edited.png here), a folder for a"
-                    + " folder (required).")
+            description = "Where to save. One photo: a file whose ending chooses the format, .png for PNG, .jpg"
+                    + " or .jpeg for JPEG (default: NAME-edited.jpg or NAME-edited.png here, as the result is)."
+                    + " A folder: a folder (required), where each result is NAME.jpg or NAME.png.")
     Path output;
+
+    @Option(names = "--format", paramLabel = "png|jpeg|auto", converter = FormatConverter.class,
+            description = "Save the results as PNG, as JPEG, or auto: JPEG for a JPEG photo and PNG for any"
+                    + " other. Default: for one photo saved with -o, the file name's ending; else auto.")
+    OutputFormat format;
 
     @Option(names = "--mask-out", paramLabel = "FILE", description = "Also save the mask the painter used (one photo).")
     Path maskOut;
@@ -96,7 +106,7 @@ final class EditCommand implements Callable<Integer> {
 
     private int editOne() throws IOException {
         BrushlineClient client = root.client();
-        EditRequest request = request(input, true);
+        EditRequest request = request(input, output != null ? formatOfOutputFile() : format, true);
         PrintWriter out = spec.commandLine().getOut();
         Submitted submitted = client.submit(request);
         if (noWait) {
@@ -105,7 +115,8 @@ final class EditCommand implements Callable<Integer> {
         }
         Progress progress = new Progress(spec.commandLine().getErr(), Progress.terminal());
         Job done = WatchCommand.follow(client, submitted.id(), input.getFileName().toString(), progress);
-        Path target = output != null ? output : Path.of(stem(input) + "-edited.png");
+        // without -o the name follows the format the server chose, known once the job has ended
+        Path target = output != null ? output : Path.of(stem(input) + "-edited" + done.resultExtension());
         if (done.succeeded()) {
             client.downloadResult(done.id(), target);
         }
@@ -153,8 +164,30 @@ final class EditCommand implements Callable<Integer> {
         return summary.failed() > 0 ? Brushline.JOB_FAILED : 0;
     }
 
-    /** The request for {@code photo}; {@code hints} adds the box, points and mask. */
-    EditRequest request(Path photo, boolean hints) {
+    /**
+     * The format a result saved as -o FILE is asked for: --format when given, else the file name's
+     * ending; the two must agree, so the file's ending never misnames its content.
+     */
+    private OutputFormat formatOfOutputFile() {
+        String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        OutputFormat named = name.endsWith(".png") ? OutputFormat.PNG
+                : name.endsWith(".jpg") || name.endsWith(".jpeg") ? OutputFormat.JPEG : null;
+        if (format == null && named == null) {
+            throw usage("results are saved as PNG or JPEG: name the output .png, .jpg or .jpeg, or pass --format");
+        }
+        if (format != null && named != null && format != named) {
+            throw usage("-o " + output + " names a " + named + " file, but --format " + format.formValue()
+                    + (format == OutputFormat.AUTO ? " lets the server choose PNG or JPEG" : " asks for " + format)
+                    + ": leave out --format, and the name's ending chooses");
+        }
+        return format != null ? format : named;
+    }
+
+    /**
+     * The request for {@code photo} with its result in {@code format} (null: the server's choice);
+     * {@code hints} adds the box, points and mask.
+     */
+    EditRequest request(Path photo, OutputFormat format, boolean hints) {
         EditRequest.Builder request;
         byte[] content;
         try {
@@ -163,8 +196,8 @@ final class EditCommand implements Callable<Integer> {
             throw new UncheckedIOException("cannot read " + photo + ": " + e.getMessage(), e);
         }
         request = EditRequest.builder().image(content, photo.getFileName().toString()).instruction(instruction)
-                .webhookUrl(webhook);
-        StringBuilder hintText = new StringBuilder();
+                .webhookUrl(webhook).outputFormat(format);
+        StringBuilder options = new StringBuilder();
         if (hints) {
             if (box != null) {
                 int[] b = numbers(box, 4, 4, "--box takes X1,Y1,X2,Y2 in pixels, such as 120,80,380,300");
@@ -173,7 +206,7 @@ final class EditCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw usage("--box: " + e.getMessage());
                 }
-                hintText.append("box=").append(box);
+                options.append("box=").append(box);
             }
             for (String point : points) {
                 int[] p = numbers(point, 2, 3, "--points takes X,Y or X,Y,LABEL (label 1 on the object, 0 off it),"
@@ -182,7 +215,7 @@ final class EditCommand implements Callable<Integer> {
                     throw usage("a point's label is 1 (on the object) or 0 (off it), not " + p[2]);
                 }
                 request.point(p[0], p[1], p.length == 2 || p[2] == 1);
-                hintText.append(";point=").append(point);
+                options.append(";point=").append(point);
             }
             if (mask != null) {
                 if (!Files.isRegularFile(mask)) {
@@ -191,27 +224,31 @@ final class EditCommand implements Callable<Integer> {
                 try {
                     byte[] maskBytes = Files.readAllBytes(mask);
                     request.mask(maskBytes);
-                    hintText.append(";mask=").append(HexFormat.of().formatHex(sha256(maskBytes)));
+                    options.append(";mask=").append(HexFormat.of().formatHex(sha256(maskBytes)));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read the mask " + mask + ": " + e.getMessage(), e);
                 }
             }
         }
-        return request.idempotencyKey(idempotencyKey(content, instruction, hintText.toString())).build();
+        // a result in another format is another job; auto is what the server does without one
+        if (format != null && format != OutputFormat.AUTO) {
+            options.append(";format=").append(format.formValue());
+        }
+        return request.idempotencyKey(idempotencyKey(content, instruction, options.toString())).build();
     }
 
     /**
-     * The same photo, instruction and hints always give the same key: a second run, or a retry after a
-     * lost answer, gets the job of the first instead of a second one.
+     * The same photo, instruction and options (hints, format) always give the same key: a second run,
+     * or a retry after a lost answer, gets the job of the first instead of a second one.
      */
-    static String idempotencyKey(byte[] content, String instruction, String hints) {
+    static String idempotencyKey(byte[] content, String instruction, String options) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(content);
             digest.update((byte) 0);
             digest.update(instruction.getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
-            digest.update(hints.getBytes(StandardCharsets.UTF_8));
+            digest.update(options.getBytes(StandardCharsets.UTF_8));
             return "cli-" + HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available in this Java runtime", e);
@@ -243,7 +280,7 @@ final class EditCommand implements Callable<Integer> {
     }
 
     static boolean isPhoto(Path file) {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return !name.startsWith(".") && PHOTO_ENDINGS.stream().anyMatch(name::endsWith);
     }
 
@@ -255,5 +292,19 @@ final class EditCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** --format as people type it: any case, and jpg for jpeg as the server takes it. */
+    static final class FormatConverter implements CommandLine.ITypeConverter<OutputFormat> {
+        @Override
+        public OutputFormat convert(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "png" -> OutputFormat.PNG;
+                case "jpeg", "jpg" -> OutputFormat.JPEG;
+                case "auto" -> OutputFormat.AUTO;
+                default -> throw new CommandLine.TypeConversionException(
+                        "choose png, jpeg or auto (JPEG for a JPEG photo, else PNG), not '" + value + "'");
+            };
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.brushline.cli;
 
 import io.brushline.client.BrushlineClient;
 import io.brushline.client.BrushlineException;
+import io.brushline.client.EditRequest.OutputFormat;
 import io.brushline.client.Job;
 import io.brushline.client.JobState;
 import java.io.IOException;
@@ -29,7 +30,10 @@ import java.util.stream.Collectors;
  */
 final class FolderRun {
 
-    /** How one photo ended. {@code code} is null for a success or a skip. */
+    /**
+     * How one photo ended. {@code result} is the file saved for a success or found for a skip, else
+     * null; {@code code} is null for those two.
+     */
     record Outcome(Path photo, Path result, String jobId, Kind kind, String code, String message) {
     }
 
@@ -60,11 +64,12 @@ final class FolderRun {
     Summary run() throws IOException {
         Files.createDirectories(outputFolder);
         removeUnfinishedDownloads();
-        Map<Path, Path> results = resultNames();
+        Map<Path, String> names = resultNames();
         List<Path> todo = new ArrayList<>();
         for (Path photo : photos) {
-            if (Files.exists(results.get(photo))) {
-                outcomes.add(new Outcome(photo, results.get(photo), null, Kind.SKIPPED, null, null));
+            Path saved = savedResult(names.get(photo));
+            if (saved != null) {
+                outcomes.add(new Outcome(photo, saved, null, Kind.SKIPPED, null, null));
             } else {
                 todo.add(photo);
             }
@@ -90,7 +95,7 @@ final class FolderRun {
             List<Future<?>> running = new ArrayList<>();
             for (Path photo : todo) {
                 running.add(pool.submit(() -> {
-                    Outcome outcome = edit(photo, results.get(photo));
+                    Outcome outcome = edit(photo, names.get(photo));
                     outcomes.add(outcome);
                     inFlight.remove(photo);
                     showProgress();
@@ -119,36 +124,38 @@ final class FolderRun {
         return new Summary(ordered);
     }
 
-    private Outcome edit(Path photo, Path result) {
+    /** Edits {@code photo} and saves its result as {@code name} with the ending of the result's format. */
+    private Outcome edit(Path photo, String name) {
         if (stop.get()) {
-            return new Outcome(photo, result, null, Kind.NOT_STARTED, "not_started",
+            return new Outcome(photo, null, null, Kind.NOT_STARTED, "not_started",
                     "not started: the server could not be used");
         }
         String jobId = null;
         try {
             inFlight.put(photo, JobState.QUEUED);
             showProgress();
-            jobId = client.submit(edit.request(photo, false)).id();
+            jobId = client.submit(edit.request(photo, edit.format, false)).id();
             Job done = client.watch(jobId, job -> {
                 inFlight.put(photo, job.state());
                 showProgress();
             });
             if (done.succeeded()) {
+                Path result = outputFolder.resolve(name + done.resultExtension());
                 client.downloadResult(jobId, result);
                 return new Outcome(photo, result, jobId, Kind.SUCCEEDED, null, null);
             }
             if (done.state() == JobState.FAILED && done.failure() != null) {
-                return new Outcome(photo, result, jobId, Kind.FAILED, done.failure().code(), done.failure().reason());
+                return new Outcome(photo, null, jobId, Kind.FAILED, done.failure().code(), done.failure().reason());
             }
-            return new Outcome(photo, result, jobId, Kind.FAILED, done.state().words(), "the job was " + done.state().words());
+            return new Outcome(photo, null, jobId, Kind.FAILED, done.state().words(), "the job was " + done.state().words());
         } catch (BrushlineException e) {
             if (e instanceof BrushlineException.ServerUnreachable || e instanceof BrushlineException.Unauthorized) {
                 // every other photo would fail the same way: do not start them
                 stop.set(true);
             }
-            return new Outcome(photo, result, jobId, Kind.FAILED, e.code(), e.getMessage());
+            return new Outcome(photo, null, jobId, Kind.FAILED, e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            return new Outcome(photo, result, jobId, Kind.FAILED, "error", Brushline.describe(e));
+            return new Outcome(photo, null, jobId, Kind.FAILED, "error", Brushline.describe(e));
         }
     }
 
@@ -175,16 +182,29 @@ final class FolderRun {
         progress.show(line.toString());
     }
 
-    /** results/NAME.png for each photo; NAME_EXT.png where two photos share a name. */
-    private Map<Path, Path> resultNames() {
+    /**
+     * The name of each photo's result, without the ending its format adds (results/NAME.png or
+     * results/NAME.jpg): NAME, or NAME_EXT where two photos share a name.
+     */
+    private Map<Path, String> resultNames() {
         Map<String, Long> stems = photos.stream().collect(Collectors.groupingBy(EditCommand::stem, Collectors.counting()));
-        Map<Path, Path> names = new HashMap<>();
+        Map<Path, String> names = new HashMap<>();
         for (Path photo : photos) {
             String stem = EditCommand.stem(photo);
-            String name = stems.get(stem) > 1 ? photo.getFileName().toString().replace('.', '_') : stem;
-            names.put(photo, outputFolder.resolve(name + ".png"));
+            names.put(photo, stems.get(stem) > 1 ? photo.getFileName().toString().replace('.', '_') : stem);
         }
         return names;
+    }
+
+    /**
+     * The result an earlier run saved as {@code name}, or null. Either ending counts, unless --format
+     * asks for PNG or JPEG: then a result in the other format is not the one asked for.
+     */
+    private Path savedResult(String name) {
+        List<String> endings = edit.format == OutputFormat.PNG ? List.of(".png")
+                : edit.format == OutputFormat.JPEG ? List.of(".jpg") : List.of(".png", ".jpg");
+        return endings.stream().map(ending -> outputFolder.resolve(name + ending)).filter(Files::exists)
+                .findFirst().orElse(null);
     }
 
     /** A download that a killed run left half-written has a temporary name: remove it. */

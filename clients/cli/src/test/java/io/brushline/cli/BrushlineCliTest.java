@@ -2,6 +2,7 @@ package io.brushline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +36,35 @@ import picocli.CommandLine;
 /** The command line against a small fake gateway on a real local HTTP server. */
 class BrushlineCliTest {
 
-    /** A job of the fake gateway: it fails when the photo's bytes say FAIL, else succeeds. */
-    record FakeJob(String id, String instruction, boolean fails, String form) {
+    /**
+     * A job of the fake gateway: it fails when the photo's bytes say FAIL, else succeeds with a result of
+     * {@code resultType}.
+     */
+    record FakeJob(String id, String instruction, boolean fails, String form, String resultType) {
+    }
+
+    /**
+     * The result type the gateway gives for this form: the output format asked for, else (auto) JPEG for a
+     * JPEG photo and PNG for any other; the fake tells a JPEG photo by its file name.
+     */
+    private static String resultType(String form) {
+        String format = outputFormatSent(form);
+        if (format == null || format.equals("auto")) {
+            Matcher photo = Pattern.compile("name=\"image\"; filename=\"[^\"]*\\.(\\w+)\"").matcher(form);
+            format = photo.find() && photo.group(1).matches("jpe?g") ? "jpeg" : "png";
+        }
+        return "image/" + format;
+    }
+
+    /** The value of the form's output_format field, or null without one. */
+    private static String outputFormatSent(String form) {
+        Matcher field = Pattern.compile("name=\"output_format\"[^\n]*\n[^\n]*\n\r\n(\\w+)").matcher(form);
+        return field.find() ? field.group(1) : null;
+    }
+
+    /** The job whose result the fake wrote into {@code result} ("result of ID"). */
+    private FakeJob jobOf(Path result) throws IOException {
+        return jobs.get(Files.readString(result).substring("result of ".length()));
     }
 
     private HttpServer server;
@@ -92,7 +122,8 @@ class BrushlineCliTest {
             if (method.equals("POST")) {
                 Keyed keyed = idFor(exchange, "edit");
                 if (keyed.created()) {
-                    jobs.put(keyed.id(), new FakeJob(keyed.id(), "instruction", body.contains("FAIL"), body));
+                    jobs.put(keyed.id(), new FakeJob(keyed.id(), "instruction", body.contains("FAIL"), body,
+                            resultType(body)));
                 }
                 send(exchange, keyed.created() ? 202 : 200, "application/json", submitted(keyed.id(), keyed.created()));
                 return;
@@ -112,8 +143,10 @@ class BrushlineCliTest {
             } else if (parts[4].equals("events")) {
                 send(exchange, 200, "text/event-stream", "data:" + status(job, "QUEUED") + "\n\ndata:"
                         + status(job, "GROUNDING") + "\n\ndata:" + status(job, terminal) + "\n\n");
-            } else if (parts[4].equals("result") || parts[4].equals("mask")) {
-                send(exchange, 200, "image/png", parts[4] + " of " + job.id());
+            } else if (parts[4].equals("result")) {
+                send(exchange, 200, job.resultType(), "result of " + job.id());
+            } else if (parts[4].equals("mask")) {
+                send(exchange, 200, "image/png", "mask of " + job.id());
             }
         }
     }
@@ -135,7 +168,7 @@ class BrushlineCliTest {
                 Keyed keyed = idFor(exchange, "batch");
                 String id = keyed.id();
                 List<String> urls = new java.util.ArrayList<>();
-                java.util.regex.Matcher url = java.util.regex.Pattern.compile("\"image_url\":\"([^\"]*)\"").matcher(body);
+                Matcher url = Pattern.compile("\"image_url\":\"([^\"]*)\"").matcher(body);
                 while (url.find()) {
                     urls.add(url.group(1));
                 }
@@ -443,7 +476,8 @@ class BrushlineCliTest {
                 + "\"transitions\":{\"QUEUED\":\"2026-11-30T10:00:00Z\",\"" + state + "\":\"2026-11-30T10:00:02.5Z\"},"
                 + "\"stage_millis\":{},\"storage_millis\":{}";
         if (state.equals("SUCCEEDED")) {
-            json += ",\"result_url\":\"/v1/edits/" + job.id() + "/result\",\"mask_url\":\"/v1/edits/" + job.id() + "/mask\"";
+            json += ",\"result_url\":\"/v1/edits/" + job.id() + "/result\",\"result_type\":\"" + job.resultType()
+                    + "\",\"mask_url\":\"/v1/edits/" + job.id() + "/mask\"";
         }
         if (state.equals("FAILED")) {
             json += ",\"failure\":{\"stage\":\"grounding\",\"code\":\"object_not_found\","
@@ -494,15 +528,15 @@ class BrushlineCliTest {
         assertTrue(first.out().contains("photo00.jpg: no person was found in the image (job "), first.out());
         assertTrue(first.err().contains("[6/6] 5 succeeded, 1 failed, 0 already done"), first.err());
         for (int i = 1; i < 6; i++) {
-            Path result = results.resolve(String.format("photo%02d.png", i));
-            assertTrue(Files.readString(result).startsWith("result of "), result.toString());
+            Path result = results.resolve(String.format("photo%02d.jpg", i));
+            assertTrue(Files.readString(result).startsWith("result of "), result + ": a JPEG photo gives a JPEG");
         }
-        assertFalse(Files.exists(results.resolve("photo00.png")));
+        assertFalse(Files.exists(results.resolve("photo00.jpg")));
         assertFalse(Files.exists(results.resolve("notes.png")), "only photos are sent");
         assertEquals(6, jobs.size());
 
         // one result is lost: the next run skips the others and finds the job again by its key
-        Files.delete(results.resolve("photo03.png"));
+        Files.delete(results.resolve("photo03.jpg"));
         Run second = run("--server", url(), "edit", folder.toString(), "blur the background", "-o", results.toString(),
                 "--json");
         assertEquals(1, second.exit(), second.toString());
@@ -510,9 +544,113 @@ class BrushlineCliTest {
         assertTrue(second.out().contains("\"skipped\" : 4"), second.out());
         assertTrue(second.out().contains("\"object_not_found\" : 1"), second.out());
         assertEquals(6, jobs.size(), "no photo was submitted as a new job twice");
-        assertTrue(Files.exists(results.resolve("photo03.png")));
+        assertTrue(Files.exists(results.resolve("photo03.jpg")));
         assertEquals(2, requests.stream().filter(r -> r.startsWith("POST")).count() - 6,
                 "only the lost and the failed photo were sent again");
+    }
+
+    @Test
+    void aFolderRunSavesEachResultWithTheEndingOfItsFormatAndSkipsOnlyResultsInTheFormatAskedFor()
+            throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("photos"));
+        for (String name : List.of("cat.jpeg", "dog.png", "sofa.jpg", "sofa.png")) {
+            Files.writeString(folder.resolve(name), "photo " + name);
+        }
+        Path results = dir.resolve("results");
+
+        Run auto = run("--server", url(), "edit", folder.toString(), "sepia", "-o", results.toString());
+        assertEquals(0, auto.exit(), auto.toString());
+        assertEquals(List.of("cat.jpg", "dog.png", "sofa_jpg.jpg", "sofa_png.png"), files(results));
+
+        Run again = run("--server", url(), "edit", folder.toString(), "sepia", "-o", results.toString());
+        assertTrue(again.out().matches("(?s).*already done \\(skipped\\)\\s+4\\s.*"), again.out());
+
+        // PNG asked for: a JPEG result is not it, so those photos are edited again as PNG
+        Run png = run("--server", url(), "edit", folder.toString(), "sepia", "-o", results.toString(), "--format", "png",
+                "--json");
+        assertEquals(0, png.exit(), png.toString());
+        assertTrue(png.out().contains("\"succeeded\" : 2") && png.out().contains("\"skipped\" : 2"), png.out());
+        assertTrue(png.out().contains("\"result\" : \"" + results.resolve("cat.png") + "\""), png.out());
+        assertEquals(List.of("cat.jpg", "cat.png", "dog.png", "sofa_jpg.jpg", "sofa_jpg.png", "sofa_png.png"),
+                files(results));
+        assertEquals(6, jobs.size(), "four photos, then two of them as PNG");
+        assertEquals(2, jobs.values().stream().filter(job -> job.form().contains("output_format")).count());
+    }
+
+    private static List<String> files(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void theOutputFilesEndingChoosesTheFormatUnlessFormatIsGiven() throws IOException {
+        Path photo = Files.writeString(dir.resolve("dog.png"), "a dog");
+        assertEquals("jpeg", formatSentFor(photo, "out.jpg"));
+        assertEquals("jpeg", formatSentFor(photo, "out.JPEG"));
+        assertEquals("png", formatSentFor(photo, "out.png"));
+        assertEquals("jpeg", formatSentFor(photo, "out.jpg", "--format", "jpeg"));
+        assertEquals("jpeg", formatSentFor(photo, "out.img", "--format", "JPG"));
+    }
+
+    /** Edits {@code photo} into {@code output} in the test's folder; answers the output_format the gateway got. */
+    private String formatSentFor(Path photo, String output, String... options) throws IOException {
+        Path out = dir.resolve(output);
+        List<String> args = new java.util.ArrayList<>(List.of("--server", url(), "edit", photo.toString(), "sepia",
+                "-o", out.toString()));
+        args.addAll(List.of(options));
+        Run run = run(args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.toString());
+        return outputFormatSent(jobOf(out).form());
+    }
+
+    @Test
+    void anOutputFileNamedForNeitherFormatOrAgainstFormatIsAUsageErrorInWords() throws IOException {
+        Path photo = Files.writeString(dir.resolve("dog.jpg"), "a dog");
+        Path tiff = dir.resolve("out.tiff");
+        Path png = dir.resolve("out.png");
+        Run neither = run("--server", url(), "edit", photo.toString(), "sepia", "-o", tiff.toString());
+        Run against = run("--server", url(), "edit", photo.toString(), "sepia", "-o", png.toString(), "--format", "jpeg");
+        Run auto = run("--server", url(), "edit", photo.toString(), "sepia", "-o", png.toString(), "--format", "auto");
+        Run unknown = run("--server", url(), "edit", photo.toString(), "sepia", "--format", "gif");
+
+        String help = "\n(see 'brushline edit --help')\n";
+        assertEquals("brushline: results are saved as PNG or JPEG: name the output .png, .jpg or .jpeg, or pass --format"
+                + help, neither.err());
+        assertEquals("brushline: -o " + png + " names a PNG file, but --format jpeg asks for JPEG: leave out --format,"
+                + " and the name's ending chooses" + help, against.err());
+        assertEquals("brushline: -o " + png + " names a PNG file, but --format auto lets the server choose PNG or"
+                + " JPEG: leave out --format, and the name's ending chooses" + help, auto.err());
+        assertEquals("brushline: Invalid value for option '--format': choose png, jpeg or auto (JPEG for a JPEG"
+                + " photo, else PNG), not 'gif'" + help, unknown.err());
+        for (Run run : List.of(neither, against, auto, unknown)) {
+            assertEquals(2, run.exit(), run.toString());
+            assertWords(run);
+        }
+        assertTrue(jobs.isEmpty(), "nothing was submitted");
+    }
+
+    @Test
+    void withoutAnOutputFileTheResultIsNamedForItsFormat() throws IOException {
+        // the default name is in the working folder: a name no other file has, removed afterwards
+        String stem = "format-test-" + UUID.randomUUID();
+        Path photo = Files.writeString(dir.resolve(stem + ".jpg"), "a photo");
+        Path jpeg = Path.of(stem + "-edited.jpg");
+        Path png = Path.of(stem + "-edited.png");
+        try {
+            Run auto = run("--server", url(), "edit", photo.toString(), "sepia");
+            assertEquals(0, auto.exit(), auto.toString());
+            assertTrue(auto.out().startsWith("saved " + jpeg + " ("), auto.out());
+            assertNull(outputFormatSent(jobOf(jpeg).form()), "no format given, none sent: the server's auto");
+
+            Run asPng = run("--server", url(), "edit", photo.toString(), "sepia", "--format", "png");
+            assertEquals(0, asPng.exit(), asPng.toString());
+            assertTrue(asPng.out().startsWith("saved " + png + " ("), asPng.out());
+            assertEquals("png", outputFormatSent(jobOf(png).form()));
+        } finally {
+            Files.deleteIfExists(jpeg);
+            Files.deleteIfExists(png);
+        }
     }
 
     @Test

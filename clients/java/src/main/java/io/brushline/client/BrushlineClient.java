@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  *         .image(Path.of("photo.jpg")).instruction("remove the dog").idempotencyKey("7f1c").build());
  * Job done = client.watch(job.id(), update -> System.out.println(update.state()));
  * if (done.succeeded()) {
- *     client.downloadResult(job.id(), Path.of("out.png"));
+ *     client.downloadResult(job.id(), Path.of("out" + done.resultExtension()));
  * }
  * }</pre>
  *
@@ -117,7 +117,10 @@ public final class BrushlineClient {
         return parse(response.body(), Job.class);
     }
 
-    /** The edited image (PNG) of a job that SUCCEEDED; any other job answers 409 (a BrushlineException). */
+    /**
+     * The edited image of a job that SUCCEEDED, PNG or JPEG as its {@link Job#resultType()} says; any
+     * other job answers 409 (a BrushlineException).
+     */
     public byte[] result(String id) {
         return get(path(id, "/result"), "downloading the result of job " + id).body();
     }

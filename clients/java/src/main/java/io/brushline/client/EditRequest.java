@@ -11,10 +11,25 @@ import java.util.StringJoiner;
 
 /**
  * One edit to submit: an image (file, bytes or a URL the gateway fetches), an instruction, and
- * optionally a webhook, hints that replace detection (a box, points or a mask), a background image
- * and an idempotency key. Built with {@link #builder()}.
+ * optionally a webhook, hints that replace detection (a box, points or a mask), a background image,
+ * the format of the result and an idempotency key. Built with {@link #builder()}.
  */
 public final class EditRequest {
+
+    /** The format of the result. */
+    public enum OutputFormat {
+        /** JPEG (quality 95) for a JPEG photo, PNG for any other: the gateway's choice when none is given. */
+        AUTO,
+        /** Always PNG. */
+        PNG,
+        /** Always JPEG. */
+        JPEG;
+
+        /** The value of the gateway's {@code output_format} field ({@code auto}, {@code png}, {@code jpeg}). */
+        public String formValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /**
      * A point hint in pixels of the upright image.
@@ -35,6 +50,7 @@ public final class EditRequest {
     private final List<Point> points;
     private final byte[] mask;
     private final byte[] backgroundImage;
+    private final OutputFormat outputFormat;
     private final String idempotencyKey;
 
     private EditRequest(Builder b) {
@@ -56,6 +72,7 @@ public final class EditRequest {
         this.points = List.copyOf(b.points);
         this.mask = b.mask;
         this.backgroundImage = b.backgroundImage;
+        this.outputFormat = b.outputFormat;
         this.idempotencyKey = b.idempotencyKey;
     }
 
@@ -102,6 +119,9 @@ public final class EditRequest {
         if (backgroundImage != null) {
             form.file("background_image", "background", backgroundImage);
         }
+        if (outputFormat != null) {
+            form.field("output_format", outputFormat.formValue());
+        }
         return form;
     }
 
@@ -116,6 +136,7 @@ public final class EditRequest {
         private final List<Point> points = new ArrayList<>();
         private byte[] mask;
         private byte[] backgroundImage;
+        private OutputFormat outputFormat;
         private String idempotencyKey;
 
         private Builder() {
@@ -181,6 +202,15 @@ public final class EditRequest {
         /** An image to put behind the subject of a background edit (scaled to cover the photo). */
         public Builder backgroundImage(Path file) {
             this.backgroundImage = read(file, "background image");
+            return this;
+        }
+
+        /**
+         * The format of the result; null (the default) sends none, which the gateway takes as
+         * {@link OutputFormat#AUTO}. The job's {@link Job#resultType()} says which one it got.
+         */
+        public Builder outputFormat(OutputFormat format) {
+            this.outputFormat = format;
             return this;
         }
 

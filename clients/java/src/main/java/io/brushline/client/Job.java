@@ -26,6 +26,8 @@ import java.util.Map;
  * @param storageMillis object-storage time per stage in milliseconds
  * @param failure why the job failed (FAILED only)
  * @param resultUrl path of the result (SUCCEEDED only)
+ * @param resultType media type of the result, {@code image/jpeg} or {@code image/png}, once there is one
+ *     (a gateway that leaves it out writes PNG only, so a result without it is {@code image/png})
  * @param maskUrl path of the mask the painter used, once there is one
  * @param webhook delivery state of the job's webhook: pending, delivered, gone, exhausted or refused
  */
@@ -48,13 +50,27 @@ public record Job(
         @JsonProperty("storage_millis") Map<String, Long> storageMillis,
         @JsonProperty("failure") Failure failure,
         @JsonProperty("result_url") String resultUrl,
+        @JsonProperty("result_type") String resultType,
         @JsonProperty("mask_url") String maskUrl,
         @JsonProperty("webhook") String webhook) {
+
+    private static final String PNG = "image/png";
+    private static final String JPEG = "image/jpeg";
 
     public Job {
         transitions = transitions == null ? Map.of() : Map.copyOf(transitions);
         stageMillis = stageMillis == null ? Map.of() : Map.copyOf(stageMillis);
         storageMillis = storageMillis == null ? Map.of() : Map.copyOf(storageMillis);
+        // a gateway older than output formats leaves the type out: its results are all PNG
+        if (resultType == null && resultUrl != null) {
+            resultType = PNG;
+        }
+    }
+
+    /** The file name ending for the result: {@code .jpg} for a JPEG, {@code .png} otherwise. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String resultExtension() {
+        return JPEG.equals(resultType) ? ".jpg" : ".png";
     }
 
     /** Whether the job has ended (SUCCEEDED, FAILED or CANCELED). */

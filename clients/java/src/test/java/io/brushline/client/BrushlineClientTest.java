@@ -57,6 +57,51 @@ class BrushlineClientTest {
     }
 
     @Test
+    void theOutputFormatIsSentOnlyWhenOneIsChosen() throws Exception {
+        try (TestServer server = new TestServer().then(json(202,
+                "{\"id\":\"" + ID + "\",\"status_url\":\"/v1/edits/" + ID + "\",\"created\":true}"))) {
+            BrushlineClient client = client(server, null);
+            client.submit(EditRequest.builder().image(new byte[] {1, 2, 3}, "photo.png").instruction("sepia")
+                    .outputFormat(EditRequest.OutputFormat.JPEG).build());
+            client.submit(edit());
+
+            String chosen = server.received().get(0).bodyText();
+            assertTrue(chosen.contains("name=\"output_format\"\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+                    + "\r\njpeg\r\n"), chosen);
+            String unset = server.received().get(1).bodyText();
+            assertFalse(unset.contains("output_format"), "none chosen, none sent (the gateway's auto): " + unset);
+        }
+    }
+
+    @Test
+    void aRefusedOutputFormatCarriesTheGatewaysMessage() throws Exception {
+        try (TestServer server = new TestServer().then(error(400, "invalid_output_format",
+                "output_format must be png, jpeg or auto, not 'gif'"))) {
+            var e = assertThrows(BrushlineException.class, () -> client(server, null).submit(edit()));
+            assertEquals("invalid_output_format", e.code());
+            assertEquals(400, e.status());
+            assertEquals("output_format must be png, jpeg or auto, not 'gif'", e.getMessage());
+        }
+    }
+
+    @Test
+    void theResultTypeSaysTheResultsFileEndingAndAMissingOneIsPng() throws Exception {
+        try (TestServer server = new TestServer().then(json(200, Jobs.job(ID, "SUCCEEDED", "image/jpeg")),
+                json(200, Jobs.job(ID, "SUCCEEDED", "image/png")), json(200, Jobs.job(ID, "SUCCEEDED")))) {
+            BrushlineClient client = client(server, null);
+            Job jpeg = client.status(ID);
+            assertEquals("image/jpeg", jpeg.resultType());
+            assertEquals(".jpg", jpeg.resultExtension());
+            Job png = client.status(ID);
+            assertEquals("image/png", png.resultType());
+            assertEquals(".png", png.resultExtension());
+            Job fromAnOlderGateway = client.status(ID);
+            assertEquals("image/png", fromAnOlderGateway.resultType());
+            assertEquals(".png", fromAnOlderGateway.resultExtension());
+        }
+    }
+
+    @Test
     void statusReadsEveryFieldOfTheJobAndIgnoresNewOnes() throws Exception {
         try (TestServer server = new TestServer().then(json(200, Jobs.job(ID, "FAILED")))) {
             Job job = client(server, null).status(ID);
@@ -67,6 +112,7 @@ class BrushlineClientTest {
             assertEquals("object_not_found", job.failure().code());
             assertTrue(job.transitions().containsKey(JobState.QUEUED));
             assertNull(job.resultUrl());
+            assertNull(job.resultType(), "no result, no type");
             assertEquals("GET", server.received().get(0).method());
             assertEquals("/v1/edits/" + ID, server.received().get(0).path());
             assertNull(server.received().get(0).header("Authorization"), "no key, no header");
