@@ -39,18 +39,34 @@ public final class MaskOps {
         return new Rect(box.x1(), box.y1(), box.width(), box.height());
     }
 
-    /** Grows the mask by {@code radius} pixels with a round structuring element: a new mask, or the same one for 0. */
+    /**
+     * Grows the mask by {@code radius} pixels with a round structuring element: a new mask, or the same one for 0.
+     * Nothing farther than {@code radius} from a set pixel changes, so only the set pixels' bounding box grown
+     * by the radius is dilated: a quarter of the work for an object in a quarter of the photo, the same pixels.
+     */
     public static Mat dilate(Mat mask, int radius) {
         if (radius <= 0) {
             return mask;
         }
+        Mat out = Mat.zeros(mask.size(), mask.type());
+        Rect set = Imgproc.boundingRect(mask);
+        if (set.area() == 0) {
+            return out;
+        }
+        int x1 = Math.max(0, set.x - radius);
+        int y1 = Math.max(0, set.y - radius);
+        Rect reach = new Rect(x1, y1, Math.min(mask.cols(), set.x + set.width + radius) - x1,
+                Math.min(mask.rows(), set.y + set.height + radius) - y1);
         Mat kernel = Imgproc.getStructuringElement(Imgproc.MORPH_ELLIPSE, new Size(2 * radius + 1, 2 * radius + 1));
-        Mat out = new Mat();
+        Mat from = mask.submat(reach);
+        Mat into = out.submat(reach);
         try {
-            Imgproc.dilate(mask, out, kernel);
+            Imgproc.dilate(from, into, kernel);
             return out;
         } finally {
             kernel.release();
+            from.release();
+            into.release();
         }
     }
 
