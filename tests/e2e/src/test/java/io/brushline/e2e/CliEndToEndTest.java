@@ -83,7 +83,7 @@ class CliEndToEndTest {
         Set<String> fields = new TreeSet<>();
         multipart.path("schema").path("properties").fieldNames().forEachRemaining(fields::add);
         assertEquals(new TreeSet<>(List.of("image", "image_url", "instruction", "webhook_url", "box", "points", "mask",
-                "background_image")), fields, "the form fields EditRequest sends: " + submit);
+                "background_image", "output_format")), fields, "the form fields EditRequest sends: " + submit);
         List<String> headers = new ArrayList<>();
         submit.path("parameters").forEach(p -> headers.add(p.path("in").asText() + ":" + p.path("name").asText()));
         assertTrue(headers.contains("header:Idempotency-Key"), headers.toString());
@@ -103,7 +103,8 @@ class CliEndToEndTest {
         assertFalse(client.submit(EditRequest.builder().image(photo).instruction("sepia tone")
                 .idempotencyKey("cli-e2e-library").build()).created(), "the same key is the same job");
         byte[] result = client.result(submitted.id());
-        assertTrue(isPng(result));
+        assertEquals("image/jpeg", done.resultType(), "a JPEG photo's result is a JPEG");
+        assertTrue(isJpeg(result));
         if (done.maskUrl() != null) {
             assertTrue(isPng(client.mask(submitted.id())));
         }
@@ -154,8 +155,8 @@ class CliEndToEndTest {
         try (Stream<Path> images = Files.list(photos)) {
             for (Path photo : images.toList()) {
                 String name = photo.getFileName().toString();
-                Path result = results.resolve(name.substring(0, name.lastIndexOf('.')) + ".png");
-                assertTrue(isPng(Files.readAllBytes(result)), result + " is a PNG");
+                Path result = results.resolve(name.substring(0, name.lastIndexOf('.')) + ".jpg");
+                assertTrue(isJpeg(Files.readAllBytes(result)), result + " is a JPEG, as its photo was");
             }
         }
         try (Stream<Path> files = Files.list(results)) {
@@ -179,9 +180,13 @@ class CliEndToEndTest {
             return 0;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return (int) files.filter(f -> f.toString().endsWith(".png") && !f.getFileName().toString().startsWith("."))
+            return (int) files.filter(f -> f.toString().endsWith(".jpg") && !f.getFileName().toString().startsWith("."))
                     .count();
         }
+    }
+
+    private static boolean isJpeg(byte[] bytes) {
+        return bytes.length > 3 && bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xD8 && bytes[2] == (byte) 0xFF;
     }
 
     private static boolean isPng(byte[] bytes) {

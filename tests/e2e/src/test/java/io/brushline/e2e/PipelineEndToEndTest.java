@@ -234,16 +234,18 @@ class PipelineEndToEndTest {
             Mat diff = new Mat();
             Core.absdiff(source, result, diff);
             Mat inside = diff.clone();
-            diff.setTo(new Scalar(0, 0, 0), mask);
-            Scalar outside = Core.sumElems(diff);
-            double outsideError = (outside.val[0] + outside.val[1] + outside.val[2])
-                    / (3.0 * (source.total() - Core.countNonZero(mask)));
+            double outsideError = meanErrorOutside(diff, mask);
             if (resultType.equals("image/png")) {
                 assertEquals(0.0, outsideError, "pixels outside the mask changed for " + entry.getValue());
             } else {
-                // a second JPEG generation at quality 95: about one level in 255 on average
-                assertTrue(outsideError < 2.0, "mean error outside the mask " + outsideError + " for "
-                        + entry.getValue());
+                // no more than saving the untouched photo as JPEG at the same quality changes it (the
+                // 8x8 blocks astride the mask's edge add a little)
+                Mat resaved = ImageCodec.decodeColor(ImageCodec.encodeJpeg(source), "resaved source");
+                Mat resaveDiff = new Mat();
+                Core.absdiff(source, resaved, resaveDiff);
+                double jpegError = meanErrorOutside(resaveDiff, mask);
+                assertTrue(outsideError <= 1.2 * jpegError + 0.1, "mean error outside the mask " + outsideError
+                        + ", resaving the photo " + jpegError + ", for " + entry.getValue());
             }
             Mat notMask = new Mat();
             Core.bitwise_not(mask, notMask);
@@ -822,6 +824,13 @@ class PipelineEndToEndTest {
             form.field("output_format", c.outputFormat());
         }
         return form;
+    }
+
+    /** The mean absolute difference per channel over the pixels {@code mask} leaves out (it zeroes them in diff). */
+    private static double meanErrorOutside(Mat diff, Mat mask) {
+        diff.setTo(new Scalar(0, 0, 0), mask);
+        Scalar sum = Core.sumElems(diff);
+        return (sum.val[0] + sum.val[1] + sum.val[2]) / (3.0 * (diff.total() - Core.countNonZero(mask)));
     }
 
     private void awaitTerminal(String id) throws Exception {
