@@ -130,23 +130,21 @@ public final class SentenceEmbedder implements AutoCloseable {
         }
     }
 
-    /** Whether the model's vocabulary holds the word whole rather than in pieces (rare words, typos, noise). */
-    public boolean isKnownWord(String word) {
-        return knownWords(List.of(word))[0];
-    }
-
-    /** {@link #isKnownWord} for each word, in one call into the tokenizer rather than one per word. */
-    public boolean[] knownWords(List<String> words) {
-        boolean[] known = new boolean[words.size()];
+    /**
+     * How many pieces the model's vocabulary splits each word into, in one call into the tokenizer: 1 for
+     * a word it holds whole, 2 for most rare words ("biro" is bi + ro), 3 and more for typos and noise.
+     */
+    public int[] wordPieces(List<String> words) {
+        int[] pieces = new int[words.size()];
         if (words.isEmpty()) {
-            return known;
+            return pieces;
         }
         Encoding[] encodings = tokenizer.batchEncode(words);
-        for (int i = 0; i < known.length; i++) {
-            // [CLS] word [SEP]
-            known[i] = encodings[i].getIds().length == 3;
+        for (int i = 0; i < pieces.length; i++) {
+            // [CLS] pieces... [SEP]
+            pieces[i] = encodings[i].getIds().length - 2;
         }
-        return known;
+        return pieces;
     }
 
     public List<float[]> embedAll(List<String> sentences) {

@@ -54,15 +54,10 @@ class SentenceEmbedderTest {
     }
 
     @Test
-    void wordsAreKnownWholeOrSplit() {
-        List<String> words = List.of("dog", "remove", "asdkj", "qwpoe", "background", "don't", "remvoe");
-        boolean[] known = embedder.knownWords(words);
-        assertTrue(known[0] && known[1] && known[4]);
-        assertFalse(known[2] || known[3] || known[5] || known[6]);
-        for (int i = 0; i < words.size(); i++) {
-            assertEquals(embedder.isKnownWord(words.get(i)), known[i], words.get(i));
-        }
-        assertEquals(0, embedder.knownWords(List.of()).length);
+    void wordsAreWholeOrSplitIntoPieces() {
+        List<String> words = List.of("dog", "remove", "background", "biro", "doodle", "remvoe", "asdkj", "qwpoe");
+        assertArrayEquals(new int[] {1, 1, 1, 2, 2, 4, 4, 4}, embedder.wordPieces(words));
+        assertEquals(0, embedder.wordPieces(List.of()).length);
     }
 
     @Test

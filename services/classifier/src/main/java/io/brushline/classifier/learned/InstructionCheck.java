@@ -43,11 +43,11 @@ public final class InstructionCheck {
     }
 
     /**
-     * @param knownWords for each word, whether the embedding model's vocabulary has it whole (typos
-     *     and rare words split into pieces, noise splits into many); asked once, for all the words
+     * @param wordPieces for each word, how many pieces the embedding model's vocabulary splits it into
+     *     (1: whole; rare words 2, typos and noise more); asked once, for all the words
      * @throws StageFailure with {@link FailureCodes#INVALID_INSTRUCTION} and the reason
      */
-    public static void check(String instruction, Function<List<String>, boolean[]> knownWords) {
+    public static void check(String instruction, Function<List<String>, int[]> wordPieces) {
         String text = instruction == null ? "" : instruction.strip();
         if (text.length() > MAX_CHARACTERS) {
             throw reject(String.format(Locale.ROOT,
@@ -85,13 +85,15 @@ public final class InstructionCheck {
             throw reject("the instruction looks like " + likeliest + "; only English instructions are understood");
         }
         List<String> longWords = words.stream().filter(w -> w.length() >= 3).toList();
-        long unknown = 0;
+        // A word in two pieces counts half: "redo it as a biro doodle" is three of them and reads, while
+        // keyboard noise of five letters and more splits into three pieces and more nine times in ten.
+        int halfUnknown = 0;
         if (longWords.size() >= 3) {
-            for (boolean known : knownWords.apply(longWords)) {
-                unknown += known ? 0 : 1;
+            for (int pieces : wordPieces.apply(longWords)) {
+                halfUnknown += Math.min(pieces - 1, 2);
             }
         }
-        if (longWords.size() >= 3 && unknown * 10 > longWords.size() * 7) {
+        if (longWords.size() >= 3 && halfUnknown * 10 > longWords.size() * 2 * 7) {
             throw reject("the instruction does not read as English words; please describe the edit in plain words");
         }
     }

@@ -112,7 +112,7 @@ public class LearnedInstructionEngine implements InstructionEngine {
 
     @Override
     public Classification understand(String instruction, ImageSize image) {
-        InstructionCheck.check(instruction, embedder::knownWords);
+        InstructionCheck.check(instruction, embedder::wordPieces);
         Text parsed = Text.parse(instruction);
         String text = normalise(parsed, instruction);
         float[] v = embedder.embed(text);
