@@ -74,7 +74,7 @@ public final class ImageCodec {
     /**
      * JPEG at quality 95 (chroma at half resolution, as cameras write it), for results of JPEG photos:
      * a second generation at this quality is hard to tell from the first, and the encode takes about
-     * 1.2 ms for 512x512 where the PNG takes 10 (docs/benchmarks.md, "Result format").
+     * 1.2 ms for 512x512 where the PNG takes 10 (docs/benchmarks.md, "Native profiles").
      */
     public static byte[] encodeJpeg(Mat image) {
         return encode(image, ".jpg", Imgcodecs.IMWRITE_JPEG_QUALITY, JPEG_QUALITY);

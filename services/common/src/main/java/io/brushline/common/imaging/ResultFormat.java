@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.opencv.core.Mat;
 
 /**
- * What a job's result is encoded as (docs/api.md, "Result format"). A JPEG photo comes back as JPEG
+ * What a job's result is encoded as (README, `output_format`). A JPEG photo comes back as JPEG
  * unless PNG is asked for: re-encoding a photo that was lossy already as a lossless PNG makes a file
  * four times larger and costs the painting stage ten times the CPU (docs/benchmarks.md).
  */
