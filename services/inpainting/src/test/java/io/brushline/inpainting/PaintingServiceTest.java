@@ -32,15 +32,21 @@ class PaintingServiceTest {
         return new Classification(Category.REMOVE, object, "a bench in a park", null, null, "rules");
     }
 
+    private static final String DOG_PHOTO = "iopaint_dog_on_bench.jpg";
+    private static final String DOG_MASK = "masks/iopaint_dog_on_bench__dog.png";
+
+    /** The dog removed from its bench, the result encoded as {@code format}. */
+    private PaintingService.Painted removeTheDog(ResultFormat format) {
+        return service.paint("job-1", "remove the dog", TestImages.bytes(DOG_PHOTO), TestImages.bytes(DOG_MASK),
+                remove("dog"), 4, PaintBatcher.Lane.EDITS, format);
+    }
+
     @Test
     void removeFillsTheHoleAndKeepsEverythingElse() {
-        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
-        byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
-        var painted = service.paint("job-1", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS,
-                ResultFormat.PNG);
+        var painted = removeTheDog(ResultFormat.PNG);
 
-        Mat sourceImage = ImageCodec.decodeColor(source, "source");
-        Mat maskImage = ImageCodec.decodeMask(mask, "mask");
+        Mat sourceImage = ImageCodec.decodeColor(TestImages.bytes(DOG_PHOTO), "source");
+        Mat maskImage = ImageCodec.decodeMask(TestImages.bytes(DOG_MASK), "mask");
         Mat result = ImageCodec.decodeColor(painted.encoded(), "result");
         assertEquals(sourceImage.cols(), painted.width());
         assertEquals(sourceImage.rows(), painted.height());
@@ -53,12 +59,8 @@ class PaintingServiceTest {
     /** A JPEG result keeps what the edit did not touch within JPEG's error, and is a JPEG file. */
     @Test
     void aJpegResultIsAJpegOfTheSameEdit() {
-        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
-        byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
-        var png = service.paint("job-6", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS,
-                ResultFormat.PNG);
-        var jpeg = service.paint("job-6", "remove the dog", source, mask, remove("dog"), 4, PaintBatcher.Lane.EDITS,
-                ResultFormat.JPEG);
+        var png = removeTheDog(ResultFormat.PNG);
+        var jpeg = removeTheDog(ResultFormat.JPEG);
 
         assertEquals((byte) 0xFF, jpeg.encoded()[0]);
         assertEquals((byte) 0xD8, jpeg.encoded()[1]);
@@ -71,8 +73,8 @@ class PaintingServiceTest {
 
     @Test
     void categoriesWithoutAPainterFailWithTheReason() {
-        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
-        byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
+        byte[] source = TestImages.bytes(DOG_PHOTO);
+        byte[] mask = TestImages.bytes(DOG_MASK);
         var local = new Classification(Category.LOCAL, "dog", "a cat on a bench", null, null, "rules");
         var failure = assertThrows(StageFailure.class, () -> service.paint("job-2", "make the dog a cat", source, mask,
                 local, 4, PaintBatcher.Lane.EDITS, ResultFormat.PNG));
@@ -82,7 +84,7 @@ class PaintingServiceTest {
 
     @Test
     void aMaskOfAnotherSizeIsRefused() {
-        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
+        byte[] source = TestImages.bytes(DOG_PHOTO);
         byte[] mask = TestImages.bytes("masks/iopaint_person__person.png");
         var failure = assertThrows(StageFailure.class, () -> service.paint("job-3", "remove the dog", source, mask,
                 remove("dog"), 4, PaintBatcher.Lane.EDITS, ResultFormat.PNG));
@@ -100,8 +102,8 @@ class PaintingServiceTest {
         });
         var releasing = new PaintingService(new PainterRegistry(Map.of(), identity, Optional.empty(), Optional.empty()),
                 new PaintBatcher(1, Duration.ZERO));
-        byte[] source = TestImages.bytes("iopaint_dog_on_bench.jpg");
-        byte[] mask = TestImages.bytes("masks/iopaint_dog_on_bench__dog.png");
+        byte[] source = TestImages.bytes(DOG_PHOTO);
+        byte[] mask = TestImages.bytes(DOG_MASK);
         var painted = releasing.paint("job-5", "remove the dog", source, mask, remove("dog"), 4,
                 PaintBatcher.Lane.EDITS, ResultFormat.PNG);
 
