@@ -24,16 +24,44 @@ final class XphotoInpaint {
     }
 
     static Mat fsrFast(Mat image, Mat hole) {
-        return inpaint(image, hole, opencv_xphoto.INPAINT_FSR_FAST, false);
+        return fsr(image, hole, opencv_xphoto.INPAINT_FSR_FAST);
     }
 
     static Mat fsrBest(Mat image, Mat hole) {
-        return inpaint(image, hole, opencv_xphoto.INPAINT_FSR_BEST, false);
+        return fsr(image, hole, opencv_xphoto.INPAINT_FSR_BEST);
     }
 
     /** Shift-map compares patches by colour distance, which the module expects in CIE Lab. */
     static Mat shiftMap(Mat image, Mat hole) {
         return inpaint(image, hole, opencv_xphoto.INPAINT_SHIFTMAP, true);
+    }
+
+    /**
+     * Frequency-selective reconstruction works in blocks of 16 pixels and leaves the rows and columns
+     * past the last whole block unwritten (a hole touching the bottom of a 150-pixel-high region came
+     * back green there): the image and the hole are mirrored out to whole blocks and cut back after.
+     */
+    private static final int FSR_BLOCK = 16;
+
+    private static Mat fsr(Mat image, Mat hole, int algorithm) {
+        int bottom = (FSR_BLOCK - image.rows() % FSR_BLOCK) % FSR_BLOCK;
+        int right = (FSR_BLOCK - image.cols() % FSR_BLOCK) % FSR_BLOCK;
+        if (bottom == 0 && right == 0) {
+            return inpaint(image, hole, algorithm, false);
+        }
+        Mat paddedImage = new Mat();
+        Mat paddedHole = new Mat();
+        Mat filled = null;
+        Mat inside = null;
+        try {
+            Core.copyMakeBorder(image, paddedImage, 0, bottom, 0, right, Core.BORDER_REFLECT);
+            Core.copyMakeBorder(hole, paddedHole, 0, bottom, 0, right, Core.BORDER_REFLECT);
+            filled = inpaint(paddedImage, paddedHole, algorithm, false);
+            inside = filled.submat(0, image.rows(), 0, image.cols());
+            return inside.clone();
+        } finally {
+            Mats.release(paddedImage, paddedHole, filled, inside);
+        }
     }
 
     private static Mat inpaint(Mat image, Mat hole, int algorithm, boolean inLab) {

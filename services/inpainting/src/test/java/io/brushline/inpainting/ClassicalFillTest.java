@@ -44,4 +44,28 @@ class ClassicalFillTest {
                     + meanInHole);
         }
     }
+
+    /**
+     * A hole at the image's edge, in a region whose sides are not whole blocks of the frequency-selective
+     * fill: every pixel of it is rebuilt, none left as the method's unwritten green.
+     */
+    @ParameterizedTest
+    @CsvSource({"FSR_FAST, 150, 203", "FSR_FAST, 163, 170", "TELEA, 150, 203"})
+    void aHoleAtTheEdgeIsFilledToTheLastRowAndColumn(ClassicalFill.Method method, int height, int width) {
+        Mat image = new Mat(height, width, CvType.CV_8UC3, new Scalar(160, 170, 180));
+        Mat mask = Mat.zeros(height, width, CvType.CV_8UC1);
+        Imgproc.rectangle(mask, new Point(width - 70, height - 50), new Point(width - 1, height - 1), new Scalar(255), -1);
+        Mat withHole = image.clone();
+        withHole.setTo(new Scalar(0, 255, 0), mask);
+
+        Mat filled = new ClassicalFill(method, 5, 512)
+                .paint(new PaintRequest(withHole, mask, Category.REMOVE, null, null, null, 0, null));
+
+        Mat error = new Mat();
+        Core.absdiff(filled, image, error);
+        Mat errorGrey = new Mat();
+        Imgproc.cvtColor(error, errorGrey, Imgproc.COLOR_BGR2GRAY);
+        double worst = Core.minMaxLoc(errorGrey, mask).maxVal;
+        assertTrue(worst < 10, method + " " + width + "x" + height + ": a pixel of the hole is off by " + worst);
+    }
 }
